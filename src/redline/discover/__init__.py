@@ -1,0 +1,1 @@
+"""Discovery stages: shingles, MinHash signatures, LSH banding, verification, clustering."""

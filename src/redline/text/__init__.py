@@ -1,0 +1,1 @@
+"""Text stages: normalization, sentence segmentation, furniture roles and facts."""
