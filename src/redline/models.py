@@ -166,3 +166,41 @@ class Redline:
             "segments": [s.to_dict() for s in self.segments],
             "facts": {"added": list(self.facts.added), "removed": list(self.facts.removed)},
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """A verified edge between two documents: the evidence that they are versions."""
+
+    a: str
+    b: str
+    jaccard: float
+    a_in_b: float
+    b_in_a: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "jaccard": round(self.jaccard, 4),
+            "a_in_b": round(self.a_in_b, 4),
+            "b_in_a": round(self.b_in_a, 4),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """Two or more documents that are versions of each other (`redline.clusters/1`)."""
+
+    id: str
+    canonical: str
+    documents: tuple[str, ...]
+    pairs: tuple[Pair, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "cluster": self.id,
+            "canonical": self.canonical,
+            "documents": list(self.documents),
+            "pairs": [p.to_dict() for p in self.pairs],
+        }
