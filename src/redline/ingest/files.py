@@ -1,0 +1,453 @@
+"""Read one document from a file, stdin or bytes: plain text, Markdown or HTML.
+
+`Document.text` is the extracted text every span refers to: paragraphs are separated by a
+blank line, Markdown markup is stripped, and HTML is reduced to its main text by trafilatura
+with the page's title and byline kept as their own leading paragraphs.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import sys
+import zlib
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import charset_normalizer
+
+from redline.errors import (
+    BinaryInputError,
+    EmptyInputError,
+    EncodingError,
+    InputError,
+    TooLargeError,
+)
+from redline.models import Document
+from redline.text.normalize import normalize
+
+Format = Literal["text", "markdown", "html"]
+
+# Articles are tens of kilobytes; 100,000 words is under 1 MB. 20 MB leaves room for bloated
+# HTML while refusing a mistaken multi-gigabyte file before it is read into memory.
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+STDIN_ID = "<stdin>"
+
+_SUFFIXES: dict[str, Format] = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+}
+_GZIP_MAGIC = b"\x1f\x8b"
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    # UTF-32 first: its little-endian BOM starts with the UTF-16 one.
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+# Control bytes that never occur in text (tab, newlines, form feed and escape are allowed).
+_CONTROL = frozenset(range(0x20)) - {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B} | {0x7F}
+_CONTROL_RATIO = 0.05
+_SNIFF_BYTES = 64 * 1024
+# On ties charset-normalizer's first guess is often a Central European code page; Western
+# text is far more common in news, so these win among equally clean candidates.
+_PREFERRED = ("utf_8", "cp1252", "latin_1", "iso8859_15")
+
+_HTML_SNIFF = re.compile(
+    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b"
+    r"|<(?:html|body|article|p|div)(?:\s[^>]*)?>",
+    re.IGNORECASE | re.DOTALL,
+)
+_HTML_ROOT = re.compile(r"<(?:html|body)\b", re.IGNORECASE)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_MD_SNIFF = re.compile(r"^#{1,6}\s+\S|\[[^\]\n]+\]\([^)\s]+\)|^```|^\*\*[^*\n]+\*\*", re.MULTILINE)
+
+
+def read_document(
+    path: str | Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    encoding: str | None = None,
+) -> Document:
+    """Read a text, Markdown or HTML file (or stdin for "-") into a Document.
+
+    Args:
+        path: the file; ".gz" variants are decompressed; "-" reads standard input.
+        max_bytes: refuse inputs larger than this (after decompression).
+        encoding: the codec to decode with; detected when None.
+
+    Returns:
+        The document, its id the path as given ("<stdin>" for "-").
+
+    Raises:
+        InputError: missing path or a directory; its subclasses for binary, empty,
+            undecodable or too large input.
+    """
+    if str(path) == "-":
+        data = sys.stdin.buffer.read(max_bytes + 1)
+        _check_size(STDIN_ID, len(data), max_bytes)
+        return document_from_bytes(STDIN_ID, data, max_bytes=max_bytes, encoding=encoding)
+
+    p = Path(path)
+    name = str(path)
+    if not p.exists():
+        raise InputError(name, "no such file; check the path")
+    if p.is_dir():
+        raise InputError(name, "is a directory, not a file; pass a file (or use `redline find`)")
+    try:
+        _check_size(name, p.stat().st_size, max_bytes)
+        with p.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except PermissionError as exc:
+        raise InputError(name, "permission denied") from exc
+    _check_size(name, len(data), max_bytes)
+    return document_from_bytes(
+        name, data, fmt=_format_from_name(p.name), max_bytes=max_bytes, encoding=encoding
+    )
+
+
+def document_from_bytes(
+    doc_id: str,
+    data: bytes,
+    *,
+    fmt: Format | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    encoding: str | None = None,
+) -> Document:
+    """Decode and extract one document from raw bytes (gzip allowed).
+
+    Args:
+        doc_id: the id of the document, also named in error messages.
+        data: the raw bytes.
+        fmt: "text", "markdown" or "html"; sniffed from the content when None.
+        max_bytes: refuse inputs larger than this (after decompression).
+        encoding: the codec to decode with; detected when None.
+
+    Raises:
+        BinaryInputError, EmptyInputError, EncodingError, TooLargeError.
+    """
+    _check_size(doc_id, len(data), max_bytes)
+    if data.startswith(_GZIP_MAGIC):
+        data = _gunzip(doc_id, data, max_bytes)
+    if not data:
+        raise EmptyInputError(doc_id, "the file is empty")
+    raw = _decode(doc_id, data, encoding)
+    if fmt is None:
+        fmt = _sniff(raw)
+    if fmt == "html":
+        doc = _from_html(doc_id, raw)
+    else:
+        text = _clean_text(raw)
+        title = None
+        if fmt == "markdown":
+            text, title = _markdown_to_text(text)
+        doc = Document(id=doc_id, text=text, title=title)
+    if not doc.text.strip():
+        raise EmptyInputError(doc_id, "holds only whitespace, no text")
+    return doc
+
+
+def _check_size(name: str, size: int, max_bytes: int) -> None:
+    if size > max_bytes:
+        raise TooLargeError(
+            name,
+            f"larger than the limit of {max_bytes:,} bytes; pass --max-bytes to raise it",
+        )
+
+
+def _format_from_name(name: str) -> Format | None:
+    lowered = name.lower()
+    if lowered.endswith(".gz"):
+        lowered = lowered[:-3]
+    return _SUFFIXES.get(Path(lowered).suffix)
+
+
+def _gunzip(name: str, data: bytes, max_bytes: int) -> bytes:
+    """Decompress, stopping as soon as the output passes the size limit (gzip bombs)."""
+    decomp = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = decomp.decompress(data, max_bytes + 1)
+    except zlib.error as exc:
+        raise BinaryInputError(name, f"corrupt gzip data ({exc})") from exc
+    _check_size(name, len(out), max_bytes)
+    # Concatenated gzip members are rare; gzip.decompress handles them once size is known safe.
+    if decomp.unused_data:
+        try:
+            out = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise BinaryInputError(name, f"corrupt gzip data ({exc})") from exc
+        _check_size(name, len(out), max_bytes)
+    return out
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:_SNIFF_BYTES]
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for byte in sample if byte in _CONTROL)
+    return controls > _CONTROL_RATIO * len(sample)
+
+
+def _decode(name: str, data: bytes, encoding: str | None) -> str:
+    """Decode with the given codec, a BOM, UTF-8, a declared charset, or a detected one."""
+    if encoding is not None:
+        try:
+            return data.decode(encoding)
+        except LookupError as exc:
+            raise EncodingError(
+                name, f"unknown encoding {encoding!r}; pass a codec name such as utf-8 or cp1252"
+            ) from exc
+        except UnicodeDecodeError as exc:
+            raise EncodingError(
+                name,
+                f"not valid {encoding} at byte {exc.start}; pass the right --encoding",
+                position=exc.start,
+            ) from exc
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise EncodingError(
+                    name, f"starts with a {codec} byte-order mark but is not valid {codec}"
+                ) from exc
+    if _looks_binary(data):
+        raise BinaryInputError(name, "binary data, not text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = _META_CHARSET.search(data[:4096])
+    if declared:
+        try:
+            return data.decode(declared.group(1).decode("ascii"))
+        except (LookupError, UnicodeDecodeError):
+            pass  # a wrong declaration is common; fall through to detection
+    detected = _detect(data)
+    if detected is None:
+        raise EncodingError(name, "not UTF-8 and no charset could be detected; pass --encoding")
+    return detected
+
+
+def _detect(data: bytes) -> str | None:
+    matches = charset_normalizer.from_bytes(data)
+    best = matches.best()
+    if best is None:
+        return None
+    clean = [m for m in matches if m.chaos <= best.chaos and m.coherence >= best.coherence]
+    for codec in _PREFERRED:
+        for match in clean:
+            if match.encoding == codec:
+                return str(match)
+    return str(best)
+
+
+def _sniff(text: str) -> Format:
+    head = text[:_SNIFF_BYTES]
+    if _HTML_SNIFF.search(head):
+        return "html"
+    if _MD_SNIFF.search(head):
+        return "markdown"
+    return "text"
+
+
+def _clean_text(text: str) -> str:
+    """Unify line endings and drop a stray BOM; every other character is kept as written."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+
+
+# --- HTML --------------------------------------------------------------------------------
+
+_SPACE = re.compile(r"\s+")
+
+
+def _from_html(name: str, html: str) -> Document:
+    result = _extract(html, favor_recall=False)
+    blocks = _blocks(result.body) if result is not None and result.body is not None else []
+    if not blocks:
+        # Short pages fall under trafilatura's precision thresholds; recall mode keeps them.
+        result = _extract(html, favor_recall=True)
+        blocks = _blocks(result.body) if result is not None and result.body is not None else []
+    if not blocks:
+        raise EmptyInputError(name, "no main text found in the HTML page")
+    meta_title = _one_line(result.title) if result is not None and result.title else None
+    author = _one_line(result.author) if result is not None and result.author else None
+    title = None
+    if meta_title:
+        first = normalize(blocks[0]).casefold()
+        wanted = normalize(meta_title).casefold()
+        if first == wanted or (first and wanted.startswith(first)):
+            title = blocks[0]  # the headline is already the first paragraph
+        else:
+            title = meta_title
+            blocks.insert(0, meta_title)
+    byline = None
+    if author:
+        names = [n.strip() for n in author.split(";") if n.strip()]
+        byline = _existing_byline(blocks[:4], names)
+        if byline is None:
+            byline = "By " + " and ".join(names)
+            blocks.insert(1 if title else 0, byline)
+    date = result.date if result is not None else None
+    url = result.url if result is not None else None
+    return Document(
+        id=name, text="\n\n".join(blocks), title=title, url=url, date=date, byline=byline
+    )
+
+
+@cache
+def _trafilatura_config(*, short_pages: bool) -> Any:
+    from trafilatura.settings import use_config  # noqa: PLC0415
+
+    config = use_config()
+    # Our own size limit applies; trafilatura's (20,000,000 bytes) would drop pages silently.
+    config.set("DEFAULT", "MAX_FILE_SIZE", str(1 << 40))
+    config.set("DEFAULT", "MIN_FILE_SIZE", "1")
+    if short_pages:
+        config.set("DEFAULT", "MIN_EXTRACTED_SIZE", "1")
+    return config
+
+
+def _extract(html: str, *, favor_recall: bool) -> Any:
+    """Trafilatura's main text and metadata, or None when it finds nothing."""
+    # Imported here: trafilatura pulls in lxml and more, which plain-text reads do not need.
+    import trafilatura  # noqa: PLC0415
+
+    if not _HTML_ROOT.search(html[:_SNIFF_BYTES]):
+        html = f"<html><body>{html}</body></html>"  # fragments are otherwise parsed as empty
+    return trafilatura.bare_extraction(
+        html,
+        config=_trafilatura_config(short_pages=favor_recall),
+        include_comments=False,
+        with_metadata=True,
+        favor_recall=favor_recall,
+        # Extensive date search reads "Copyright 2024" footers as publication dates.
+        date_extraction_params={"extensive_search": False},
+    )
+
+
+def _one_line(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def _existing_byline(blocks: list[str], names: list[str]) -> str | None:
+    for block in blocks:
+        folded = normalize(block).casefold()
+        if folded.startswith("by ") and all(normalize(n).casefold() in folded for n in names):
+            return block
+    return None
+
+
+def _blocks(body: Any) -> list[str]:
+    """Paragraph texts from trafilatura's XML body: headings, paragraphs, items, quotes, rows."""
+    out: list[str] = []
+    for element in body:
+        tag = element.tag
+        if tag == "list":
+            out.extend(t for item in element.iter("item") if (t := _element_text(item)))
+        elif tag == "table":
+            for row in element.iter("row"):
+                cells = [c for cell in row if (c := _element_text(cell))]
+                if cells:
+                    out.append(" ".join(cells))
+        elif (text := _element_text(element)) is not None:
+            out.append(text)
+    return out
+
+
+def _element_text(element: Any) -> str | None:
+    # A <lb/> inside a paragraph is a visual break, not a new paragraph: it becomes a space.
+    text = _one_line(" ".join(element.itertext()))
+    return text or None
+
+
+# --- Markdown ----------------------------------------------------------------------------
+
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_RULE = re.compile(r"^\s{0,3}(?:[-*_=]\s*){3,}$")
+_REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S+")
+_ATX = re.compile(r"^\s{0,3}#{1,6}(?:\s+(.*?))?(?:\s+#+)?\s*$")
+_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+(.*)$")
+_QUOTE = re.compile(r"^\s{0,3}>\s?(.*)$")
+_INLINE: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),
+    (re.compile(r"<(https?://[^>\s]+)>"), r"\1"),
+    (re.compile(r"`([^`]+)`"), r"\1"),
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
+    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])"), r"\1"),
+    (re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])"), r"\1"),
+    (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), r"\1"),
+    (re.compile(r"</?[A-Za-z][^>]*>"), ""),
+    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!>~|])"), r"\1"),
+)
+
+
+def _inline(line: str) -> str:
+    for pattern, repl in _INLINE:
+        line = pattern.sub(repl, line)
+    return line.rstrip()
+
+
+def _markdown_to_text(src: str) -> tuple[str, str | None]:
+    """Strip Markdown markup; headings and list items become paragraphs of their own.
+
+    Returns the text and the leading level-one heading as the title, if there is one.
+    """
+    blocks: list[list[str]] = []
+    current: list[str] = []
+    in_fence = False
+    title: str | None = None
+
+    def flush() -> None:
+        nonlocal current
+        if current:
+            blocks.append(current)
+        current = []
+
+    for line in src.split("\n"):
+        if _FENCE.match(line):
+            flush()
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            current.append(line.rstrip())
+            continue
+        if not line.strip() or _RULE.match(line):
+            # A rule or setext underline ends the block above (which then stands alone).
+            flush()
+            continue
+        if _REF_DEF.match(line):
+            continue
+        quote = _QUOTE.match(line)
+        if quote:
+            line = quote.group(1)  # noqa: PLW2901 (a quoted line is read as its content)
+            if not line.strip():
+                flush()
+                continue
+        heading = _ATX.match(line)
+        if heading:
+            flush()
+            text = _inline(heading.group(1) or "")
+            if text:
+                if not blocks and line.lstrip().startswith("# "):
+                    title = text
+                blocks.append([text])
+            continue
+        item = _ITEM.match(line)
+        if item:
+            flush()
+            current = [_inline(item.group(1))]
+            continue
+        current.append(_inline(line.strip()))
+    flush()
+    text = "\n\n".join("\n".join(b) for b in blocks if any(s.strip() for s in b))
+    return text, title

@@ -1,0 +1,246 @@
+"""Reading one document from a file: formats, encodings and bad input."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import sys
+from pathlib import Path
+
+import pytest
+
+from redline.errors import (
+    BinaryInputError,
+    EmptyInputError,
+    EncodingError,
+    InputError,
+    TooLargeError,
+)
+from redline.ingest.files import document_from_bytes, read_document
+
+PAGE = """<!doctype html>
+<html><head>
+<title>Ferry fares to rise in spring | The Lakeside Courier</title>
+<meta name="author" content="Mirela Okonjo">
+</head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>
+<article>
+<h1>Ferry fares to rise in spring</h1>
+<p>Fares on the Lakeside ferry will rise by 12% from April 1, the operator said on Monday.
+The company blamed fuel costs and a new <br>maintenance contract.</p>
+<h2>Commuters react</h2>
+<p>Regular passengers said the increase would cost them about $9 a week. Some plan to cycle.</p>
+<ul><li>Adult single: $4.50</li><li>Child single: $2.25</li></ul>
+</article>
+<footer>Copyright 2026 The Lakeside Courier. Subscribe to our newsletter.</footer>
+</body></html>
+"""
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def test_plain_text_is_kept_as_written(tmp_path: Path) -> None:
+    text = "First line of a story.\r\nSecond line.\r\n\r\nA new paragraph, with “curly” quotes."
+    doc = read_document(write(tmp_path, "story.txt", text.encode()))
+    assert doc.text == text.replace("\r\n", "\n")
+    assert doc.id.endswith("story.txt")
+    assert doc.title is None
+
+
+def test_utf8_bom_is_dropped(tmp_path: Path) -> None:
+    doc = read_document(write(tmp_path, "bom.txt", b"\xef\xbb\xbfCaf\xc3\xa9 opens."))
+    assert doc.text == "Café opens."
+
+
+def test_utf16_with_bom_is_decoded(tmp_path: Path) -> None:
+    doc = read_document(write(tmp_path, "wide.txt", "Grüße aus Lübeck.".encode("utf-16")))
+    assert doc.text == "Grüße aus Lübeck."
+
+
+def test_latin1_text_is_detected_as_western(tmp_path: Path) -> None:
+    data = "Le café de la gare rouvre. Très bien, dit la maire. Naïve façade.".encode("latin-1")
+    doc = read_document(write(tmp_path, "old.txt", data))
+    assert "café" in doc.text
+    assert "Très" in doc.text
+    assert "Naïve façade" in doc.text
+
+
+def test_explicit_encoding_wins(tmp_path: Path) -> None:
+    data = "Привет, мир. Это новость.".encode("cp1251")
+    doc = read_document(write(tmp_path, "ru.txt", data), encoding="cp1251")
+    assert doc.text == "Привет, мир. Это новость."
+
+
+def test_html_main_text_with_title_and_byline_as_leading_paragraphs(tmp_path: Path) -> None:
+    doc = read_document(write(tmp_path, "page.html", PAGE.encode()))
+    paragraphs = doc.text.split("\n\n")
+    assert paragraphs[0] == "Ferry fares to rise in spring"
+    assert paragraphs[1] == "By Mirela Okonjo"
+    assert doc.title == "Ferry fares to rise in spring"
+    assert doc.byline == "By Mirela Okonjo"
+    # Headings survive as their own paragraphs; a <br> inside a paragraph does not split it.
+    assert "Commuters react" in paragraphs
+    assert any(p.endswith("a new maintenance contract.") for p in paragraphs)
+    assert "Adult single: $4.50" in paragraphs
+    # Navigation and footer are not main text.
+    assert "Sport" not in doc.text
+    assert "Subscribe" not in doc.text
+
+
+def test_html_byline_already_in_text_is_not_repeated() -> None:
+    page = PAGE.replace(
+        "<h1>Ferry fares to rise in spring</h1>",
+        "<h1>Ferry fares to rise in spring</h1><p>By Mirela Okonjo and staff</p>",
+    )
+    doc = document_from_bytes("page", page.encode(), fmt="html")
+    assert doc.text.count("Mirela Okonjo") == 1
+    assert doc.text.startswith("Ferry fares to rise in spring\n\nBy Mirela Okonjo and staff\n\n")
+    assert doc.byline == "By Mirela Okonjo and staff"
+
+
+def test_html_title_from_metadata_when_the_page_has_no_headline() -> None:
+    page = PAGE.replace("<h1>Ferry fares to rise in spring</h1>", "")
+    doc = document_from_bytes("page", page.encode(), fmt="html")
+    assert doc.text.startswith("Ferry fares to rise in spring\n\nBy Mirela Okonjo\n\nFares on")
+    assert doc.title == "Ferry fares to rise in spring"
+
+
+def test_html_fragment_and_short_page_still_give_text() -> None:
+    assert document_from_bytes("f", b"<p>Only one short line.</p>").text == "Only one short line."
+
+
+def test_html_entities_are_text_not_markup() -> None:
+    page = (
+        b"<html><head><title>A &lt;b&gt; title</title></head>"
+        b"<body><p>5 &lt; 6 &amp; 7.</p></body></html>"
+    )
+    doc = document_from_bytes("p", page)
+    assert doc.title == "A <b> title"
+    assert doc.text.endswith("5 < 6 & 7.")
+
+
+def test_html_declared_charset_is_used(tmp_path: Path) -> None:
+    page = (
+        '<html><head><meta charset="windows-1252"></head>'
+        "<body><p>Déjà vu — “twice”.</p></body></html>"
+    )
+    doc = read_document(write(tmp_path, "old.htm", page.encode("cp1252")))
+    assert doc.text == "Déjà vu — “twice”."
+
+
+def test_markdown_markup_is_stripped(tmp_path: Path) -> None:
+    md = (
+        "# Library wins **award**\n\n"
+        "The [Northfield library](https://example.org/lib) won a *national* prize.\n"
+        "Staff were `delighted`.\n\n"
+        "## Reaction\n"
+        "- Readers cheered\n"
+        "- The mayor spoke\n\n"
+        "> It is a proud day.\n"
+    )
+    doc = read_document(write(tmp_path, "story.md", md.encode()))
+    assert doc.title == "Library wins award"
+    assert doc.text.split("\n\n") == [
+        "Library wins award",
+        "The Northfield library won a national prize.\nStaff were delighted.",
+        "Reaction",
+        "Readers cheered",
+        "The mayor spoke",
+        "It is a proud day.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "fmt"),
+    [
+        (b"<!DOCTYPE html><html><body><p>Hello there, reader.</p></body></html>", "html"),
+        (b"# A heading\n\nSome text with a [link](http://example.org).", "markdown"),
+        (b"Just words. Nothing else * here # at all.", "text"),
+    ],
+)
+def test_format_is_sniffed_without_a_suffix(tmp_path: Path, data: bytes, fmt: str) -> None:
+    doc = read_document(write(tmp_path, "noext", data))
+    if fmt == "html":
+        assert doc.text == "Hello there, reader."
+    elif fmt == "markdown":
+        assert doc.text == "A heading\n\nSome text with a link."
+    else:
+        assert doc.text == data.decode()
+
+
+def test_gzip_files_are_decompressed(tmp_path: Path) -> None:
+    doc = read_document(write(tmp_path, "page.html.gz", gzip.compress(PAGE.encode())))
+    assert doc.title == "Ferry fares to rise in spring"
+
+
+def test_stdin_is_read_for_dash(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = io.TextIOWrapper(io.BytesIO(b"From a pipe."))
+    monkeypatch.setattr(sys, "stdin", fake)
+    doc = read_document("-")
+    assert doc.text == "From a pipe."
+    assert doc.id == "<stdin>"
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"nope\.txt: no such file"):
+        read_document(tmp_path / "nope.txt")
+
+
+def test_directory(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="is a directory"):
+        read_document(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00",
+        bytes([1, 2, 3, 4, 5, 6, 7, 8]) * 20 + b"some text",
+    ],
+)
+def test_binary(tmp_path: Path, data: bytes) -> None:
+    with pytest.raises(BinaryInputError, match=r"image\.txt: binary data"):
+        read_document(write(tmp_path, "image.txt", data))
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("blank.txt", b""),
+        ("blank.txt", b"  \n\t\n  "),
+        ("blank.md", b"\n---\n\n"),
+        ("blank.html", b"<html><body><nav></nav></body></html>"),
+    ],
+)
+def test_empty(tmp_path: Path, name: str, data: bytes) -> None:
+    with pytest.raises(EmptyInputError, match=name.replace(".", r"\.")):
+        read_document(write(tmp_path, name, data))
+
+
+def test_undecodable_bytes_say_pass_encoding(tmp_path: Path) -> None:
+    with pytest.raises(EncodingError, match=r"garbled\.txt: .*pass --encoding"):
+        read_document(write(tmp_path, "garbled.txt", bytes(range(128, 256)) * 3))
+
+
+def test_wrong_explicit_encoding_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(EncodingError, match=r"not valid utf-8 at byte 3"):
+        read_document(write(tmp_path, "x.txt", b"abc\xff"), encoding="utf-8")
+    with pytest.raises(EncodingError, match="unknown encoding"):
+        read_document(write(tmp_path, "y.txt", b"abc"), encoding="no-such-codec")
+
+
+def test_over_max_bytes(tmp_path: Path) -> None:
+    path = write(tmp_path, "big.txt", b"word " * 100)
+    with pytest.raises(TooLargeError, match=r"big\.txt: .*limit of 100 bytes.*--max-bytes"):
+        read_document(path, max_bytes=100)
+    assert read_document(path, max_bytes=500).text.startswith("word word")
+
+
+def test_gzip_bomb_is_stopped_at_the_limit(tmp_path: Path) -> None:
+    path = write(tmp_path, "bomb.txt.gz", gzip.compress(b"a" * 1_000_000))
+    with pytest.raises(TooLargeError):
+        read_document(path, max_bytes=10_000)
