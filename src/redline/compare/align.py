@@ -1,0 +1,304 @@
+"""Sentence alignment between two versions of a text.
+
+`align` pairs the sentences of an old and a new version: exact matches first, then rewordings
+found through an inverted index over rare words (never by scoring every pair), then splits and
+merges grown from those pairs, and finally moves, read off a longest increasing subsequence of
+the matched pairs. It works on plain sentence strings, so it can be used and tested without
+documents; `redline.compare.redline` turns its units into segments with text and offsets.
+
+Sentences are compared as sequences of word keys (case and accents folded), each key encoded
+as one character, so that rapidfuzz's string kernels score word sequences at C speed.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import defaultdict, deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Indel, LCSseq
+
+from redline.models import Kind
+from redline.text.normalize import word_key, words
+
+# Chosen by measurement (bench/bench_diff.py threshold): see docs/benchmarks.md, "diff speed".
+REWORD_THRESHOLD = 0.5
+# How many index candidates are scored per unmatched new sentence.
+DEFAULT_CANDIDATES = 8
+# A new sentence probes the index with at most this many of its rarest words ...
+_PROBE_WORDS = 10
+# ... and skips words found in more old sentences than this: such words are too common to
+# point at a partner, and scanning their postings would make the search quadratic.
+_MAX_POSTING = 100
+# A piece joins a split/merge group only if this share of its words is found in the other side.
+_PIECE_CONTAINED = 0.5
+# A pair below the threshold can still seed a split/merge group if the shorter sentence is
+# this much contained in the longer one and has at least _SEED_MIN_WORDS words.
+_SEED_CONTAINED = 0.8
+_SEED_MIN_WORDS = 4
+# A group grows only while its score improves by more than this.
+_GROW_EPS = 1e-9
+
+_LAST_CODE = 0x10FFFF - 0x800 - 0x21
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One aligned unit: sentence indices on each side, its kind and the pair's similarity."""
+
+    kind: Kind
+    a: tuple[int, ...]
+    b: tuple[int, ...]
+    score: float | None = None
+
+
+def similarity(a: str, b: str) -> float:
+    """Word-level similarity of two sentences in [0, 1]: 2·LCS / (len a + len b) over word keys."""
+    vocab: dict[str, str] = {}
+    return _sim(_encode(words(a), vocab), _encode(words(b), vocab))
+
+
+def _sim(a: str, b: str) -> float:
+    if not a and not b:
+        return 1.0
+    return float(Indel.normalized_similarity(a, b))
+
+
+def _encode(sentence_words: Sequence[str], vocab: dict[str, str]) -> str:
+    """The sentence's word keys as a string, one character per distinct key."""
+    out = []
+    for word in sentence_words:
+        key = word_key(word)
+        code = vocab.get(key)
+        if code is None:
+            n = len(vocab) % _LAST_CODE + 0x21
+            # Surrogates cannot stand alone in a str; step over their block.
+            code = chr(n if n < 0xD800 else n + 0x800)
+            vocab[key] = code
+        out.append(code)
+    return "".join(out)
+
+
+class _Aligner:
+    """The mutable state of one alignment run (groups and which sentences they hold)."""
+
+    def __init__(self, a: Sequence[str], b: Sequence[str], threshold: float, candidates: int):
+        self.threshold = threshold
+        self.candidates = candidates
+        self.wa = [tuple(words(t)) for t in a]
+        self.wb = [tuple(words(t)) for t in b]
+        vocab: dict[str, str] = {}
+        self.ca = [_encode(w, vocab) for w in self.wa]
+        self.cb = [_encode(w, vocab) for w in self.wb]
+        # Group id per sentence, -1 while unmatched. A group is [a indices, b indices, score].
+        self.ga = [-1] * len(a)
+        self.gb = [-1] * len(b)
+        self.groups: list[tuple[list[int], list[int], float]] = []
+
+    def add(self, ai: list[int], bi: list[int], score: float) -> int:
+        gid = len(self.groups)
+        self.groups.append((ai, bi, score))
+        for i in ai:
+            self.ga[i] = gid
+        for j in bi:
+            self.gb[j] = gid
+        return gid
+
+    def match_exact(self) -> None:
+        """Pair sentences with equal words, k-th occurrence with k-th occurrence."""
+        by_words: dict[tuple[str, ...], deque[int]] = defaultdict(deque)
+        for i, w in enumerate(self.wa):
+            by_words[w].append(i)
+        for j, w in enumerate(self.wb):
+            queue = by_words.get(w)
+            if queue:
+                self.add([queue.popleft()], [j], 1.0)
+
+    def candidate_pairs(self) -> tuple[list[tuple[float, int, int]], list[tuple[float, int, int]]]:
+        """Scored (score, i, j) pairs over the threshold, and split/merge seeds below it."""
+        rest_a = [i for i, g in enumerate(self.ga) if g < 0]
+        rest_b = [j for j, g in enumerate(self.gb) if g < 0]
+        if not rest_a or not rest_b:
+            return [], []
+        index: dict[str, list[int]] = defaultdict(list)
+        for i in rest_a:
+            for ch in set(self.ca[i]):
+                index[ch].append(i)
+        n = len(rest_a)
+        matched: list[tuple[float, int, int]] = []
+        seeds: list[tuple[float, int, int]] = []
+        for j in rest_b:
+            code_b = self.cb[j]
+            postings = sorted(
+                (p for p in map(index.get, set(code_b)) if p and len(p) <= _MAX_POSTING), key=len
+            )
+            votes: dict[int, float] = {}
+            for post in postings[:_PROBE_WORDS]:
+                weight = math.log(1.0 + n / len(post))
+                for i in post:
+                    votes[i] = votes.get(i, 0.0) + weight
+            best = heapq.nlargest(self.candidates, votes, key=votes.__getitem__)
+            best.extend(self.neighbour_candidates(j))
+            for i in set(best):
+                code_a = self.ca[i]
+                score = _sim(code_a, code_b)
+                if score >= self.threshold:
+                    matched.append((score, i, j))
+                    continue
+                shorter = min(len(code_a), len(code_b))
+                if shorter >= _SEED_MIN_WORDS:
+                    contained = LCSseq.similarity(code_a, code_b) / shorter
+                    if contained >= _SEED_CONTAINED:
+                        seeds.append((contained, i, j))
+        return matched, seeds
+
+    def neighbour_candidates(self, j: int) -> list[int]:
+        """Old sentences next to the partners of j's neighbours: catches short, common sentences."""
+        out = []
+        if j > 0 and (g := self.gb[j - 1]) >= 0:
+            i = max(self.groups[g][0]) + 1
+            if i < len(self.ga) and self.ga[i] < 0:
+                out.append(i)
+        if j + 1 < len(self.gb) and (g := self.gb[j + 1]) >= 0:
+            i = min(self.groups[g][0]) - 1
+            if i >= 0 and self.ga[i] < 0:
+                out.append(i)
+        return out
+
+    def codes(self, ai: list[int], bi: list[int]) -> tuple[str, str]:
+        return "".join(self.ca[i] for i in ai), "".join(self.cb[j] for j in bi)
+
+    def grow(
+        self, ai: list[int], bi: list[int], score: float
+    ) -> tuple[list[int], list[int], float]:
+        """Absorb adjacent unmatched sentences while that raises the pair's score (split/merge)."""
+        while True:
+            best: tuple[float, list[int], list[int]] | None = None
+            for side in (0, 1):
+                idx, taken, codes = (ai, self.ga, self.ca) if side == 0 else (bi, self.gb, self.cb)
+                for k in (idx[0] - 1, idx[-1] + 1):
+                    if not 0 <= k < len(taken) or taken[k] >= 0 or not codes[k]:
+                        continue
+                    new_idx = sorted([*idx, k])
+                    new_a, new_b = (new_idx, bi) if side == 0 else (ai, new_idx)
+                    code_a, code_b = self.codes(new_a, new_b)
+                    new_score = _sim(code_a, code_b)
+                    if new_score <= score + _GROW_EPS or (best and new_score <= best[0]):
+                        continue
+                    other = code_b if side == 0 else code_a
+                    piece = codes[k]
+                    if LCSseq.similarity(piece, other) / len(piece) < _PIECE_CONTAINED:
+                        continue
+                    best = (new_score, new_a, new_b)
+            if best is None:
+                return ai, bi, score
+            score, ai, bi = best
+
+    def match_similar(self) -> None:
+        """Greedy one-to-one matching of the best-scoring candidates, then split/merge growth."""
+        matched, seeds = self.candidate_pairs()
+        # Best score first; among equals, the pair nearest the diagonal.
+        matched.sort(key=lambda t: (-t[0], abs(t[1] - t[2]), t[1], t[2]))
+        fresh = []
+        for score, i, j in matched:
+            if self.ga[i] < 0 and self.gb[j] < 0:
+                fresh.append(self.add([i], [j], score))
+        for gid in fresh:
+            ai, bi, score = self.groups[gid]
+            new_a, new_b, new_score = self.grow(ai, bi, score)
+            if new_score > score:
+                self.groups[gid] = (new_a, new_b, new_score)
+                for i in new_a:
+                    self.ga[i] = gid
+                for j in new_b:
+                    self.gb[j] = gid
+        seeds.sort(key=lambda t: (-t[0], t[1], t[2]))
+        for _, i, j in seeds:
+            if self.ga[i] >= 0 or self.gb[j] >= 0:
+                continue
+            ai, bi, score = self.grow([i], [j], _sim(self.ca[i], self.cb[j]))
+            if score >= self.threshold:
+                self.add(ai, bi, score)
+
+    def stable(self) -> set[int]:
+        """Group ids on a heaviest increasing run of old positions, read in new order."""
+        order = sorted(range(len(self.groups)), key=lambda g: self.groups[g][1][0])
+        size = len(self.ga) + 1
+        # Fenwick tree of (best weight, group id) over old positions, for prefix maxima.
+        tree: list[tuple[int, int]] = [(0, -1)] * (size + 1)
+        back: dict[int, int] = {}
+        best_end = (0, -1)
+        for g in order:
+            ai, bi, _ = self.groups[g]
+            pos = ai[0]
+            prev = (0, -1)
+            k = pos  # prefix over positions < pos (1-based Fenwick index pos)
+            while k > 0:
+                prev = max(prev, tree[k])
+                k -= k & -k
+            weight = prev[0] + len(ai) + len(bi)
+            back[g] = prev[1]
+            best_end = max(best_end, (weight, g))
+            k = pos + 1
+            while k <= size:
+                tree[k] = max(tree[k], (weight, g))
+                k += k & -k
+        out: set[int] = set()
+        g = best_end[1]
+        while g >= 0:
+            out.add(g)
+            g = back[g]
+        return out
+
+    def units(self) -> list[Unit]:
+        """Units in reading order of the new version, removed ones after their old predecessor."""
+        stable = self.stable()
+        out: list[Unit] = []
+
+        def place_removed_after(i: int) -> None:
+            while i < len(self.ga) and self.ga[i] < 0:
+                out.append(Unit("removed", (i,), ()))
+                i += 1
+
+        place_removed_after(0)
+        for j, g in enumerate(self.gb):
+            if g < 0:
+                out.append(Unit("added", (), (j,)))
+                continue
+            ai, bi, score = self.groups[g]
+            if bi[0] != j:
+                continue
+            same = [w for i in ai for w in self.wa[i]] == [w for k in bi for w in self.wb[k]]
+            kind: Kind = "moved" if g not in stable else "same" if same else "reworded"
+            out.append(Unit(kind, tuple(ai), tuple(bi), 1.0 if same else score))
+            place_removed_after(ai[-1] + 1)
+        return out
+
+
+def align(
+    a: Sequence[str],
+    b: Sequence[str],
+    *,
+    threshold: float = REWORD_THRESHOLD,
+    candidates: int = DEFAULT_CANDIDATES,
+) -> list[Unit]:
+    """Align the sentences of an old version `a` with those of a new version `b`.
+
+    Args:
+        a: the old version's sentences, in reading order.
+        b: the new version's sentences, in reading order.
+        threshold: the least `similarity` at which two different sentences count as one
+            sentence reworded rather than one removed and another added.
+        candidates: how many index candidates are scored per unmatched new sentence.
+
+    Returns:
+        Units in reading order of `b`; each sentence of `a` and of `b` is in exactly one unit.
+        Removed sentences follow the unit holding their preceding old sentence. A `moved` unit
+        may also be reworded: its words differ when its score is below 1.
+    """
+    aligner = _Aligner(a, b, threshold, candidates)
+    aligner.match_exact()
+    aligner.match_similar()
+    return aligner.units()
