@@ -1,0 +1,143 @@
+"""Clusters of versions from verified pairs: union-find with a guard on containment edges.
+
+Edges by Jaccard join their documents outright. An edge by containment (a shorter text inside
+a longer one) joins the contained text to its container only if the text covers at least
+`Thresholds.min_cover` of the container, or if that container is its best one (highest
+containment, then highest Jaccard, then smallest id). So a wire story inside several
+newspaper rewrites joins them all, while a short quoted passage found in many unrelated
+articles joins only one of them instead of chaining them into a giant cluster.
+
+Everything here depends only on the set of pairs and member facts, never on their order, so
+the same collection gives the same clusters and cluster ids whatever the file order or the
+number of workers.
+
+Canonical version, in order: the earliest date (ISO 8601 strings; undated documents come
+after dated ones), else the longest text, else the smallest id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import xxhash
+
+from redline.discover.verify import Thresholds
+from redline.models import Cluster, Pair
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """What the canonical rule needs to know about a document."""
+
+    id: str
+    date: str | None = None
+    length: int = 0
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        parent = self.parent
+        root = parent.setdefault(x, x)
+        while root != parent[root]:
+            root = parent[root]
+        while x != root:  # path compression
+            parent[x], x = root, parent[x]
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            # The smaller id becomes the root: roots do not depend on edge order.
+            if rb < ra:
+                ra, rb = rb, ra
+            self.parent[rb] = ra
+
+
+def cluster_id(documents: Iterable[str]) -> str:
+    """Deterministic id of a cluster: a hash of its sorted member ids."""
+    joined = "\n".join(sorted(documents)).encode()
+    return f"c{xxhash.xxh3_64_hexdigest(joined)[:12]}"
+
+
+def canonical(members: Iterable[Member]) -> str:
+    """The canonical version: earliest date, else longest, else smallest id."""
+
+    def rank(m: Member) -> tuple[int, str, int, str]:
+        return (0 if m.date else 1, m.date or "", -m.length, m.id)
+
+    return min(members, key=rank).id
+
+
+def cluster(
+    pairs: Iterable[Pair],
+    members: Mapping[str, Member] | None = None,
+    thresholds: Thresholds | None = None,
+) -> list[Cluster]:
+    """Clusters of two or more documents from verified pairs, largest first, then by id.
+
+    Args:
+        pairs: verified edges (`verify.verify`); their order does not matter.
+        members: date and length per document id, for the canonical rule; documents not in it
+            count as undated and of length 0.
+        thresholds: the rules the pairs were verified with (tells Jaccard edges from
+            containment edges).
+    """
+    thresholds = thresholds or Thresholds()
+    members = members or {}
+    edges = sorted({(p.a, p.b): p for p in pairs}.values(), key=lambda p: (p.a, p.b))
+    uf = _UnionFind()
+    # contained id -> (share, jaccard, -container...) best candidate; ties fall to smaller id.
+    best: dict[str, tuple[float, float, str]] = {}
+    for p in edges:
+        uf.find(p.a)
+        uf.find(p.b)
+        if p.jaccard >= thresholds.jaccard:
+            uf.union(p.a, p.b)
+            continue
+        # Containment: the side with the higher share is the contained one.
+        if p.a_in_b >= p.b_in_a:
+            inner, outer, share, cover = p.a, p.b, p.a_in_b, p.b_in_a
+        else:
+            inner, outer, share, cover = p.b, p.a, p.b_in_a, p.a_in_b
+        if cover >= thresholds.min_cover:
+            uf.union(inner, outer)
+            continue
+        current = best.get(inner)
+        if (
+            current is None
+            or (share, p.jaccard) > current[:2]
+            or ((share, p.jaccard) == current[:2] and outer < current[2])
+        ):
+            best[inner] = (share, p.jaccard, outer)
+    for inner, (_, _, outer) in sorted(best.items()):
+        uf.union(inner, outer)
+
+    groups: dict[str, list[str]] = {}
+    for doc in uf.parent:
+        groups.setdefault(uf.find(doc), []).append(doc)
+    evidence: dict[str, list[Pair]] = {}
+    for p in edges:
+        root = uf.find(p.a)
+        if root == uf.find(p.b):
+            evidence.setdefault(root, []).append(p)
+
+    out: list[Cluster] = []
+    for root, docs in groups.items():
+        if len(docs) < 2:
+            continue
+        head = canonical(members.get(d) or Member(d) for d in docs)
+        ordered = (head, *sorted(d for d in docs if d != head))
+        out.append(
+            Cluster(
+                id=cluster_id(docs),
+                canonical=head,
+                documents=ordered,
+                pairs=tuple(evidence.get(root, ())),
+            )
+        )
+    out.sort(key=lambda c: (-len(c.documents), c.id))
+    return out

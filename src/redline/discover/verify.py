@@ -1,0 +1,120 @@
+"""Verification of candidate pairs by exact shingle overlap.
+
+A candidate from LSH is only a guess; a pair becomes an edge between versions when its exact
+scores (the same `shingle.overlap` that `redline diff` reports) pass a threshold:
+
+- Jaccard >= `jaccard`: the two texts are mostly the same text (edits, layout, boilerplate), or
+- the shorter text is contained in the longer one at >= `containment`: a trimmed wire story
+  inside a longer article, or an excerpt.
+
+Guard against short texts: a text of a few shingles is "contained" in any article that happens
+to use the same phrase, and transitive clustering would then chain unrelated articles through
+it. Containment therefore counts only when the contained text has at least `min_shingles`
+shingles, and any match needs at least `min_shared` shared shingles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from redline.discover.shingle import U64Array, overlap
+from redline.errors import ConfigError
+from redline.models import Pair
+
+Match = Literal["jaccard", "containment"]
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """When a pair of documents counts as two versions of one text."""
+
+    jaccard: float = 0.5
+    containment: float | None = 0.8
+    # 5-word shingles: 20 shingles is a text of about 24 words, a long sentence or two.
+    min_shingles: int = 20
+    min_shared: int = 2
+    # Clustering: a contained text joins every container it covers at least this share of, and
+    # otherwise only its best container, so a quoted passage cannot chain unrelated articles.
+    min_cover: float = 0.25
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.jaccard <= 1.0:
+            raise ConfigError(f"threshold must be in (0, 1], got {self.jaccard}")
+        if self.containment is not None and not 0.0 < self.containment <= 1.0:
+            raise ConfigError(
+                f"containment must be in (0, 1], got {self.containment}; omit it to match by"
+                " Jaccard only"
+            )
+        if self.min_shingles < 1 or self.min_shared < 1:
+            raise ConfigError(
+                f"min_shingles and min_shared must be >= 1, got {self.min_shingles},"
+                f" {self.min_shared}"
+            )
+        if not 0.0 <= self.min_cover <= 1.0:
+            raise ConfigError(f"min_cover must be in [0, 1], got {self.min_cover}")
+
+
+def classify(
+    jaccard: float,
+    a_in_b: float,
+    b_in_a: float,
+    *,
+    len_a: int,
+    len_b: int,
+    thresholds: Thresholds,
+) -> Match | None:
+    """Which rule, if any, makes these scores a match (Jaccard is checked first)."""
+    shared = round(a_in_b * len_a)
+    if shared < min(thresholds.min_shared, len_a, len_b):
+        return None
+    if jaccard >= thresholds.jaccard:
+        return "jaccard"
+    if thresholds.containment is None:
+        return None
+    # The contained side is the one whose share is highest; it must be long enough to be
+    # evidence on its own.
+    if a_in_b >= b_in_a:
+        share, contained = a_in_b, len_a
+    else:
+        share, contained = b_in_a, len_b
+    if share >= thresholds.containment and contained >= thresholds.min_shingles:
+        return "containment"
+    return None
+
+
+def verify(
+    a_shingles: U64Array,
+    b_shingles: U64Array,
+    thresholds: Thresholds | None = None,
+    *,
+    a_id: str = "a",
+    b_id: str = "b",
+) -> Pair | None:
+    """The verified pair of two documents, or None when they are not versions.
+
+    The pair is ordered by id (`a < b`), with the containment scores swapped to match, so the
+    same two documents always give the same `Pair` whichever was passed first.
+
+    Args:
+        a_shingles, b_shingles: sorted unique shingle hashes (`shingle.shingles`).
+        thresholds: the match rules; defaults to `Thresholds()`.
+        a_id, b_id: document ids recorded in the pair.
+    """
+    thresholds = thresholds or Thresholds()
+    jaccard, a_in_b, b_in_a = overlap(a_shingles, b_shingles)
+    if (
+        classify(
+            jaccard,
+            a_in_b,
+            b_in_a,
+            len_a=len(a_shingles),
+            len_b=len(b_shingles),
+            thresholds=thresholds,
+        )
+        is None
+    ):
+        return None
+    if b_id < a_id:
+        return Pair(a=b_id, b=a_id, jaccard=jaccard, a_in_b=b_in_a, b_in_a=a_in_b)
+    return Pair(a=a_id, b=b_id, jaccard=jaccard, a_in_b=a_in_b, b_in_a=b_in_a)
