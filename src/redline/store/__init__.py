@@ -1,1 +1,42 @@
-"""store"""
+"""The persistent index of versions: documents, signatures, LSH bands and stable clusters.
+
+`Store` is the interface the CLI and the HTTP service use; `Index` (one SQLite file) is the
+default implementation and the one `open_index` returns.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from redline.store.base import (
+    AddResult,
+    ClusterPage,
+    ClusterSummary,
+    Match,
+    Merge,
+    Stats,
+    Store,
+    StoredDocument,
+)
+from redline.store.sqlite import Index, IndexConfig
+
+__all__ = [
+    "AddResult",
+    "ClusterPage",
+    "ClusterSummary",
+    "Index",
+    "IndexConfig",
+    "Match",
+    "Merge",
+    "Stats",
+    "Store",
+    "StoredDocument",
+    "open_index",
+]
+
+
+def open_index(
+    path: str | Path, *, create: bool = True, config: IndexConfig | None = None
+) -> Index:
+    """Open (or create) the index at `path`."""
+    return Index(path, create=create, config=config)

@@ -1,0 +1,232 @@
+"""What a persistent index of versions promises, whatever holds it.
+
+The CLI and the HTTP service speak only to `Store`; `redline.store.sqlite.Index` (one SQLite
+file) is the default implementation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, runtime_checkable
+
+from redline.models import Cluster, Document
+
+AddStatus = Literal["added", "present", "skipped"]
+ClusterOrder = Literal["size", "date"]
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A known document that a text is a version of, with the evidence.
+
+    `a_in_b` is the share of the queried text found in the match, `b_in_a` the share of the match
+    found in the queried text (shingle containment, as in `redline find`).
+    """
+
+    id: str
+    jaccard: float
+    a_in_b: float
+    b_in_a: float
+    cluster: str | None
+    title: str | None = None
+    url: str | None = None
+    date: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "cluster": self.cluster,
+            "title": self.title,
+            "url": self.url,
+            "date": self.date,
+            "jaccard": round(self.jaccard, 4),
+            "a_in_b": round(self.a_in_b, 4),
+            "b_in_a": round(self.b_in_a, 4),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """What adding one document did: added (with the versions it joined), present or skipped."""
+
+    status: AddStatus
+    id: str
+    cluster: str | None
+    matches: tuple[Match, ...] = ()
+    # Set when the id was taken by a different text and the document was stored under a new one.
+    renamed_from: str | None = None
+    # Clusters folded into `cluster` because this document joined them.
+    merged: tuple[str, ...] = ()
+    # Why a document was skipped (status "skipped"), in words a user can act on.
+    reason: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "reason": self.reason,
+            "id": self.id,
+            "cluster": self.cluster,
+            "renamed_from": self.renamed_from,
+            "merged": list(self.merged),
+            "matches": [m.to_dict() for m in self.matches],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDocument:
+    """A document as the index holds it."""
+
+    document: Document
+    cluster: str | None
+    added_at: float
+    content_hash: str
+
+    def to_dict(self, *, text: bool = True) -> dict[str, Any]:
+        d = self.document
+        out: dict[str, Any] = {
+            "id": d.id,
+            "title": d.title,
+            "url": d.url,
+            "date": d.date,
+            "byline": d.byline,
+            "cluster": self.cluster,
+            "added_at": self.added_at,
+            "hash": self.content_hash,
+        }
+        if text:
+            out["text"] = d.text
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterSummary:
+    """One line of the cluster listing."""
+
+    id: str
+    size: int
+    canonical: str
+    title: str | None
+    created_at: float
+    updated_at: float
+    last_date: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "size": self.size,
+            "canonical": self.canonical,
+            "title": self.title,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+            "last_date": self.last_date,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterPage:
+    """A page of the cluster listing and the total it was cut from."""
+
+    clusters: tuple[ClusterSummary, ...]
+    total: int
+    limit: int
+    offset: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "clusters": [c.to_dict() for c in self.clusters],
+            "total": self.total,
+            "limit": self.limit,
+            "offset": self.offset,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    """A recorded merge: `absorbed` now lives on as `survivor`."""
+
+    absorbed: str
+    survivor: str
+    at: float
+    document: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """Counts and sizes for `redline index stats` and GET /health."""
+
+    documents: int
+    clusters: int
+    clustered_documents: int
+    largest_cluster: int
+    edges: int
+    merges: int
+    bytes_on_disk: int
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "documents": self.documents,
+            "clusters": self.clusters,
+            "clustered_documents": self.clustered_documents,
+            "largest_cluster": self.largest_cluster,
+            "edges": self.edges,
+            "merges": self.merges,
+            "bytes_on_disk": self.bytes_on_disk,
+            "settings": self.settings,
+        }
+
+
+@runtime_checkable
+class Store(Protocol):
+    """A persistent index of versions: add, query, browse, remove."""
+
+    def add(self, document: Document) -> AddResult:
+        """Add one document (idempotent by content) and cluster it with its versions."""
+        ...
+
+    def add_many(self, documents: Iterable[Document], *, batch: int = 32) -> Iterator[AddResult]:
+        """Add documents in small transactions, yielding one result per document."""
+        ...
+
+    def query(self, document: Document | str, *, limit: int = 10) -> list[Match]:
+        """The indexed documents this text is a version of, best first."""
+        ...
+
+    def get(self, doc_id: str) -> StoredDocument:
+        """One stored document; NotFoundError when absent."""
+        ...
+
+    def remove(self, doc_id: str) -> str | None:
+        """Remove a document; returns the cluster it left (None if it was alone)."""
+        ...
+
+    def clusters(
+        self, *, order: ClusterOrder = "size", limit: int = 50, offset: int = 0, min_size: int = 2
+    ) -> ClusterPage:
+        """Clusters of two or more documents, largest (or most recent) first."""
+        ...
+
+    def cluster(self, cluster_id: str) -> Cluster:
+        """A cluster with its documents and verified pairs; follows recorded merges."""
+        ...
+
+    def resolve_cluster(self, cluster_id: str) -> str:
+        """The id a cluster lives on as now (itself, or the survivor of its merges)."""
+        ...
+
+    def merges(self) -> list[Merge]:
+        """Every recorded merge, oldest first."""
+        ...
+
+    def documents(self) -> Iterator[StoredDocument]:
+        """Every stored document in the order added (for export)."""
+        ...
+
+    def stats(self) -> Stats:
+        """Counts and sizes."""
+        ...
+
+    def close(self) -> None:
+        """Release connections and files."""
+        ...

@@ -1,0 +1,804 @@
+"""The default index: one SQLite file holding documents, signatures, LSH bands and clusters.
+
+Invariants the code below keeps:
+
+- Every change happens inside one `BEGIN IMMEDIATE` transaction (one document, or a small
+  batch), so a process killed at any instant leaves the file as of its last commit, and running
+  the same `add` again completes the job: adds are idempotent by content hash.
+- `BEGIN IMMEDIATE` takes the write lock before reading candidates, so two writers never
+  cluster against a stale view; the other writer waits up to `timeout` seconds (busy timeout).
+  Readers never block in WAL mode.
+- A cluster id is never renamed or reused. A document that joins documents of several clusters
+  merges them into the oldest (lowest sequence number); the others are recorded in `merges` and
+  resolve to the survivor forever. Removing a document may split a cluster: the part holding
+  the earliest-added document keeps the id, other parts of two or more get new ids (recorded in
+  `splits`).
+- Only clusters of two or more documents exist; a lone document has no cluster.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from redline.discover.lsh import band_keys_batch, derive
+from redline.discover.minhash import MinHashConfig, sign_batch
+from redline.discover.shingle import DEFAULT_SHINGLE, U64Array, overlap, shingles
+from redline.errors import ConfigError, NotFoundError, StoreError
+from redline.models import Cluster, Document, Pair
+from redline.store.base import (
+    AddResult,
+    ClusterOrder,
+    ClusterPage,
+    ClusterSummary,
+    Match,
+    Merge,
+    Stats,
+    StoredDocument,
+)
+
+SCHEMA_VERSION = 1
+# Readers hitting a version of a popular band (boilerplate, very short texts) verify at most
+# this many candidates, those sharing the most bands first; it bounds query latency.
+MAX_CANDIDATES = 1000
+_SHINGLE_CACHE = 8192
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS clusters (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    size INTEGER NOT NULL,
+    state TEXT NOT NULL DEFAULT 'live' CHECK (state IN ('live', 'merged', 'dissolved')),
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    last_date TEXT
+);
+CREATE INDEX IF NOT EXISTS clusters_size ON clusters(state, size DESC, seq);
+CREATE INDEX IF NOT EXISTS clusters_date ON clusters(state, last_date DESC, seq);
+CREATE TABLE IF NOT EXISTS documents (
+    doc INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    hash TEXT NOT NULL UNIQUE,
+    title TEXT, url TEXT, date TEXT, byline TEXT,
+    text TEXT NOT NULL,
+    added_at REAL NOT NULL,
+    cluster INTEGER REFERENCES clusters(seq)
+);
+CREATE INDEX IF NOT EXISTS documents_cluster ON documents(cluster) WHERE cluster IS NOT NULL;
+CREATE TABLE IF NOT EXISTS signatures (
+    doc INTEGER PRIMARY KEY REFERENCES documents(doc) ON DELETE CASCADE,
+    minhash BLOB NOT NULL
+);
+-- No foreign key here: a cascade would need a second index on doc. remove() deletes a
+-- document's band rows by recomputing its keys from the stored signature instead.
+CREATE TABLE IF NOT EXISTS bands (
+    key INTEGER NOT NULL,
+    doc INTEGER NOT NULL,
+    PRIMARY KEY (key, doc)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS edges (
+    a INTEGER NOT NULL REFERENCES documents(doc) ON DELETE CASCADE,
+    b INTEGER NOT NULL REFERENCES documents(doc) ON DELETE CASCADE,
+    jaccard REAL NOT NULL, a_in_b REAL NOT NULL, b_in_a REAL NOT NULL,
+    PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS edges_b ON edges(b);
+CREATE TABLE IF NOT EXISTS merges (
+    absorbed INTEGER PRIMARY KEY REFERENCES clusters(seq),
+    survivor INTEGER NOT NULL REFERENCES clusters(seq),
+    at REAL NOT NULL,
+    document TEXT
+);
+CREATE TABLE IF NOT EXISTS splits (
+    created INTEGER PRIMARY KEY REFERENCES clusters(seq),
+    source INTEGER NOT NULL REFERENCES clusters(seq),
+    at REAL NOT NULL,
+    document TEXT
+);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class IndexConfig:
+    """How documents are compared; fixed when an index is created, read back when opened."""
+
+    threshold: float = 0.5
+    containment: float = 0.8
+    shingle: int = DEFAULT_SHINGLE
+    num_perm: int = 128
+    seed: int = 1
+
+    def __post_init__(self) -> None:
+        for name in ("threshold", "containment"):
+            value = getattr(self, name)
+            if not 0.0 < value <= 1.0:
+                raise ConfigError(f"{name} must be in (0, 1], got {value}; try 0.5")
+        if not 1 <= self.shingle <= 20:
+            raise ConfigError(f"shingle must be in [1, 20] words, got {self.shingle}; try 5")
+        MinHashConfig(num_perm=self.num_perm, seed=self.seed)
+
+    def to_meta(self) -> dict[str, str]:
+        return {k: str(getattr(self, k)) for k in self.__slots__}
+
+    @classmethod
+    def from_meta(cls, meta: dict[str, str]) -> IndexConfig:
+        return cls(
+            threshold=float(meta["threshold"]),
+            containment=float(meta["containment"]),
+            shingle=int(meta["shingle"]),
+            num_perm=int(meta["num_perm"]),
+            seed=int(meta["seed"]),
+        )
+
+
+def cluster_name(seq: int) -> str:
+    """The public id of a cluster sequence number."""
+    return f"c{seq:06d}"
+
+
+def cluster_seq(cluster_id: str) -> int:
+    """The sequence number behind a public cluster id; NotFoundError when malformed."""
+    if len(cluster_id) > 1 and cluster_id[0] == "c" and cluster_id[1:].isdigit():
+        return int(cluster_id[1:])
+    raise NotFoundError(f"no cluster {cluster_id!r}: cluster ids look like c000042")
+
+
+def content_hash(text: str) -> str:
+    """The identity of a text for idempotent adds (exact text, SHA-256)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _canonical_key(date: str | None, length: int, doc_id: str) -> tuple[int, str, int, str]:
+    # The rule of `redline find`: earliest date, else longest, else smallest id.
+    return (0 if date else 1, date or "", -length, doc_id)
+
+
+@dataclass(frozen=True, slots=True)
+class _Signed:
+    document: Document
+    hash: str
+    shingles: U64Array
+    signature: bytes
+    keys: list[int]
+
+
+class Index:
+    """A persistent index of versions in one SQLite file (the default `Store`).
+
+    Safe to share between threads (one connection per thread) and between processes (SQLite
+    locking). Open with `Index(path)`; the file is created on first use unless `create=False`.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        config: IndexConfig | None = None,
+        create: bool = True,
+        timeout: float = 60.0,
+    ) -> None:
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise NotFoundError(
+                f"no index at {self.path}; create one with `redline index add PATH --db {path}`"
+            )
+        self._timeout = timeout
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._cache: OrderedDict[int, U64Array] = OrderedDict()
+        self.config = self._init(config)
+        lsh = derive(self.config.threshold, self.config.containment, num_perm=self.config.num_perm)
+        self._bands, self._rows = lsh.bands, lsh.rows
+        self._minhash = MinHashConfig(num_perm=self.config.num_perm, seed=self.config.seed)
+
+    # -- connections -------------------------------------------------------------------------
+
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                conn = sqlite3.connect(
+                    self.path, timeout=self._timeout, isolation_level=None, check_same_thread=False
+                )
+                conn.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
+                conn.execute("PRAGMA foreign_keys = ON")
+                # NORMAL in WAL mode: a commit survives the process being killed; only a power
+                # loss may drop the last commits, and never corrupts the file.
+                conn.execute("PRAGMA synchronous = NORMAL")
+                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(
+                    f"cannot open index {self.path}: {exc}; is it a redline index file?"
+                ) from exc
+            if mode != "wal":
+                raise StoreError(f"cannot switch {self.path} to WAL mode (got {mode!r})")
+            self._local.conn = conn
+            with self._lock:
+                self._connections.append(conn)
+        return conn
+
+    def close(self) -> None:
+        """Close every connection this index opened."""
+        with self._lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _write(self) -> _Transaction:
+        return _Transaction(self._conn(), immediate=True, path=self.path)
+
+    def _read(self) -> _Transaction:
+        return _Transaction(self._conn(), immediate=False, path=self.path)
+
+    def _init(self, config: IndexConfig | None) -> IndexConfig:
+        with self._write() as db:
+            db.executescript_in_tx(_SCHEMA)
+            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+            if not meta:
+                config = config or IndexConfig()
+                rows = {"schema": str(SCHEMA_VERSION), **config.to_meta()}
+                db.executemany("INSERT INTO meta VALUES (?, ?)", rows.items())
+                return config
+        if meta.get("schema") != str(SCHEMA_VERSION):
+            raise StoreError(
+                f"index {self.path} has schema {meta.get('schema')!r}, this redline reads"
+                f" {SCHEMA_VERSION}; export it with the redline that wrote it and re-add"
+            )
+        stored = IndexConfig.from_meta(meta)
+        if config is not None and config != stored:
+            raise ConfigError(
+                f"index {self.path} was created with {stored}, not {config}; signatures only"
+                " compare under the same settings: use a new --db or drop the options"
+            )
+        return stored
+
+    # -- signing -----------------------------------------------------------------------------
+
+    def _shingles(self, text: str) -> U64Array:
+        return shingles(text, self.config.shingle)
+
+    def _sign(self, documents: Sequence[Document]) -> list[_Signed | AddResult]:
+        sets = [self._shingles(d.text) for d in documents]
+        nonempty = [i for i, s in enumerate(sets) if len(s)]
+        sigs = sign_batch([sets[i] for i in nonempty], self._minhash)
+        keys = band_keys_batch(sigs, self._bands, self._rows).view(np.int64)
+        out: list[_Signed | AddResult] = [
+            AddResult("skipped", d.id, None, reason="no words to index") for d in documents
+        ]
+        for row, i in enumerate(nonempty):
+            d = documents[i]
+            out[i] = _Signed(
+                d, content_hash(d.text), sets[i], sigs[row].tobytes(), keys[row].tolist()
+            )
+        return out
+
+    def _keys_of(self, signature: bytes) -> list[int]:
+        sig = np.frombuffer(signature, dtype=np.uint32).reshape(1, -1)
+        keys: list[int] = band_keys_batch(sig, self._bands, self._rows).view(np.int64)[0].tolist()
+        return keys
+
+    def _cached_shingles(self, db: _Transaction, docs: Sequence[int]) -> dict[int, U64Array]:
+        found: dict[int, U64Array] = {}
+        missing: list[int] = []
+        with self._lock:
+            for doc in docs:
+                hit = self._cache.get(doc)
+                if hit is None:
+                    missing.append(doc)
+                else:
+                    self._cache.move_to_end(doc)
+                    found[doc] = hit
+        for chunk in _chunks(missing, 500):
+            marks = ",".join("?" * len(chunk))
+            rows = db.execute(f"SELECT doc, text FROM documents WHERE doc IN ({marks})", chunk)
+            fresh = {doc: self._shingles(text) for doc, text in rows}
+            found.update(fresh)
+            with self._lock:
+                self._cache.update(fresh)
+                while len(self._cache) > _SHINGLE_CACHE:
+                    self._cache.popitem(last=False)
+        return found
+
+    def _verified(
+        self, db: _Transaction, sh: U64Array, keys: Sequence[int], *, exclude_hash: str | None
+    ) -> list[tuple[int, str, int | None, float, float, float]]:
+        """(doc, id, cluster, jaccard, a_in_b, b_in_a) of indexed versions of a shingle set."""
+        marks = ",".join("?" * len(keys))
+        candidates = [
+            row[0]
+            for row in db.execute(
+                f"SELECT doc FROM bands WHERE key IN ({marks}) GROUP BY doc"
+                " ORDER BY count(*) DESC, doc LIMIT ?",
+                [*keys, MAX_CANDIDATES],
+            )
+        ]
+        if not candidates:
+            return []
+        sets = self._cached_shingles(db, candidates)
+        scored: dict[int, tuple[float, float, float]] = {}
+        for doc in candidates:
+            other = sets.get(doc)
+            if other is None:
+                continue  # removed since its band rows were read
+            jac, a_in_b, b_in_a = overlap(sh, other)
+            if jac >= self.config.threshold or max(a_in_b, b_in_a) >= self.config.containment:
+                scored[doc] = (jac, a_in_b, b_in_a)
+        if not scored:
+            return []
+        out = []
+        marks = ",".join("?" * len(scored))
+        for doc, doc_id, cluster, doc_hash in db.execute(
+            f"SELECT doc, id, cluster, hash FROM documents WHERE doc IN ({marks})", list(scored)
+        ):
+            if doc_hash != exclude_hash:
+                out.append((doc, doc_id, cluster, *scored[doc]))
+        return out
+
+    # -- adding ------------------------------------------------------------------------------
+
+    def add(self, document: Document) -> AddResult:
+        """Add one document (idempotent by content) and cluster it with its versions.
+
+        Returns:
+            What happened: "added" (with the versions it joined), "present" (same text already
+            indexed; nothing changed) or "skipped" (with the reason, e.g. no words).
+        """
+        return next(iter(self.add_many([document], batch=1)))
+
+    def add_many(self, documents: Iterable[Document], *, batch: int = 32) -> Iterator[AddResult]:
+        """Add documents, committing every `batch` documents; yields results after each commit.
+
+        A result is yielded only once its transaction is committed, so a consumer that records
+        progress never counts a document the file does not hold.
+        """
+        if batch < 1:
+            raise ConfigError(f"batch must be >= 1, got {batch}")
+        pending: list[Document] = []
+        for document in documents:
+            pending.append(document)
+            if len(pending) >= batch:
+                yield from self._add_batch(pending)
+                pending = []
+        if pending:
+            yield from self._add_batch(pending)
+
+    def _add_batch(self, documents: Sequence[Document]) -> list[AddResult]:
+        # Shingling and signing is the costly part: done before taking the write lock.
+        signed = self._sign(documents)
+        with self._write() as db:
+            now = time.time()
+            return [
+                item if isinstance(item, AddResult) else self._insert(db, item, now)
+                for item in signed
+            ]
+
+    def _insert(self, db: _Transaction, item: _Signed, now: float) -> AddResult:
+        doc = item.document
+        row = db.execute(
+            "SELECT id, cluster FROM documents WHERE hash = ?", (item.hash,)
+        ).fetchone()
+        if row is not None:
+            return AddResult("present", row[0], _name(row[1]))
+        doc_id, renamed = doc.id, None
+        if db.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone():
+            # Same id, different text: an updated file. Keep both; the new one is a version.
+            doc_id, renamed = f"{doc.id}@{item.hash[:10]}", doc.id
+        found = self._verified(db, item.shingles, item.keys, exclude_hash=None)
+        cur = db.execute(
+            "INSERT INTO documents (id, hash, title, url, date, byline, text, added_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (doc_id, item.hash, doc.title, doc.url, doc.date, doc.byline, doc.text, now),
+        )
+        new = cur.lastrowid
+        assert new is not None
+        db.execute("INSERT INTO signatures VALUES (?, ?)", (new, item.signature))
+        db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", ((k, new) for k in item.keys))
+        db.executemany(
+            "INSERT INTO edges VALUES (?, ?, ?, ?, ?)",
+            ((other, new, jac, b_in_a, a_in_b) for other, _, _, jac, a_in_b, b_in_a in found),
+        )
+        with self._lock:
+            self._cache[new] = item.shingles
+        cluster, merged = self._join(db, new, doc_id, found, now=now)
+        matches = tuple(
+            Match(other_id, jac, a_in_b, b_in_a, _name(cluster))
+            for _, other_id, _, jac, a_in_b, b_in_a in sorted(found, key=lambda f: -f[3])
+        )
+        return AddResult(
+            "added",
+            doc_id,
+            _name(cluster),
+            matches=matches,
+            renamed_from=renamed,
+            merged=tuple(cluster_name(m) for m in merged),
+        )
+
+    def _join(
+        self,
+        db: _Transaction,
+        new: int,
+        doc_id: str,
+        found: Sequence[tuple[int, str, int | None, float, float, float]],
+        *,
+        now: float,
+    ) -> tuple[int | None, list[int]]:
+        """Put a new document into the cluster of its versions, merging clusters it bridges."""
+        if not found:
+            return None, []
+        existing = sorted({f[2] for f in found if f[2] is not None})
+        if existing:
+            # The oldest cluster survives: its id is the one users have seen longest.
+            survivor, absorbed = existing[0], existing[1:]
+        else:
+            created = db.execute(
+                "INSERT INTO clusters (size, created_at, updated_at) VALUES (0, ?, ?)", (now, now)
+            ).lastrowid
+            assert created is not None
+            survivor, absorbed = created, []
+        for seq in absorbed:
+            db.execute("UPDATE documents SET cluster = ? WHERE cluster = ?", (survivor, seq))
+            db.execute(
+                "UPDATE clusters SET state = 'merged', size = 0, updated_at = ? WHERE seq = ?",
+                (now, seq),
+            )
+            db.execute("INSERT INTO merges VALUES (?, ?, ?, ?)", (seq, survivor, now, doc_id))
+            # Earlier merges into the absorbed cluster now resolve to the survivor directly.
+            db.execute("UPDATE merges SET survivor = ? WHERE survivor = ?", (survivor, seq))
+        loners = [f[0] for f in found if f[2] is None]
+        db.executemany(
+            "UPDATE documents SET cluster = ? WHERE doc = ?",
+            [(survivor, d) for d in [*loners, new]],
+        )
+        self._refresh_cluster(db, survivor, now)
+        return survivor, absorbed
+
+    def _refresh_cluster(self, db: _Transaction, seq: int, now: float) -> None:
+        size, last = db.execute(
+            "SELECT count(*), max(coalesce(date, strftime('%Y-%m-%dT%H:%M:%S', added_at,"
+            " 'unixepoch'))) FROM documents WHERE cluster = ?",
+            (seq,),
+        ).fetchone()
+        db.execute(
+            "UPDATE clusters SET size = ?, updated_at = ?, last_date = ? WHERE seq = ?",
+            (size, now, last, seq),
+        )
+
+    # -- removing ----------------------------------------------------------------------------
+
+    def remove(self, doc_id: str) -> str | None:
+        """Remove a document, its bands and edges; returns the cluster it was in.
+
+        Raises:
+            NotFoundError: no document with this id.
+        """
+        with self._write() as db:
+            row = db.execute(
+                "SELECT d.doc, d.cluster, s.minhash FROM documents d"
+                " JOIN signatures s USING (doc) WHERE d.id = ?",
+                (doc_id,),
+            ).fetchone()
+            if row is None:
+                raise NotFoundError(f"no document {doc_id!r} in {self.path}")
+            doc, seq, signature = row
+            keys = self._keys_of(signature)
+            marks = ",".join("?" * len(keys))
+            db.execute(f"DELETE FROM bands WHERE doc = ? AND key IN ({marks})", [doc, *keys])
+            db.execute("DELETE FROM documents WHERE doc = ?", (doc,))
+            if seq is not None:
+                self._split(db, seq, doc_id, time.time())
+        with self._lock:
+            self._cache.pop(doc, None)
+        return _name(seq)
+
+    def _split(self, db: _Transaction, seq: int, doc_id: str, now: float) -> None:
+        members = [r[0] for r in db.execute("SELECT doc FROM documents WHERE cluster = ?", (seq,))]
+        parent = {m: m for m in members}
+
+        def find(x: int) -> int:
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        marks = ",".join("?" * len(members))
+        for a, b in db.execute(
+            f"SELECT a, b FROM edges WHERE a IN ({marks}) AND b IN ({marks})", members + members
+        ):
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+        parts: dict[int, list[int]] = {}
+        for m in members:
+            parts.setdefault(find(m), []).append(m)
+        # Of the parts still holding two or more documents, the one with the earliest-added
+        # document keeps the id; lone documents leave the cluster.
+        big = sorted((p for p in parts.values() if len(p) >= 2), key=min)
+        for part in parts.values():
+            if len(part) < 2:
+                db.execute("UPDATE documents SET cluster = NULL WHERE doc = ?", (part[0],))
+        for part in big[1:]:
+            target = db.execute(
+                "INSERT INTO clusters (size, created_at, updated_at) VALUES (0, ?, ?)", (now, now)
+            ).lastrowid
+            assert target is not None
+            db.execute("INSERT INTO splits VALUES (?, ?, ?, ?)", (target, seq, now, doc_id))
+            marks = ",".join("?" * len(part))
+            db.execute(f"UPDATE documents SET cluster = ? WHERE doc IN ({marks})", [target, *part])
+            self._refresh_cluster(db, target, now)
+        if big:
+            self._refresh_cluster(db, seq, now)
+        else:
+            db.execute(
+                "UPDATE clusters SET state = 'dissolved', size = 0, updated_at = ? WHERE seq = ?",
+                (now, seq),
+            )
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def query(self, document: Document | str, *, limit: int = 10) -> list[Match]:
+        """The indexed documents this text is a version of, best first.
+
+        Args:
+            document: the text (or Document) to look up; it is not added.
+            limit: at most this many matches.
+
+        Returns:
+            Matches ranked by Jaccard, then by containment; empty when the text has no known
+            versions (or no words).
+        """
+        if limit < 1:
+            raise ConfigError(f"limit must be >= 1, got {limit}")
+        text = document.text if isinstance(document, Document) else document
+        signed = self._sign([Document(id="<query>", text=text)])[0]
+        if isinstance(signed, AddResult):
+            return []
+        with self._read() as db:
+            found = self._verified(db, signed.shingles, signed.keys, exclude_hash=None)
+            ranked = sorted(found, key=lambda f: (-f[3], -max(f[4], f[5]), f[1]))[:limit]
+            meta = self._meta_of(db, [f[0] for f in ranked])
+        return [
+            Match(doc_id, jac, a_in_b, b_in_a, _name(cluster), *meta[doc])
+            for doc, doc_id, cluster, jac, a_in_b, b_in_a in ranked
+        ]
+
+    def _meta_of(self, db: _Transaction, docs: Sequence[int]) -> dict[int, tuple[Any, Any, Any]]:
+        if not docs:
+            return {}
+        marks = ",".join("?" * len(docs))
+        return {
+            doc: (title, url, date)
+            for doc, title, url, date in db.execute(
+                f"SELECT doc, title, url, date FROM documents WHERE doc IN ({marks})", list(docs)
+            )
+        }
+
+    def get(self, doc_id: str) -> StoredDocument:
+        """One stored document.
+
+        Raises:
+            NotFoundError: no document with this id.
+        """
+        with self._read() as db:
+            row = db.execute(
+                "SELECT id, text, title, url, date, byline, cluster, added_at, hash"
+                " FROM documents WHERE id = ?",
+                (doc_id,),
+            ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no document {doc_id!r} in {self.path}")
+        return _stored(row)
+
+    def documents(self) -> Iterator[StoredDocument]:
+        """Every stored document in the order added."""
+        last = 0
+        while True:
+            with self._read() as db:
+                rows = db.execute(
+                    "SELECT id, text, title, url, date, byline, cluster, added_at, hash, doc"
+                    " FROM documents WHERE doc > ? ORDER BY doc LIMIT 500",
+                    (last,),
+                ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield _stored(row[:9])
+            last = rows[-1][9]
+
+    def resolve_cluster(self, cluster_id: str) -> str:
+        """The id a cluster lives on as now: itself, or the survivor of the merges it went into.
+
+        Raises:
+            NotFoundError: no such cluster, or it dissolved (fewer than two documents left).
+        """
+        seq = cluster_seq(cluster_id)
+        with self._read() as db:
+            row = db.execute("SELECT state FROM clusters WHERE seq = ?", (seq,)).fetchone()
+            if row is None:
+                raise NotFoundError(f"no cluster {cluster_id!r} in {self.path}")
+            if row[0] == "merged":
+                seq = db.execute(
+                    "SELECT survivor FROM merges WHERE absorbed = ?", (seq,)
+                ).fetchone()[0]
+            elif row[0] == "dissolved":
+                raise NotFoundError(
+                    f"cluster {cluster_id!r} no longer exists: documents were removed and fewer"
+                    " than two versions are left"
+                )
+        return cluster_name(seq)
+
+    def cluster(self, cluster_id: str) -> Cluster:
+        """A cluster with its documents (canonical first) and its verified pairs.
+
+        An id absorbed by a merge resolves to the surviving cluster.
+
+        Raises:
+            NotFoundError: no such cluster.
+        """
+        seq = cluster_seq(self.resolve_cluster(cluster_id))
+        with self._read() as db:
+            members = db.execute(
+                "SELECT doc, id, date, length(text) FROM documents WHERE cluster = ?", (seq,)
+            ).fetchall()
+            ids = {doc: doc_id for doc, doc_id, _, _ in members}
+            marks = ",".join("?" * len(ids))
+            edges = db.execute(
+                f"SELECT a, b, jaccard, a_in_b, b_in_a FROM edges WHERE a IN ({marks})"
+                f" AND b IN ({marks})",
+                list(ids) + list(ids),
+            ).fetchall()
+        ordered = sorted(members, key=lambda m: _canonical_key(m[2], m[3], m[1]))
+        pairs = sorted(
+            (Pair(ids[a], ids[b], jac, ab, ba) for a, b, jac, ab, ba in edges),
+            key=lambda p: (p.a, p.b),
+        )
+        return Cluster(
+            id=cluster_name(seq),
+            canonical=ordered[0][1],
+            documents=tuple(m[1] for m in ordered),
+            pairs=tuple(pairs),
+        )
+
+    def clusters(
+        self, *, order: ClusterOrder = "size", limit: int = 50, offset: int = 0, min_size: int = 2
+    ) -> ClusterPage:
+        """A page of live clusters, largest first (`size`) or most recent first (`date`)."""
+        if order not in ("size", "date"):
+            raise ConfigError(f"order must be 'size' or 'date', got {order!r}")
+        if limit < 1 or offset < 0:
+            raise ConfigError(f"limit must be >= 1 and offset >= 0, got {limit} and {offset}")
+        sort = "size DESC, seq" if order == "size" else "last_date DESC, seq"
+        with self._read() as db:
+            total = db.execute(
+                "SELECT count(*) FROM clusters WHERE state = 'live' AND size >= ?", (min_size,)
+            ).fetchone()[0]
+            rows = db.execute(
+                "SELECT seq, size, created_at, updated_at, last_date FROM clusters"
+                f" WHERE state = 'live' AND size >= ? ORDER BY {sort} LIMIT ? OFFSET ?",
+                (min_size, limit, offset),
+            ).fetchall()
+            out = []
+            for seq, size, created, updated, last in rows:
+                members = db.execute(
+                    "SELECT id, date, length(text), title FROM documents WHERE cluster = ?", (seq,)
+                ).fetchall()
+                best = min(members, key=lambda m: _canonical_key(m[1], m[2], m[0]))
+                out.append(
+                    ClusterSummary(
+                        cluster_name(seq), size, best[0], best[3], created, updated, last
+                    )
+                )
+        return ClusterPage(tuple(out), total, limit, offset)
+
+    def merges(self) -> list[Merge]:
+        """Every recorded merge, oldest first, each pointing at the cluster it lives on as."""
+        with self._read() as db:
+            rows = db.execute(
+                "SELECT absorbed, survivor, at, document FROM merges ORDER BY at, absorbed"
+            ).fetchall()
+        return [Merge(cluster_name(a), cluster_name(s), at, d) for a, s, at, d in rows]
+
+    def stats(self) -> Stats:
+        """Counts and sizes."""
+        with self._read() as db:
+            docs = db.execute("SELECT count(*) FROM documents").fetchone()[0]
+            clusters, clustered, largest = db.execute(
+                "SELECT count(*), coalesce(sum(size), 0), coalesce(max(size), 0)"
+                " FROM clusters WHERE state = 'live'"
+            ).fetchone()
+            edges = db.execute("SELECT count(*) FROM edges").fetchone()[0]
+            merges = db.execute("SELECT count(*) FROM merges").fetchone()[0]
+        size = sum(
+            p.stat().st_size
+            for p in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm"))
+            if p.exists()
+        )
+        settings: dict[str, Any] = {
+            **{k: getattr(self.config, k) for k in IndexConfig.__slots__},
+            "bands": self._bands,
+            "rows": self._rows,
+        }
+        return Stats(docs, clusters, clustered, largest, edges, merges, size, settings)
+
+    def integrity(self) -> str:
+        """SQLite's own integrity check of the file ("ok" when sound)."""
+        with self._read() as db:
+            return str(db.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+class _Transaction:
+    """A transaction as a context manager; SQLite errors become StoreError with the path."""
+
+    def __init__(self, conn: sqlite3.Connection, *, immediate: bool, path: Path) -> None:
+        self._conn = conn
+        self._immediate = immediate
+        self._path = path
+
+    def __enter__(self) -> _Transaction:
+        try:
+            self._conn.execute("BEGIN IMMEDIATE" if self._immediate else "BEGIN")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(
+                f"cannot start a transaction on {self._path}: {exc}; another process may hold"
+                " the write lock for too long, try again"
+            ) from exc
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: object, tb: object) -> None:
+        if kind is None:
+            try:
+                self._conn.execute("COMMIT")
+            except sqlite3.Error as err:
+                self._conn.execute("ROLLBACK")
+                raise StoreError(f"cannot commit to {self._path}: {err}") from err
+        elif self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.Error):
+            raise StoreError(f"index {self._path}: {exc}") from exc
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        return self._conn.execute(sql, params)
+
+    def executemany(self, sql: str, params: Iterable[Sequence[Any]]) -> sqlite3.Cursor:
+        return self._conn.executemany(sql, params)
+
+    def executescript_in_tx(self, script: str) -> None:
+        # executescript() would commit first; statements run one by one keep the transaction.
+        for statement in script.split(";"):
+            if statement.strip():
+                self._conn.execute(statement)
+
+
+def _name(seq: int | None) -> str | None:
+    return None if seq is None else cluster_name(seq)
+
+
+def _stored(row: Sequence[Any]) -> StoredDocument:
+    doc_id, text, title, url, date, byline, cluster, added_at, doc_hash = row
+    return StoredDocument(
+        Document(id=doc_id, text=text, title=title, url=url, date=date, byline=byline),
+        _name(cluster),
+        added_at,
+        doc_hash,
+    )
+
+
+def _chunks(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
