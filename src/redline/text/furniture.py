@@ -1,0 +1,305 @@
+"""Page furniture: titles, bylines, datelines, credits, bios and promos around an article.
+
+`assign_roles` gives such sentences a role so that a changed bio or a new "Read more" trailer is
+shown as boilerplate rather than as a change to the story. Each rule pairs a pattern with a
+position and a length limit: the same words inside the story ("prices rose by 5 percent",
+"Subscribers will pay more") are content, because they neither stand where furniture stands nor
+read like it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from redline.models import Role, Sentence
+from redline.text.normalize import normalize, word_key, words
+
+# How far from either end furniture is looked for, in sentences.
+
+
+def _wordset(words: str) -> frozenset[str]:
+    """The whitespace-separated words of a literal word list."""
+    return frozenset(words.split())
+
+
+_TOP = 6
+# The bottom zone reaches back past this many content-like sentences from the end.
+_BOTTOM_CONTENT = 2
+# Furniture is short; a sentence longer than this is content whatever it starts with.
+_SHORT = 25
+
+_STOP_END = re.compile(r"[.!?\u2026][\"'\u2019\u201d)\]]*$")
+
+_BYLINE_LEAD = re.compile(
+    r"^(?:by|written by|words by|story by|text by|reporting by|from)\s+(?P<rest>.+)$",
+    re.IGNORECASE | re.DOTALL,
+)
+# Lower-case words a byline may hold besides names: connectors and newsroom job titles.
+_BYLINE_WORDS = _wordset(
+    """and in for the of at with staff writer writers reporter reporters correspondent
+    correspondents editor editors senior chief political business foreign special contributor
+    contributing associated press news agency bureau"""
+)
+
+_MONTH = (
+    r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?"
+    r"|Aug(?:ust|\.)?|Sep(?:tember|t\.|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
+)
+_WEEKDAY = r"(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?"
+_DATE = (
+    rf"(?:{_WEEKDAY},?\s+)?(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
+    rf"|\d{{1,2}}\s+{_MONTH}(?:,?\s+\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})"
+)
+_TIME = r"\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m\.?|AM|PM)?(?:\s+[A-Z]{2,4})?"
+_DATELINE = re.compile(
+    rf"""^(?:
+        (?:(?:Updated|Published|Posted|Last\s+updated|Modified|First\s+published)\b:?\s*)?
+          (?:(?:on|at)\s+)?(?:{_DATE}|{_TIME})(?:[,\s]+(?:at\s+)?(?:{_DATE}|{_TIME}))*
+        |(?:Updated|Published|Posted|Last\s+updated)\b.{{0,40}}
+        |[A-Z][A-Z.'\u2019-]+(?:\s+[A-Z][A-Z.'\u2019-]+)*(?:,\s+[A-Z][\w.]+(?:\s+[A-Z][\w.]+)*)?
+          \s*(?:\([^)]{{1,40}}\)\s*[-\u2013\u2014:]*|[-\u2013\u2014]+)
+        |[A-Z][\w.'\u2019-]+(?:\s+[A-Z][\w.'\u2019-]+)*,\s+[A-Z][\w.]+(?:\s+[A-Z][\w.]+)*
+          \s*(?:\([^)]{{1,40}}\))?\s*[-\u2013\u2014]+
+    )\s*$""",
+    re.VERBOSE,
+)
+_CREDIT = re.compile(
+    r"""^[(\[]?\s*(?:
+        (?:photo|photograph|photography|picture|image|illustration|graphic|video|footage|
+           cover\s+photo|top\s+photo|main\s+image)s?\s*(?:credit)?s?\s*(?::|by\b|\u00a9|/)
+        |(?:image|photo|picture)\s+(?:credit|courtesy)
+        |(?:credit|courtesy|source)\s*:
+        |(?:additional\s+)?(?:reporting|writing|editing|compiled|edited|written|produced|
+           translated|research)\s+(?:by|from)\b
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Trailing agency credits on a caption: "Jane Doe / Harbour Wire", "(Harbour Wire via Getty)".
+_AGENCY_CREDIT = re.compile(
+    r"^[(\[]?[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,4}\s*(?:/|for|via)\s*"
+    r"[A-Z][\w.&'\u2019 -]{1,40}[)\]]?$"
+)
+_JOB = (
+    r"(?:reporter|correspondent|writer|editor|journalist|columnist|contributor|producer|"
+    r"photographer|photojournalist|critic|blogger|anchor|host|freelancer|intern|fellow|"
+    r"author|analyst\s+(?:at|for|with))"
+)
+_BIO = re.compile(
+    rf"""^(?:
+        [A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){{0,3}}\s+
+          (?:is|was|has\s+been|serves\s+as|works\s+as|joined)\b[^.]{{0,80}}\b{_JOB}s?\b
+        |[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){{0,3}}\s+
+          (?:writes|reports|covers|blogs)\b[^.]{{0,120}}\b(?:for|at)\b
+        |(?:contact|email|e-mail|reach)\s+(?:him|her|them|the\s+(?:author|writer|reporter))
+          \s+(?:at|on|via)\b
+        |(?:you\s+can\s+)?(?:follow|reach|email|contact)\s+(?:him|her|them)\b
+        |(?:he|she|they)\s+can\s+be\s+reached\b
+        |about\s+the\s+(?:author|writer|reporter)\b
+    )""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_PROMO = re.compile(
+    r"""^[(\[]?\s*(?:
+        read\s+(?:more|next|also|the\s+full|our)\b
+        |more\s*:|related\s*:|related\s+(?:stories|articles|coverage|content|reading)\b
+        |see\s+also\b|recommended\b|most\s+(?:read|popular|viewed)\b|trending\b
+        |click\s+here\b|tap\s+here\b
+        |subscribe\b|sign\s+up\b|join\s+(?:our|us|the\s+conversation)\b
+        |get\s+(?:our|the)\b[^.]{0,40}\b(?:newsletter|app|alerts|briefing)
+        |download\s+(?:our|the)\b|don[’']?t\s+miss\b|never\s+miss\b
+        |share\s+(?:this|on|via)\b|share\s*$|tweet\s+this\b|email\s+this\b
+        |follow\s+(?:us|our|\w+\s+on)\b|like\s+us\s+on\b|find\s+us\s+on\b
+        |advertisement\b|sponsored\b|paid\s+(?:content|post)\b|promoted\b
+        |continue\s+reading\b|watch\s*:|listen\s*:|watch\s+(?:the|our)\s+video\b
+        |support\s+(?:our|independent)\s+journalism\b|become\s+a\s+(?:member|subscriber)\b
+        |this\s+(?:story|article)\s+(?:first\s+appeared|was\s+originally|is\s+part\s+of)\b
+        |comments?\s*(?:\(\d+\))?\s*$|\d+\s+comments?\s*$|leave\s+a\s+comment\b
+    )""",
+    re.VERBOSE | re.IGNORECASE,
+)
+# Promo openers that are strong enough anywhere in the text (a mid-story ad slot).
+_PROMO_ANYWHERE = re.compile(
+    r"^[(\[]?\s*(?:advertisement|read\s+more\s*:|related\s*:|click\s+here|sponsored(?:\s+content)?\s*$"
+    r"|subscribe\s+(?:now|today|to\s+(?:our|the))|sign\s+up\s+(?:for|to)\s+(?:our|the)\b)",
+    re.IGNORECASE,
+)
+_OTHER = re.compile(
+    r"""^(?:
+        (?:copyright|\u00a9)\s*(?:\u00a9\s*)?(?:\d{4}|[A-Z])
+        |all\s+rights\s+reserved\b
+        |(?:tags?|topics?|filed\s+under|categories|category|keywords)\s*:
+        |(?:home|news|world|business|sport|sports|opinion|politics)(?:\s*[>/|\u203a\u00bb]\s*\w+)+
+        |skip\s+to\s+(?:main\s+)?content\b|back\s+to\s+top\b|print\s+this\b
+        |(?:privacy\s+policy|terms\s+of\s+(?:use|service)|cookie\s+(?:policy|settings))\b
+    )""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+def assign_roles(
+    sentences: list[Sentence],
+    text: str,
+    *,
+    title: str | None = None,
+    byline: str | None = None,
+) -> list[Sentence]:
+    """Copies of `sentences` with `role` set on furniture and None on content.
+
+    Args:
+        sentences: the document's sentences, as `segment` returns them.
+        text: the document text the sentences' spans refer to.
+        title: the document's known title (from HTML metadata), matched exactly.
+        byline: the document's known byline, matched exactly or after "By".
+
+    Returns:
+        A new list, same order and spans, with a role from {"title", "byline", "dateline",
+        "credit", "bio", "promo", "other"} or None for story content.
+    """
+    n = len(sentences)
+    title_key = _key(title) if title else None
+    byline_key = _key(byline) if byline else None
+    top = [False] * n
+    bottom = [False] * n
+    # The top zone ends at the first content sentence, the bottom zone starts after the last
+    # ones: furniture is only looked for where a page puts it, so a story sentence that happens
+    # to start like a promo stays content. The zones are found by walking in from either end.
+    content = 0
+    for i in range(n):
+        top[i] = i < _TOP and content == 0
+        if (
+            top[i]
+            and _role(
+                sentences[i],
+                text,
+                i,
+                top=True,
+                bottom=False,
+                title_key=title_key,
+                byline_key=byline_key,
+            )
+            is not None
+        ):
+            continue
+        if len(words(sentences[i].text)) > 8:
+            content += 1
+    content = 0
+    for i in range(n - 1, -1, -1):
+        bottom[i] = content < _BOTTOM_CONTENT
+        if not bottom[i]:
+            break
+        if (
+            _role(
+                sentences[i],
+                text,
+                i,
+                top=False,
+                bottom=True,
+                title_key=title_key,
+                byline_key=byline_key,
+            )
+            is None
+            and len(words(sentences[i].text)) > 8
+        ):
+            content += 1
+    roles: list[Role | None] = [
+        _role(s, text, i, top=top[i], bottom=bottom[i], title_key=title_key, byline_key=byline_key)
+        for i, s in enumerate(sentences)
+    ]
+    _extend_bios(sentences, roles)
+    return [s if r is None else replace(s, role=r) for s, r in zip(sentences, roles, strict=True)]
+
+
+def _key(text: str) -> str:
+    """Case-, accent- and typography-insensitive comparison key of a short text."""
+    return " ".join(word_key(w) for w in words(text))
+
+
+def _own_line(sent: Sentence, text: str) -> bool:
+    """Whether the sentence stands alone on its line(s)."""
+    before = text[: sent.span.start].rstrip(" \t\u00a0")
+    after = text[sent.span.end :].lstrip(" \t\u00a0")
+    return (not before or before[-1] in "\r\n") and (not after or after[0] in "\r\n")
+
+
+def _role(
+    sent: Sentence,
+    text: str,
+    index: int,
+    *,
+    top: bool,
+    bottom: bool,
+    title_key: str | None,
+    byline_key: str | None,
+) -> Role | None:
+    """The role of one sentence, or None for content."""
+    raw = normalize(sent.text)
+    body = raw.strip("()[] ")
+    n_words = len(words(raw))
+    key = _key(raw)
+    if not key:
+        return "other" if n_words == 0 and (top or bottom) else None
+    if title_key and key == title_key:
+        return "title"
+    if byline_key and key in {byline_key, f"by {byline_key}"}:
+        return "byline"
+    if n_words > _SHORT:
+        return None
+    if _PROMO_ANYWHERE.match(body):
+        return "promo"
+    if top or bottom:
+        if _is_byline(body):
+            return "byline"
+        if _CREDIT.match(body) or (_own_line(sent, text) and _AGENCY_CREDIT.match(body)):
+            return "credit"
+        if _DATELINE.match(body) and n_words <= 10:
+            return "dateline"
+    if top and index == 0 and title_key is None and _looks_like_title(raw, sent, text):
+        return "title"
+    if bottom:
+        if _BIO.match(body):
+            return "bio"
+        if _PROMO.match(body):
+            return "promo"
+        if _OTHER.match(body):
+            return "other"
+    elif _PROMO.match(body) and _own_line(sent, text) and n_words <= 12:
+        # A short promo line of its own ("Share this article") mid-page.
+        return "promo"
+    elif _OTHER.match(body) and _own_line(sent, text) and n_words <= 12:
+        return "other"
+    return None
+
+
+def _looks_like_title(raw: str, sent: Sentence, text: str) -> bool:
+    """A first line without a final stop, short, on its own line."""
+    return (
+        not _STOP_END.search(raw)
+        and len(words(raw)) <= 20
+        and _own_line(sent, text)
+        and (raw[:1].isupper() or raw[:1].isdigit() or raw[:1] in "\"'")
+    )
+
+
+def _is_byline(body: str) -> bool:
+    """'By Jane Doe', 'By JANE DOE and Li Wei, Staff Writers', not 'By 5 percent ...'."""
+    m = _BYLINE_LEAD.match(body)
+    if not m:
+        return False
+    rest = m.group("rest").rstrip(". ")
+    tokens = words(rest)
+    if not tokens or len(tokens) > 14 or not tokens[0][:1].isupper():
+        return False
+    # Every word is a capitalised name part or byline vocabulary; content after "By" has verbs.
+    return all(t[:1].isupper() or t.lower() in _BYLINE_WORDS for t in tokens)
+
+
+def _extend_bios(sentences: list[Sentence], roles: list[Role | None]) -> None:
+    """A bio runs to the end of its paragraph: later sentences there are bio too."""
+    for i in range(1, len(sentences)):
+        if (
+            roles[i] is None
+            and roles[i - 1] == "bio"
+            and sentences[i].paragraph == sentences[i - 1].paragraph
+        ):
+            roles[i] = "bio"

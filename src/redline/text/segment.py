@@ -1,0 +1,268 @@
+"""Sentence segmentation with exact offsets, independent of line layout.
+
+The text is read in three passes, each a linear scan:
+
+1. Lines are grouped into blocks at blank lines; a block is a paragraph.
+2. Inside a block every line break is classified. A *soft* break is hard-wrapped prose (the
+   next line's first word would not have fitted on the line, so a wrapping program moved it
+   down); it is read as a space. A *hard* break (the next word would have fitted, or the next
+   line is a list item or a heading) always ends a sentence, which is what makes
+   one-sentence-per-line text and heading lines split while wrapped prose joins up.
+3. Inside each run of softly joined lines, candidate stops (``.``, ``!``, ``?``, ``…`` with any
+   closing quotes or brackets) are accepted or rejected by the word before them and the word
+   after them (abbreviations, initials, months before a day number, list numbers).
+
+Every `Sentence.text` is exactly ``text[span.start:span.end]``, trimmed of surrounding
+whitespace, so reports can always quote the document as it was written.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+
+from redline.models import Sentence, Span
+
+# Line terminators str.splitlines() knows, CRLF first so it counts as one break.
+
+
+def _wordset(words: str) -> frozenset[str]:
+    """The whitespace-separated words of a literal word list."""
+    return frozenset(words.split())
+
+
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]")
+
+# A stop, with the closing quotes and brackets that belong to the sentence it ends.
+_CANDIDATE = re.compile(r"(?:[.!?\u203d]+|\u2026+)[\"'\u2019\u201d\u00bb\u203a)\]]*(?=\s)")
+_NEXT_WORD = re.compile(r"[^\W\d_][\w'\u2019]*")
+_TRAILING_CLOSERS = "\"'\u2019\u201d\u00bb\u203a)]"
+_LEADING_OPENERS = "\"'\u2018\u201c\u00ab\u2039(["
+_STOP_CHARS = ".!?\u2026\u203d"
+
+# Line starts that always begin a new unit: bullets, numbered items, Markdown headings, quotes.
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+\u2022\u00b7\u25aa\u2013\u2014]\s|\d{1,3}[.)]\s|#{1,6}\s|>)")
+_MD_HEADING = re.compile(r"[ \t]*#{1,6}\s")
+
+# Edge characters trimmed from sentences besides whitespace: they are invisible.
+_EDGE_JUNK = "\ufeff\u200b\u200c\u200d\u2060"
+
+# Abbreviations that are (almost) never the last word of a sentence: titles before a name,
+# and Latin abbreviations that introduce something.
+_NEVER_FINAL = _wordset(
+    """mr mrs ms messrs mme mlle dr prof sen rep gov gen col lt sgt capt cmdr adm maj cpl pvt
+    rev hon pres supt insp det fr e.g i.e eg ie cf viz vs v approx esp incl"""
+)
+# Abbreviations that stand before a number ("No. 5", "Jan. 5", "Fig. 3").
+_BEFORE_NUMBER = _wordset(
+    """no nos vol vols p pp fig figs art arts sec ch chap para op ed tel ext
+    jan feb mar apr jun jul aug sep sept oct nov dec"""
+)
+# Abbreviations that may end a sentence: a stop after them counts only when the next word is a
+# usual sentence opener ("Acme Inc. The company ..." splits, "Acme Inc. Chief ..." does not).
+_AMBIGUOUS = _wordset(
+    """inc corp co ltd llc plc bros jr sr st ave blvd rd mt ft dept univ assn est etc al
+    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
+    vol fig"""
+)
+_STARTERS = _wordset(
+    """The A An This That These Those There Then Their They Them It Its He She His Her Him We Our
+    I You Your But And Or So Yet Nor For In On At By From With Without Within Into Under Over
+    After Before During Until Since While When Whenever Where Whether Why What Which Who How
+    If Although Though Because As Also However Meanwhile Moreover Furthermore Still Nevertheless
+    Instead Indeed Thus Therefore Now Later Earlier Today Yesterday Tomorrow Last Next Some Many
+    Most Much Few Several All Both Each Every Other Others Another Such No Not None One Two Three
+    Four Five Six Seven Eight Nine Ten Mr Mrs Ms Dr Officials Police Analysts Critics Experts
+    Residents People Neither Either Despite Among Asked According Here Like Unlike
+    Overall Only Even Just Once Did Does Do Is Are Was Were Has Have Had Will Would Can Could
+    Should May Might Must"""
+)
+_DOTTED = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")
+_LIST_NUMBER = re.compile(r"\d{1,3}|[A-Za-z]|[ivxlcdmIVXLCDM]{1,6}")
+
+
+def segment(text: str) -> list[Sentence]:
+    """Split `text` into sentences with exact spans.
+
+    Args:
+        text: the document's extracted text; any line layout, any line terminator.
+
+    Returns:
+        The sentences in reading order, each with `text == text[span.start:span.end]`, no
+        surrounding whitespace, `paragraph` numbering the paragraphs from 0 and `role` None.
+    """
+    out: list[Sentence] = []
+    paragraph = 0
+    for block in _blocks(text):
+        runs = list(_runs(text, block))
+        pieces = [list(_split_run(text, start, end)) for start, end in runs]
+        # A block whose lines each hold several sentences is paragraphs joined by single
+        # newlines (what HTML extraction produces): each line is then a paragraph of its own.
+        # A block of one sentence per line stays one paragraph.
+        per_line = len(pieces) > 1 and any(len(p) > 1 for p in pieces)
+        for piece in pieces:
+            if not piece:
+                continue
+            for start, end in piece:
+                out.append(Sentence(Span(start, end), text[start:end], paragraph))
+            if per_line:
+                paragraph += 1
+        if not per_line and any(pieces):
+            paragraph += 1
+    return out
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line's content, line terminators excluded."""
+    lines: list[tuple[int, int]] = []
+    pos = 0
+    for m in _LINE_BREAK.finditer(text):
+        lines.append((pos, m.start()))
+        pos = m.end()
+    lines.append((pos, len(text)))
+    return lines
+
+
+def _blocks(text: str) -> Iterator[list[tuple[int, int]]]:
+    """Groups of consecutive non-blank lines, each line as (start, end) trimmed of whitespace."""
+    block: list[tuple[int, int]] = []
+    for start, end in _lines(text):
+        s, e = _trim(text, start, end)
+        if s == e:
+            if block:
+                yield block
+                block = []
+            continue
+        # Keep the raw start: the wrap width is measured from the line's first column.
+        block.append((start, e))
+    if block:
+        yield block
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink (start, end) past whitespace and invisible characters at both edges."""
+    while start < end and (text[start].isspace() or text[start] in _EDGE_JUNK):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in _EDGE_JUNK):
+        end -= 1
+    return start, end
+
+
+def _wrap_width(lengths: list[int]) -> int:
+    """A conservative estimate of the column width prose was wrapped at.
+
+    Underestimating is safe for wrapped prose (a wrapped line plus the next word always exceeds
+    the true width, hence any smaller one), so the 75th percentile is used, which also keeps
+    one-sentence-per-line text from taking its longest sentence as the width.
+    """
+    if len(lengths) < 4:
+        return max([*lengths, 60])
+    ordered = sorted(lengths)
+    return ordered[(3 * len(ordered)) // 4]
+
+
+def _runs(text: str, block: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """Spans of softly joined lines inside one block; a hard line break ends a run."""
+    # Width is judged per block from its non-last lines, with the block's own lines only: an
+    # unwrapped heading block elsewhere must not make wrapped prose look short.
+    lengths = [end - start for start, end in block[:-1]]
+    width = _wrap_width(lengths) if lengths else 0
+    run_start = _trim(text, *block[0])[0]
+    for line, nxt in itertools.pairwise(block):
+        if _hard_break(text, line, nxt, width):
+            yield run_start, line[1]
+            run_start = _trim(text, *nxt)[0]
+    yield run_start, block[-1][1]
+
+
+def _hard_break(text: str, line: tuple[int, int], nxt: tuple[int, int], width: int) -> bool:
+    """Whether the break between `line` and the next line `nxt` ends a sentence."""
+    (start, end), (nstart, nend) = line, nxt
+    if _LIST_ITEM.match(text, nstart, nend) or _MD_HEADING.match(text, start, end):
+        return True
+    nfirst = _trim(text, nstart, nend)[0]
+    word_end = nfirst
+    while word_end < nend and not text[word_end].isspace():
+        word_end += 1
+    next_word = text[nfirst:word_end]
+    content = text[start:end].rstrip(_TRAILING_CLOSERS)
+    ends_with_stop = bool(content) and content[-1] in _STOP_CHARS
+    fitted = (end - start) + 1 + len(next_word) <= width
+    if next_word[:1].islower():
+        # A lower-case continuation is wrapped prose unless the line closed a sentence and
+        # was visibly cut short.
+        return ends_with_stop and fitted
+    if fitted:
+        return True
+    if ends_with_stop:
+        # A full-width line ending in a stop: the run splitter decides (it knows abbreviations).
+        return False
+    # A full-width line with no stop whose next line starts a capital: wrapped prose, unless
+    # the line reads as a heading (mostly capitalised words, clearly shorter than the width).
+    return _heading_like(text[start:end]) and (end - start) < 0.7 * width
+
+
+def _heading_like(line: str) -> bool:
+    """Most longer words capitalised, as in a title-case heading or an all-caps line."""
+    long_words = [w for w in _NEXT_WORD.findall(line) if len(w) > 3]
+    if not long_words:
+        return True
+    caps = sum(1 for w in long_words if w[0].isupper())
+    return caps >= 0.75 * len(long_words)
+
+
+def _split_run(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Sentence spans inside one run of text, trimmed."""
+    sent_start = start
+    for m in _CANDIDATE.finditer(text, start, end):
+        j = m.end()
+        while j < end and text[j].isspace():
+            j += 1
+        if j >= end:
+            break
+        if _is_boundary(text, m, j, end, sent_start):
+            s, e = _trim(text, sent_start, m.end())
+            if s < e:
+                yield s, e
+            sent_start = j
+    s, e = _trim(text, sent_start, end)
+    if s < e:
+        yield s, e
+
+
+def _is_boundary(text: str, m: re.Match[str], nxt: int, end: int, sent_start: int) -> bool:
+    """Whether the stop matched by `m` ends a sentence, given the next word at `nxt`."""
+    first = text[nxt]
+    if first.islower():
+        return False
+    stop = m.group().rstrip(_TRAILING_CLOSERS)
+    if stop != ".":
+        # ?, !, ellipses: a sentence ends unless the next word continues in lower case.
+        return True
+    closed = len(stop) != len(m.group())
+    # The token before the stop, at most 40 characters back (tokens are short; keeps it linear).
+    k = m.start()
+    lim = max(sent_start, k - 40)
+    while k > lim and not text[k - 1].isspace():
+        k -= 1
+    token = text[k : m.start()].lstrip(_LEADING_OPENERS)
+    if not token or closed:
+        return True
+    low = token.lower()
+    if k == sent_start and _LIST_NUMBER.fullmatch(token):
+        return False  # "1. The first item" or "a. ...": a list marker, not a sentence
+    if low in _NEVER_FINAL:
+        return False
+    if first.isdigit():
+        return low not in _BEFORE_NUMBER
+    word_m = _NEXT_WORD.match(text, nxt, end)
+    next_word = word_m.group() if word_m else ""
+    # The next word is itself an initial ("J. A. Smith"): never a sentence opener then.
+    next_is_initial = word_m is not None and word_m.end() < end and text[word_m.end()] == "."
+    opens = next_word in _STARTERS and not (next_is_initial and len(next_word) == 1)
+    if len(token) == 1 and token.isalpha() and token.isupper():
+        return opens  # an initial: "J. R. Smith", but "Plan B. The ..."
+    if low in _AMBIGUOUS or _DOTTED.fullmatch(token):
+        return opens  # "U.S. Senate" vs "in the U.S. The ..."
+    return True
