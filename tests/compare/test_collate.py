@@ -1,0 +1,232 @@
+"""Collation tables: which version has which sentence, and how it reads there."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import pytest
+
+from redline.compare.collate import Collation, collate_redlines
+from redline.errors import ConfigError
+from redline.models import Document, Facts, Kind, Redline, Role, Segment, Side, Similarity
+
+# Invented article: a town council and a footbridge.
+REF = [
+    "Footbridge over the Mill Race to reopen",
+    "The Dunmore council voted on Tuesday to reopen the footbridge.",
+    "Repairs cost 40,000 pounds.",
+    "The bridge closed after a storm in March.",
+    "Residents welcomed the decision.",
+]
+
+
+def _redline(
+    a: Sequence[str],
+    b: Sequence[str],
+    links: Sequence[tuple[tuple[int, ...], tuple[int, ...], Kind]],
+    roles: dict[int, Role] | None = None,
+) -> Redline:
+    """A hand-built redline: `links` pairs A and B sentence indices; the rest is added/removed."""
+    roles = roles or {}
+    segments = []
+    linked_a = {i for lk in links for i in lk[0]}
+    linked_b = {j for lk in links for j in lk[1]}
+    for ai, bj, kind in links:
+        segments.append(
+            Segment(
+                kind=kind,
+                a=" ".join(a[i] for i in ai),
+                b=" ".join(b[j] for j in bj),
+                a_span=None,
+                b_span=None,
+                boilerplate=roles.get(ai[0]),
+                a_sentences=ai,
+                b_sentences=bj,
+            )
+        )
+    for i, text in enumerate(a):
+        if i not in linked_a:
+            segments.append(Segment("removed", text, None, None, None, roles.get(i), (), (i,), ()))
+    for j, text in enumerate(b):
+        if j not in linked_b:
+            role = "promo" if text.startswith("Read more") else None
+            segments.append(Segment("added", None, text, None, None, role, (), (), (j,)))
+    return Redline(
+        a=Side("a", None, len(a)),
+        b=Side("b", None, len(b)),
+        similarity=Similarity(0.5, 0.5, 0.5),
+        segments=tuple(segments),
+        facts=Facts(),
+    )
+
+
+def _doc(doc_id: str, sentences: Sequence[str]) -> Document:
+    return Document(id=doc_id, text=" ".join(sentences), title=sentences[0])
+
+
+def _texts(collation: Collation, col: int) -> list[str | None]:
+    return [None if (c := r.cells[col]) is None else c.text for r in collation.rows]
+
+
+def _statuses(collation: Collation, col: int) -> list[str | None]:
+    return [None if (c := r.cells[col]) is None else c.status for r in collation.rows]
+
+
+def three_versions() -> Collation:
+    """V1 rewords the repair sentence; V2 drops the storm sentence and adds a quote."""
+    v1 = [*REF]
+    v1[2] = "Repairs will cost about 40,000 pounds."
+    v2 = [*REF[:3], "A spokesperson said the work took six weeks.", REF[4]]
+    ident = [((i,), (i,), "same") for i in range(5)]
+    r1 = _redline(REF, v1, [*ident[:2], ((2,), (2,), "reworded"), *ident[3:]], {0: "title"})
+    r2 = _redline(REF, v2, [*ident[:3], ((4,), (4,), "same")], {0: "title"})
+    return collate_redlines(_doc("ref", REF), [(_doc("v1", v1), r1), (_doc("v2", v2), r2)])
+
+
+def test_three_versions_show_the_reworded_added_and_removed_sentences() -> None:
+    table = three_versions()
+    assert table.versions == ("ref", "v1", "v2")
+    assert table.reference == "ref"
+    added = "A spokesperson said the work took six weeks."
+    # The added sentence sits after the sentence it follows in v2 (row 2), before the storm row.
+    assert _texts(table, 0) == [*REF[:3], None, *REF[3:]]
+    assert _texts(table, 1) == [*REF[:2], "Repairs will cost about 40,000 pounds.", None, *REF[3:]]
+    assert _texts(table, 2) == [*REF[:3], added, None, REF[4]]
+    assert _statuses(table, 0) == [None, None, None, None, None, None]
+    assert _statuses(table, 1) == ["same", "same", "reworded", None, "same", "same"]
+    assert _statuses(table, 2) == ["same", "same", "same", None, None, "same"]
+    extra = table.rows[3]
+    assert extra.extra and extra.reference == 2 and extra.cells[2] is not None
+    assert extra.cells[2].status is None  # the row's own reference cell
+
+
+def test_boilerplate_rows_carry_their_role() -> None:
+    table = three_versions()
+    assert table.rows[0].role == "title"
+    assert [r.role for r in table.rows[1:]] == [None] * 5
+
+
+def test_summary_counts_each_version_against_the_reference() -> None:
+    summary = three_versions().summary()
+    # Content rows only: the title row is boilerplate.
+    assert summary[0].to_dict() == {"same": 4, "reworded": 0, "removed": 0, "added": 0}
+    assert summary[1].to_dict() == {"same": 3, "reworded": 1, "removed": 0, "added": 0}
+    assert summary[2].to_dict() == {"same": 3, "reworded": 0, "removed": 1, "added": 1}
+
+
+def test_to_dict_is_json_with_versions_and_rows_of_cells() -> None:
+    data = json.loads(json.dumps(three_versions().to_dict()))
+    assert data["schema"] == "redline.collation/1"
+    assert data["versions"] == ["ref", "v1", "v2"]
+    assert data["titles"][0] == REF[0]
+    assert len(data["rows"]) == 6
+    row = data["rows"][2]
+    assert row["role"] is None
+    assert row["cells"][1] == {
+        "text": "Repairs will cost about 40,000 pounds.",
+        "status": "reworded",
+        "moved": False,
+        "merged_into": None,
+    }
+    assert data["rows"][3]["cells"][0] is None
+
+
+def test_the_same_addition_in_two_versions_shares_one_row() -> None:
+    quote = "Councillor Ada Brennan said the bridge was safe."
+    v1 = [*REF[:2], quote, *REF[2:]]
+    v2 = [*REF[:2], "Councillor Ada Brennan said the old bridge was now safe.", *REF[2:]]
+    links = [((i,), (i if i < 2 else i + 1,), "same") for i in range(5)]
+    table = collate_redlines(
+        _doc("ref", REF),
+        [(_doc("v1", v1), _redline(REF, v1, links)), (_doc("v2", v2), _redline(REF, v2, links))],
+    )
+    assert len(table.rows) == 6
+    shared = table.rows[2]
+    assert shared.cells[0] is None
+    assert shared.reference == 1
+    assert [c.status for c in shared.cells[1:] if c] == [None, "reworded"]
+
+
+def test_unrelated_additions_at_one_place_get_rows_of_their_own_in_reading_order() -> None:
+    v1 = [*REF[:2], "The mayor was away.", *REF[2:]]
+    v2 = [
+        *REF[:2],
+        "Traffic will be diverted along Quay Street.",
+        "Cyclists must dismount.",
+        *REF[2:],
+    ]
+    l1 = [((i,), (i if i < 2 else i + 1,), "same") for i in range(5)]
+    l2 = [((i,), (i if i < 2 else i + 2,), "same") for i in range(5)]
+    table = collate_redlines(
+        _doc("ref", REF),
+        [(_doc("v1", v1), _redline(REF, v1, l1)), (_doc("v2", v2), _redline(REF, v2, l2))],
+    )
+    assert _texts(table, 1)[2:5] == ["The mayor was away.", None, None]
+    assert _texts(table, 2)[2:5] == [
+        None,
+        "Traffic will be diverted along Quay Street.",
+        "Cyclists must dismount.",
+    ]
+
+
+def test_an_addition_before_every_shared_sentence_goes_first() -> None:
+    v1 = ["Read more: local news.", *REF]
+    table = collate_redlines(
+        _doc("ref", REF),
+        [(_doc("v1", v1), _redline(REF, v1, [((i,), (i + 1,), "same") for i in range(5)]))],
+    )
+    assert _texts(table, 1)[0] == "Read more: local news."
+    assert table.rows[0].role == "promo"
+    assert _texts(table, 0) == [None, *REF]
+
+
+def test_a_moved_sentence_stays_in_its_reference_row_and_is_marked_moved() -> None:
+    v1 = [REF[0], REF[3], REF[1], REF[2], REF[4]]
+    links: list[tuple[tuple[int, ...], tuple[int, ...], Kind]] = [
+        ((0,), (0,), "same"),
+        ((3,), (1,), "moved"),
+        ((1,), (2,), "same"),
+        ((2,), (3,), "same"),
+        ((4,), (4,), "same"),
+    ]
+    table = collate_redlines(_doc("ref", REF), [(_doc("v1", v1), _redline(REF, v1, links))])
+    assert _texts(table, 1) == REF
+    moved = [bool(c and c.moved) for c in (r.cells[1] for r in table.rows)]
+    assert moved == [False, False, False, True, False]
+    assert _statuses(table, 1)[3] == "same"
+
+
+def test_a_merge_puts_the_merged_text_in_the_first_row_and_points_the_second_to_it() -> None:
+    merged = "Repairs cost 40,000 pounds after the bridge closed in a March storm."
+    v1 = ["Read more: local news.", REF[0], REF[1], merged, REF[4]]
+    links: list[tuple[tuple[int, ...], tuple[int, ...], Kind]] = [
+        ((0,), (1,), "same"),
+        ((1,), (2,), "same"),
+        ((2, 3), (3,), "reworded"),
+        ((4,), (4,), "same"),
+    ]
+    table = collate_redlines(_doc("ref", REF), [(_doc("v1", v1), _redline(REF, v1, links))])
+    # Row 0 is the extra promo row, so the reference's sentences 2 and 3 are rows 3 and 4.
+    first, second = table.rows[3].cells[1], table.rows[4].cells[1]
+    assert first is not None and first.text == merged and first.status == "reworded"
+    assert second is not None and second.text is None and second.merged_into == 3
+
+
+def test_typography_alone_is_same_not_reworded() -> None:
+    v1 = [*REF]
+    v1[1] = "The  Dunmore council voted on Tuesday to reopen the footbridge"
+    links = [((i,), (i,), "reworded" if i == 1 else "same") for i in range(5)]
+    table = collate_redlines(_doc("ref", REF), [(_doc("v1", v1), _redline(REF, v1, links))])
+    assert _statuses(table, 1)[1] == "same"
+
+
+def test_bad_arguments_say_what_to_pass() -> None:
+    from redline.compare.collate import collate
+
+    with pytest.raises(ConfigError, match="at least one document"):
+        collate([])
+    with pytest.raises(ConfigError, match="two documents with id 'x'"):
+        collate([Document("x", "One."), Document("x", "Two.")])
+    with pytest.raises(ConfigError, match="'nope' is not among the 1 documents"):
+        collate([Document("x", "One.")], reference="nope")

@@ -1,0 +1,252 @@
+"""`compare` on whole documents: what a reader of the redline would notice."""
+
+from __future__ import annotations
+
+import json
+import random
+import textwrap
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from redline.compare.redline import CompareOptions, compare
+from redline.errors import ConfigError
+from redline.models import Document, Redline
+
+# Invented words; sentences built from them always end with a full stop and open with a
+# capital, so any segmenter reads them the same way in every layout.
+VOCAB = (  # noqa: SIM905 -- a word list reads better as one string
+    "harbour council ferry budget tunnel mayor lantern quarry orchard festival tram "
+    "grain river bakery library museum tower market pier lighthouse meadow valley bridge "
+    "district clinic school rail depot canal reservoir vineyard mill forge foundry "
+    "garden square green amber silver quiet sudden early late north south eastern "
+    "western narrow broad opened closed raised lowered approved rejected delayed "
+    "announced praised questioned residents engineers farmers traders pupils nurses "
+    "drivers visitors"
+).split()
+
+sentence = st.lists(st.sampled_from(VOCAB), min_size=5, max_size=14).map(
+    lambda ws: " ".join(ws).capitalize() + "."
+)
+paragraphs = st.lists(st.lists(sentence, min_size=1, max_size=4), min_size=1, max_size=6)
+
+
+def as_paragraphs(paras: list[list[str]]) -> str:
+    return "\n\n".join(" ".join(p) for p in paras)
+
+
+def one_per_line(paras: list[list[str]]) -> str:
+    return "\n".join(s for p in paras for s in p)
+
+
+def hard_wrapped(paras: list[list[str]], width: int) -> str:
+    return "\n\n".join(textwrap.fill(" ".join(p), width=width) for p in paras)
+
+
+def check_partition(red: Redline) -> None:
+    """Every sentence of both versions is in exactly one segment, B in reading order."""
+    a_seen = sorted(i for seg in red.segments for i in seg.a_sentences)
+    b_seen = [j for seg in red.segments for j in seg.b_sentences]
+    assert a_seen == list(range(red.a.sentences))
+    assert b_seen == list(range(red.b.sentences))
+
+
+def check_quotes(red: Redline) -> None:
+    """Segment and change texts are the documents' own text at their spans."""
+    for seg in red.segments:
+        for text, span, doc in ((seg.a, seg.a_span, red.a.text), (seg.b, seg.b_span, red.b.text)):
+            assert (text is None) == (span is None)
+            if span is not None:
+                assert doc[span.start : span.end] == text
+        for change in seg.changes:
+            if change.a is not None and change.a_span is not None:
+                assert red.a.text[change.a_span.start : change.a_span.end] == change.a
+            if change.b is not None and change.b_span is not None:
+                assert red.b.text[change.b_span.start : change.b_span.end] == change.b
+
+
+@settings(max_examples=40, deadline=None)
+@given(paragraphs)
+def test_a_text_against_itself_is_all_same(paras: list[list[str]]) -> None:
+    text = as_paragraphs(paras)
+    red = compare(text, text)
+    assert {seg.kind for seg in red.segments} == {"same"}
+    assert red.similarity.jaccard == 1.0
+    assert red.facts.added == red.facts.removed == ()
+
+
+@settings(max_examples=40, deadline=None)
+@given(paragraphs, st.integers(min_value=30, max_value=90))
+def test_layout_changes_alone_yield_no_changes(paras: list[list[str]], width: int) -> None:
+    base = as_paragraphs(paras)
+    for other in (one_per_line(paras), hard_wrapped(paras, width)):
+        red = compare(base, other)
+        assert {seg.kind for seg in red.segments} == {"same"}, other
+        assert all(not seg.changes for seg in red.segments)
+        check_partition(red)
+
+
+@settings(max_examples=40, deadline=None)
+@given(paragraphs, st.randoms(use_true_random=False))
+def test_shuffling_paragraphs_yields_moved_not_added_or_removed(
+    paras: list[list[str]], rnd: random.Random
+) -> None:
+    shuffled = paras[:]
+    rnd.shuffle(shuffled)
+    red = compare(as_paragraphs(paras), as_paragraphs(shuffled))
+    assert {seg.kind for seg in red.segments} <= {"same", "moved"}
+    check_partition(red)
+
+
+@settings(max_examples=40, deadline=None)
+@given(paragraphs, paragraphs, st.randoms(use_true_random=False))
+def test_segments_cover_both_versions_and_replay_b_in_order(
+    old: list[list[str]], new: list[list[str]], rnd: random.Random
+) -> None:
+    # New = some old paragraphs, lightly edited, mixed with fresh ones.
+    kept = [p for p in old if rnd.random() < 0.7]
+    edited = [[s.replace(" ", " new ", 1) if rnd.random() < 0.3 else s for s in p] for p in kept]
+    mixed = edited + new
+    rnd.shuffle(mixed)
+    text_a, text_b = as_paragraphs(old), as_paragraphs(mixed)
+    red = compare(text_a, text_b)
+    check_partition(red)
+    check_quotes(red)
+    # Applying the segments to A reproduces B: the b sides, in order, are B's sentences.
+    replay = " ".join(seg.b for seg in red.segments if seg.b is not None)
+    assert replay.split() == text_b.split()
+
+
+def test_reworded_sentences_carry_word_level_changes() -> None:
+    old = (
+        "The harbour council approved the ferry budget on Monday. "
+        "Engineers said the tunnel would open in spring. "
+        "Residents of the north district praised the decision."
+    )
+    new = (
+        "The harbour council rejected the ferry budget on Monday. "
+        "Engineers said the new tunnel would open in spring. "
+        "Residents of the district praised the decision."
+    )
+    red = compare(old, new)
+    assert [seg.kind for seg in red.segments] == ["reworded"] * 3
+    replaced, added, dropped = (seg.changes for seg in red.segments)
+    assert [(c.op, c.a, c.b) for c in replaced] == [("replace", "approved", "rejected")]
+    assert [(c.op, c.a, c.b) for c in added] == [("insert", None, "new")]
+    assert [(c.op, c.a, c.b) for c in dropped] == [("delete", "north", None)]
+    # The insertion point is given in the old text too, so reports can place it.
+    point = added[0].a_span
+    assert point is not None and point.start == point.end == old.index("tunnel")
+    check_quotes(red)
+
+
+def test_typography_is_not_a_change_but_case_is() -> None:
+    old = "“Quiet,” said the mayor — twice.\n\nThe tram runs late."
+    new = '"Quiet," said the mayor - twice.\n\nThe Tram runs late.'
+    red = compare(old, new)
+    assert [seg.kind for seg in red.segments] == ["same", "reworded"]
+    assert [(c.a, c.b) for c in red.segments[1].changes] == [("tram", "Tram")]
+
+
+def test_unrelated_sentence_is_added_and_removed_not_reworded() -> None:
+    old = "The mill closed. Farmers brought grain to the market in the square on Saturday."
+    new = "The mill closed. A lantern festival will light up the museum tower this winter."
+    red = compare(old, new)
+    assert [seg.kind for seg in red.segments] == ["same", "removed", "added"]
+
+
+def test_split_and_merge_go_into_one_segment_with_exact_text() -> None:
+    old = (
+        "The depot opened. The council approved the canal budget, and engineers will start "
+        "work in the spring. The pier reopened on Friday. Visitors returned to the lighthouse."
+    )
+    new = (
+        "The depot opened. The council approved the canal budget. Engineers will start work "
+        "in the spring. The pier reopened on Friday, and visitors returned to the lighthouse."
+    )
+    red = compare(old, new)
+    split, merged = red.segments[1], red.segments[2]
+    assert (split.a_sentences, split.b_sentences) == ((1,), (1, 2))
+    assert split.b == (
+        "The council approved the canal budget. Engineers will start work in the spring."
+    )
+    assert (merged.a_sentences, merged.b_sentences) == ((2, 3), (3,))
+    assert merged.a == "The pier reopened on Friday. Visitors returned to the lighthouse."
+    assert [(c.op, c.a, c.b) for c in merged.changes] == [("replace", "Visitors", "and visitors")]
+    check_quotes(red)
+
+
+def test_moved_paragraph_is_marked_moved_and_says_where_it_came_from() -> None:
+    paras = [
+        "The ferry budget was approved. The mayor praised it.",
+        "Engineers inspected the tunnel. They found cracks in the eastern wall.",
+        "The market reopened in the square. Traders returned on Saturday.",
+    ]
+    old = "\n\n".join(paras)
+    new = "\n\n".join([paras[2], paras[0], paras[1]])
+    red = compare(old, new)
+    assert [seg.kind for seg in red.segments] == ["moved", "moved", "same", "same", "same", "same"]
+    assert [seg.a_sentences for seg in red.segments[:2]] == [(4,), (5,)]
+
+
+def test_removed_sentence_stands_where_it_was_in_the_old_version() -> None:
+    old = "The mill opened. The forge closed last winter. The garden flourished. The tram ran."
+    new = "The mill opened. The garden flourished. The tram ran."
+    red = compare(old, new)
+    assert [(seg.kind, seg.a) for seg in red.segments] == [
+        ("same", "The mill opened."),
+        ("removed", "The forge closed last winter."),
+        ("same", "The garden flourished."),
+        ("same", "The tram ran."),
+    ]
+
+
+def test_changed_number_shows_in_changes_and_in_facts() -> None:
+    old = "The council approved a budget of 4 million dollars for the new bridge."
+    new = "The council approved a budget of 5 million dollars for the new bridge."
+    red = compare(old, new)
+    (seg,) = red.segments
+    assert seg.kind == "reworded"
+    assert [(c.op, c.a, c.b) for c in seg.changes] == [("replace", "4", "5")]
+    assert any("5" in fact for fact in red.facts.added)
+    assert any("4" in fact for fact in red.facts.removed)
+
+
+def test_documents_keep_their_ids_titles_and_json_contract() -> None:
+    tail = " The mill closed after the flood and the millers left the valley."
+    old = Document(id="ledger.txt", text="The tram ran late." + tail, title="Trams")
+    new = Document(id="post.html", text="The tram ran early." + tail, title="Trams")
+    data = json.loads(json.dumps(compare(old, new).to_dict()))
+    assert data["schema"] == "redline.diff/1"
+    assert data["a"] == {"source": "ledger.txt", "title": "Trams", "sentences": 2}
+    assert data["b"]["source"] == "post.html"
+    assert [s["kind"] for s in data["segments"]] == ["reworded", "same"]
+    assert data["segments"][0]["a_span"] == [0, 18]
+    assert data["segments"][0]["changes"][0]["a"] == "late"
+    assert 0 < data["similarity"]["jaccard"] < 1
+
+
+def test_threshold_option_decides_what_counts_as_reworded() -> None:
+    old = "Farmers brought grain to the market on Saturday."
+    new = "Farmers brought apples and pears to the old market."
+    assert [s.kind for s in compare(old, new).segments] == ["reworded"]
+    strict = CompareOptions(reword_threshold=0.9)
+    assert [s.kind for s in compare(old, new, options=strict).segments] == ["removed", "added"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"reword_threshold": 1.5}, "reword_threshold must be in (0.0, 1.0], got 1.5"),
+        ({"reword_threshold": 0}, "reword_threshold must be in (0.0, 1.0], got 0"),
+        ({"reword_threshold": "high"}, "reword_threshold must be a number, got 'high'"),
+        ({"candidates": 0}, "candidates must be a whole number >= 1, got 0"),
+    ],
+)
+def test_options_are_validated_with_a_message_naming_the_value(
+    kwargs: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ConfigError) as excinfo:
+        CompareOptions(**kwargs)  # type: ignore[arg-type]
+    assert message in str(excinfo.value)
