@@ -1,11 +1,285 @@
-"""`redline index`."""
+"""`redline index`: a persistent index of versions in one SQLite file."""
 
 from __future__ import annotations
 
+import json
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
 import click
+import pyarrow as pa
+import pyarrow.parquet as pq
+from rich.console import Console
+from rich.table import Table
+
+from redline.cli.common import guard
+from redline.compare.redline import compare
+from redline.errors import InputError
+from redline.ingest.files import read_document
+from redline.models import Document
+from redline.report.terminal import render
+from redline.store import Index, Match, StoredDocument
+from redline.store.sqlite import content_hash
+
+DEFAULT_DB = "redline.db"
+_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml")
+
+db_option = click.option(
+    "--db",
+    default=DEFAULT_DB,
+    show_default=True,
+    envvar="REDLINE_DB",
+    type=click.Path(dir_okay=False),
+    help="The index file (SQLite). Also REDLINE_DB.",
+)
 
 
-@click.command(name="index")
+@click.group(name="index")
 def index() -> None:
-    """Not built yet."""
-    raise click.ClickException("redline index is not built yet")
+    """Keep a persistent index of versions: add, query, stats, export, remove."""
+
+
+class _Skipped:
+    """Inputs that could not be read, counted by reason for the summary."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, str]] = []
+
+    def add(self, where: str, reason: str) -> None:
+        self.items.append((where, reason))
+
+
+def _read_inputs(paths: tuple[str, ...], skipped: _Skipped) -> Iterator[Document]:
+    """Documents from files and folders (recursively), ids relative to each folder given."""
+    for given in paths:
+        root = Path(given)
+        if root.is_dir():
+            files = sorted(p for p in root.rglob("*") if p.is_file() and _readable_name(p.name))
+            for path in files:
+                yield from _read_one(path, path.relative_to(root).as_posix(), skipped)
+        else:
+            yield from _read_one(root, given, skipped)
+
+
+def _readable_name(name: str) -> bool:
+    lower = name.lower().removesuffix(".gz")
+    return lower.endswith(_SUFFIXES)
+
+
+def _read_one(path: Path, doc_id: str, skipped: _Skipped) -> Iterator[Document]:
+    try:
+        doc = read_document(path)
+    except InputError as exc:
+        skipped.add(exc.path, exc.reason)
+        return
+    yield Document(
+        id=doc_id, text=doc.text, title=doc.title, url=doc.url, date=doc.date, byline=doc.byline
+    )
+
+
+@index.command(name="add")
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@click.option("--batch", default=32, show_default=True, help="Documents per transaction.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress line.")
+def add(paths: tuple[str, ...], db: str, batch: int, quiet: bool) -> None:
+    """Add the documents in PATHS (files or folders) to the index.
+
+    Re-adding a document already indexed changes nothing. Each batch is committed on its own,
+    so an interrupted run loses nothing it reported, and running it again completes it.
+    """
+    err = Console(stderr=True)
+    skipped = _Skipped()
+    counts: Counter[str] = Counter()
+    renamed: list[tuple[str, str]] = []
+    started = time.perf_counter()
+    with guard(), Index(db) as store:
+        progress = not quiet and err.is_terminal
+        for result in store.add_many(_read_inputs(paths, skipped), batch=batch):
+            counts[result.status] += 1
+            if result.status == "skipped":
+                skipped.add(result.id, result.reason or "skipped")
+            if result.renamed_from:
+                renamed.append((result.renamed_from, result.id))
+            if progress and sum(counts.values()) % 100 == 0:
+                done = sum(counts.values())
+                err.print(f"\r{done:,} documents…", end="", highlight=False)
+        if progress:
+            err.print("\r", end="")
+        stats = store.stats()
+    took = time.perf_counter() - started
+    click.echo(
+        f"added {counts['added']:,}, already present {counts['present']:,},"
+        f" skipped {len(skipped.items):,} in {took:.1f} s;"
+        f" the index holds {stats.documents:,} documents in {stats.clusters:,} clusters"
+    )
+    for old, new in renamed:
+        click.echo(f"  {old}: id already held a different text; added as {new}")
+    reasons = Counter(reason for _, reason in skipped.items)
+    for reason, n in reasons.most_common():
+        click.echo(f"  skipped {n:,}: {reason}")
+    for where, reason in skipped.items[:20]:
+        click.echo(f"    {where}: {reason}", err=True)
+
+
+@index.command(name="query")
+@click.argument("file")
+@db_option
+@click.option("--limit", default=10, show_default=True, help="At most this many matches.")
+@click.option("--diff", "show_diff", is_flag=True, help="Also show the redline against the best.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--width", type=int, default=None, help="Terminal width for the redline.")
+def query(*, file: str, db: str, limit: int, show_diff: bool, fmt: str, width: int | None) -> None:
+    """The indexed documents FILE (or - for stdin) is a version of, best first."""
+    with guard(), Index(db, create=False) as store:
+        doc = read_document(file)
+        matches = store.query(doc, limit=limit)
+        redline = None
+        if show_diff and matches:
+            best = _best_other(store, matches, doc)
+            redline = compare(best.document, doc)
+    if fmt == "json":
+        out: dict[str, Any] = {"query": doc.id, "matches": [m.to_dict() for m in matches]}
+        if show_diff:
+            out["diff"] = redline.to_dict() if redline else None
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    console = Console(width=width, highlight=False)
+    if not matches:
+        console.print(f"{doc.id}: no known versions in {db}")
+        return
+    console.print(_matches_table(doc.id, matches))
+    if redline is not None:
+        console.print()
+        render(redline, console)
+
+
+def _best_other(store: Index, matches: list[Match], doc: Document) -> StoredDocument:
+    """The best match whose text differs from the query (a redline against itself says nothing)."""
+    own = content_hash(doc.text)
+    for m in matches:
+        stored = store.get(m.id)
+        if stored.content_hash != own:
+            return stored
+    return store.get(matches[0].id)
+
+
+def _matches_table(query_id: str, matches: list[Match]) -> Table:
+    table = Table(title=f"Known versions of {query_id}", title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("document", overflow="fold")
+    table.add_column("cluster")
+    table.add_column("jaccard", justify="right")
+    table.add_column("query in it", justify="right")
+    table.add_column("it in query", justify="right")
+    table.add_column("title")
+    for rank, m in enumerate(matches, 1):
+        table.add_row(
+            str(rank),
+            m.id,
+            m.cluster or "-",
+            f"{m.jaccard:.2f}",
+            f"{m.a_in_b:.0%}",
+            f"{m.b_in_a:.0%}",
+            m.title or "",
+        )
+    return table
+
+
+@index.command(name="stats")
+@db_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def stats(db: str, fmt: str) -> None:
+    """Documents, clusters and size of the index."""
+    with guard(), Index(db, create=False) as store:
+        s = store.stats()
+    if fmt == "json":
+        click.echo(json.dumps({"db": db, **s.to_dict()}, indent=2))
+        return
+    per_doc = s.bytes_on_disk / s.documents if s.documents else 0
+    click.echo(f"index       {db}")
+    click.echo(f"documents   {s.documents:,}")
+    click.echo(f"clusters    {s.clusters:,} holding {s.clustered_documents:,} documents")
+    click.echo(f"largest     {s.largest_cluster:,} documents")
+    click.echo(f"pairs       {s.edges:,} verified")
+    click.echo(f"merges      {s.merges:,} recorded")
+    click.echo(f"size        {s.bytes_on_disk / 1e6:,.1f} MB ({per_doc / 1e3:,.1f} kB/document)")
+    settings = ", ".join(f"{k}={v}" for k, v in s.settings.items())
+    click.echo(f"settings    {settings}")
+
+
+@index.command(name="export")
+@db_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "parquet"]), default="jsonl", show_default=True
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File (jsonl: - = stdout).")
+def export(db: str, fmt: str, output: str | None) -> None:
+    """Write every document with its cluster, as JSONL or Parquet."""
+    with guard(), Index(db, create=False) as store:
+        if fmt == "jsonl":
+            if output in (None, "-"):
+                _write_jsonl(store.documents(), sys.stdout)
+            else:
+                _atomic(Path(output), lambda tmp: _jsonl_file(store.documents(), tmp))
+        else:
+            if output in (None, "-"):
+                raise click.UsageError("parquet needs a file: pass -o FILE.parquet")
+            _atomic(Path(output), lambda tmp: _write_parquet(store.documents(), tmp))
+    if output not in (None, "-"):
+        click.echo(f"wrote {output}", err=True)
+
+
+def _write_jsonl(docs: Iterator[StoredDocument], out: IO[str]) -> None:
+    for d in docs:
+        out.write(json.dumps(d.to_dict(), ensure_ascii=False) + "\n")
+
+
+def _jsonl_file(docs: Iterator[StoredDocument], path: Path) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        _write_jsonl(docs, fh)
+
+
+def _write_parquet(docs: Iterator[StoredDocument], path: Path) -> None:
+    names = ["id", "cluster", "title", "url", "date", "byline", "hash", "text"]
+    schema = pa.schema([*((n, pa.string()) for n in names), ("added_at", pa.float64())])
+    # Row groups of 2,000 documents keep memory flat however large the index is.
+    with pq.ParquetWriter(path, schema) as writer:
+        while rows := [d.to_dict() for _, d in zip(range(2000), docs, strict=False)]:
+            columns = {n: [r[n] for r in rows] for n in [*names, "added_at"]}
+            writer.write_table(pa.table(columns, schema=schema))
+
+
+def _atomic(path: Path, write: Callable[[Path], None]) -> None:
+    """Write through a temporary file so a failed export never leaves a partial file."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        write(tmp)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+@index.command(name="remove")
+@click.argument("doc_id", metavar="ID")
+@db_option
+def remove(doc_id: str, db: str) -> None:
+    """Remove document ID (its cluster may split; ids of the rest stay)."""
+    with guard(), Index(db, create=False) as store:
+        cluster = store.remove(doc_id)
+        where = ""
+        if cluster is not None:
+            try:
+                live = store.cluster(cluster)
+                where = f"; cluster {live.id} now holds {len(live.documents)} documents"
+            except KeyError:
+                where = f"; cluster {cluster} had no other versions left and is gone"
+    click.echo(f"removed {doc_id}{where}")

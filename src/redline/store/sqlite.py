@@ -26,13 +26,14 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from redline.discover.lsh import band_keys_batch, derive
 from redline.discover.minhash import MinHashConfig, sign_batch
 from redline.discover.shingle import DEFAULT_SHINGLE, U64Array, overlap, shingles
+from redline.discover.verify import Thresholds, classify
 from redline.errors import ConfigError, NotFoundError, StoreError
 from redline.models import Cluster, Document, Pair
 from redline.store.base import (
@@ -51,6 +52,7 @@ SCHEMA_VERSION = 1
 # this many candidates, those sharing the most bands first; it bounds query latency.
 MAX_CANDIDATES = 1000
 _SHINGLE_CACHE = 8192
+_FIND = Thresholds()
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -111,20 +113,31 @@ CREATE TABLE IF NOT EXISTS splits (
 class IndexConfig:
     """How documents are compared; fixed when an index is created, read back when opened."""
 
-    threshold: float = 0.5
-    containment: float = 0.8
+    threshold: float = _FIND.jaccard
+    containment: float | None = _FIND.containment
     shingle: int = DEFAULT_SHINGLE
     num_perm: int = 128
     seed: int = 1
+    # The guards of `redline find` against short texts chaining unrelated articles.
+    min_shingles: int = _FIND.min_shingles
+    min_shared: int = _FIND.min_shared
+    min_cover: float = _FIND.min_cover
 
     def __post_init__(self) -> None:
-        for name in ("threshold", "containment"):
-            value = getattr(self, name)
-            if not 0.0 < value <= 1.0:
-                raise ConfigError(f"{name} must be in (0, 1], got {value}; try 0.5")
         if not 1 <= self.shingle <= 20:
             raise ConfigError(f"shingle must be in [1, 20] words, got {self.shingle}; try 5")
         MinHashConfig(num_perm=self.num_perm, seed=self.seed)
+        self.thresholds()
+
+    def thresholds(self) -> Thresholds:
+        """The match rules of `redline find` with these settings."""
+        return Thresholds(
+            jaccard=self.threshold,
+            containment=self.containment,
+            min_shingles=self.min_shingles,
+            min_shared=self.min_shared,
+            min_cover=self.min_cover,
+        )
 
     def to_meta(self) -> dict[str, str]:
         return {k: str(getattr(self, k)) for k in self.__slots__}
@@ -133,10 +146,13 @@ class IndexConfig:
     def from_meta(cls, meta: dict[str, str]) -> IndexConfig:
         return cls(
             threshold=float(meta["threshold"]),
-            containment=float(meta["containment"]),
+            containment=None if meta["containment"] == "None" else float(meta["containment"]),
             shingle=int(meta["shingle"]),
             num_perm=int(meta["num_perm"]),
             seed=int(meta["seed"]),
+            min_shingles=int(meta["min_shingles"]),
+            min_shared=int(meta["min_shared"]),
+            min_cover=float(meta["min_cover"]),
         )
 
 
@@ -160,6 +176,17 @@ def content_hash(text: str) -> str:
 def _canonical_key(date: str | None, length: int, doc_id: str) -> tuple[int, str, int, str]:
     # The rule of `redline find`: earliest date, else longest, else smallest id.
     return (0 if date else 1, date or "", -length, doc_id)
+
+
+class _Hit(NamedTuple):
+    """A verified indexed version; `a_in_b` is the share of the new text found in `doc`."""
+
+    doc: int
+    id: str
+    cluster: int | None
+    jaccard: float
+    a_in_b: float
+    b_in_a: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +227,7 @@ class Index:
         lsh = derive(self.config.threshold, self.config.containment, num_perm=self.config.num_perm)
         self._bands, self._rows = lsh.bands, lsh.rows
         self._minhash = MinHashConfig(num_perm=self.config.num_perm, seed=self.config.seed)
+        self._thresholds = self.config.thresholds()
 
     # -- connections -------------------------------------------------------------------------
 
@@ -316,10 +344,8 @@ class Index:
                     self._cache.popitem(last=False)
         return found
 
-    def _verified(
-        self, db: _Transaction, sh: U64Array, keys: Sequence[int], *, exclude_hash: str | None
-    ) -> list[tuple[int, str, int | None, float, float, float]]:
-        """(doc, id, cluster, jaccard, a_in_b, b_in_a) of indexed versions of a shingle set."""
+    def _verified(self, db: _Transaction, sh: U64Array, keys: Sequence[int]) -> list[_Hit]:
+        """The indexed versions of a shingle set, verified by the rules of `redline find`."""
         marks = ",".join("?" * len(keys))
         candidates = [
             row[0]
@@ -338,17 +364,25 @@ class Index:
             if other is None:
                 continue  # removed since its band rows were read
             jac, a_in_b, b_in_a = overlap(sh, other)
-            if jac >= self.config.threshold or max(a_in_b, b_in_a) >= self.config.containment:
+            # The same rule as `redline find`, so both agree on what counts as a version.
+            rule = classify(
+                jac,
+                a_in_b,
+                b_in_a,
+                len_a=len(sh),
+                len_b=len(other),
+                thresholds=self._thresholds,
+            )
+            if rule is not None:
                 scored[doc] = (jac, a_in_b, b_in_a)
         if not scored:
             return []
         out = []
         marks = ",".join("?" * len(scored))
-        for doc, doc_id, cluster, doc_hash in db.execute(
-            f"SELECT doc, id, cluster, hash FROM documents WHERE doc IN ({marks})", list(scored)
+        for doc, doc_id, cluster in db.execute(
+            f"SELECT doc, id, cluster FROM documents WHERE doc IN ({marks})", list(scored)
         ):
-            if doc_hash != exclude_hash:
-                out.append((doc, doc_id, cluster, *scored[doc]))
+            out.append(_Hit(doc, doc_id, cluster, *scored[doc]))
         return out
 
     # -- adding ------------------------------------------------------------------------------
@@ -400,7 +434,7 @@ class Index:
         if db.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone():
             # Same id, different text: an updated file. Keep both; the new one is a version.
             doc_id, renamed = f"{doc.id}@{item.hash[:10]}", doc.id
-        found = self._verified(db, item.shingles, item.keys, exclude_hash=None)
+        found = self._verified(db, item.shingles, item.keys)
         cur = db.execute(
             "INSERT INTO documents (id, hash, title, url, date, byline, text, added_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -412,14 +446,22 @@ class Index:
         db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", ((k, new) for k in item.keys))
         db.executemany(
             "INSERT INTO edges VALUES (?, ?, ?, ?, ?)",
-            ((other, new, jac, b_in_a, a_in_b) for other, _, _, jac, a_in_b, b_in_a in found),
+            ((h.doc, new, h.jaccard, h.b_in_a, h.a_in_b) for h in found),
         )
         with self._lock:
             self._cache[new] = item.shingles
-        cluster, merged = self._join(db, new, doc_id, found, now=now)
+        joined = self._joining(found)
+        cluster, merged = self._join(db, new, doc_id, joined, now=now)
+        joined_docs = {h.doc for h in joined}
         matches = tuple(
-            Match(other_id, jac, a_in_b, b_in_a, _name(cluster))
-            for _, other_id, _, jac, a_in_b, b_in_a in sorted(found, key=lambda f: -f[3])
+            Match(
+                h.id,
+                h.jaccard,
+                h.a_in_b,
+                h.b_in_a,
+                _name(cluster if h.doc in joined_docs or h.cluster in merged else h.cluster),
+            )
+            for h in sorted(found, key=lambda h: (-h.jaccard, h.id))
         )
         return AddResult(
             "added",
@@ -430,19 +472,49 @@ class Index:
             merged=tuple(cluster_name(m) for m in merged),
         )
 
+    def _joining(self, found: Sequence[_Hit]) -> list[_Hit]:
+        """The verified versions a new document clusters with (the guard of `redline find`).
+
+        Jaccard edges and containment edges that cover at least `min_cover` of the container
+        join outright. A new text contained in several articles with little cover joins only
+        its best container, so a quoted passage cannot chain unrelated articles together; an
+        indexed short text contained in the new one with little cover joins it only if it had
+        no cluster yet.
+        """
+        t = self._thresholds
+        joined: list[_Hit] = []
+        best: _Hit | None = None
+        for h in found:
+            if h.jaccard >= t.jaccard:
+                joined.append(h)
+            elif h.a_in_b >= h.b_in_a:  # the new text is the contained one
+                if h.b_in_a >= t.min_cover:
+                    joined.append(h)
+                elif best is None or (h.a_in_b, h.jaccard, best.id) > (
+                    best.a_in_b,
+                    best.jaccard,
+                    h.id,
+                ):
+                    best = h
+            elif h.a_in_b >= t.min_cover or h.cluster is None:
+                joined.append(h)
+        if best is not None:
+            joined.append(best)
+        return joined
+
     def _join(
         self,
         db: _Transaction,
         new: int,
         doc_id: str,
-        found: Sequence[tuple[int, str, int | None, float, float, float]],
+        joined: Sequence[_Hit],
         *,
         now: float,
     ) -> tuple[int | None, list[int]]:
         """Put a new document into the cluster of its versions, merging clusters it bridges."""
-        if not found:
+        if not joined:
             return None, []
-        existing = sorted({f[2] for f in found if f[2] is not None})
+        existing = sorted({h.cluster for h in joined if h.cluster is not None})
         if existing:
             # The oldest cluster survives: its id is the one users have seen longest.
             survivor, absorbed = existing[0], existing[1:]
@@ -461,7 +533,7 @@ class Index:
             db.execute("INSERT INTO merges VALUES (?, ?, ?, ?)", (seq, survivor, now, doc_id))
             # Earlier merges into the absorbed cluster now resolve to the survivor directly.
             db.execute("UPDATE merges SET survivor = ? WHERE survivor = ?", (survivor, seq))
-        loners = [f[0] for f in found if f[2] is None]
+        loners = [h.doc for h in joined if h.cluster is None]
         db.executemany(
             "UPDATE documents SET cluster = ? WHERE doc = ?",
             [(survivor, d) for d in [*loners, new]],
@@ -570,12 +642,12 @@ class Index:
         if isinstance(signed, AddResult):
             return []
         with self._read() as db:
-            found = self._verified(db, signed.shingles, signed.keys, exclude_hash=None)
-            ranked = sorted(found, key=lambda f: (-f[3], -max(f[4], f[5]), f[1]))[:limit]
-            meta = self._meta_of(db, [f[0] for f in ranked])
+            found = self._verified(db, signed.shingles, signed.keys)
+            ranked = sorted(found, key=lambda h: (-h.jaccard, -max(h.a_in_b, h.b_in_a), h.id))
+            meta = self._meta_of(db, [h.doc for h in ranked[:limit]])
         return [
-            Match(doc_id, jac, a_in_b, b_in_a, _name(cluster), *meta[doc])
-            for doc, doc_id, cluster, jac, a_in_b, b_in_a in ranked
+            Match(h.id, h.jaccard, h.a_in_b, h.b_in_a, _name(h.cluster), *meta[h.doc])
+            for h in ranked[:limit]
         ]
 
     def _meta_of(self, db: _Transaction, docs: Sequence[int]) -> dict[int, tuple[Any, Any, Any]]:
