@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from redline.compare.collate import Collation, collate_redlines
+from redline.compare.collate import Collation, collate, collate_redlines
 from redline.errors import ConfigError
 from redline.models import Document, Facts, Kind, Redline, Role, Segment, Side, Similarity
 
@@ -222,11 +222,58 @@ def test_typography_alone_is_same_not_reworded() -> None:
 
 
 def test_bad_arguments_say_what_to_pass() -> None:
-    from redline.compare.collate import collate
-
     with pytest.raises(ConfigError, match="at least one document"):
         collate([])
     with pytest.raises(ConfigError, match="two documents with id 'x'"):
         collate([Document("x", "One."), Document("x", "Two.")])
     with pytest.raises(ConfigError, match="'nope' is not among the 1 documents"):
         collate([Document("x", "One.")], reference="nope")
+
+
+# Through the real `compare`: what a caller of `redline.collate` sees.
+STORY = [
+    "The Dunmore council voted on Tuesday to reopen the footbridge over the Mill Race.",
+    "Repairs to the deck and the railings cost 40,000 pounds, the council said.",
+    "The bridge closed after a storm in March damaged two of its supports.",
+    "Residents of the harbour district had campaigned for months to have it reopened.",
+    "The council said the bridge would be inspected again in the spring.",
+]
+
+
+def test_collate_three_real_versions_shows_the_rewording_the_addition_and_the_cut() -> None:
+    reworded = "Repairs to the deck and the railings cost 52,000 pounds, the council said."
+    added = "Cyclists will be asked to dismount while crossing the narrow span."
+    v1 = [STORY[0], reworded, *STORY[2:]]
+    v2 = [*STORY[:3], added, STORY[4]]
+    docs = [
+        Document("ledger.txt", "\n\n".join(STORY)),
+        Document("post.txt", "\n\n".join(v1)),
+        Document("wire.txt", " ".join(v2)),  # another layout: one paragraph
+    ]
+    table = collate(docs, reference="ledger.txt")
+    assert table.versions == ("ledger.txt", "post.txt", "wire.txt")
+    # The addition follows the sentence it follows in wire.txt, where the cut one stood.
+    assert _texts(table, 0) == [*STORY[:3], None, STORY[3], STORY[4]]
+    rows = {r.cells[0].text if r.cells[0] else None: r for r in table.rows}
+    assert [c.status if c else None for c in rows[STORY[1]].cells] == [None, "reworded", "same"]
+    assert rows[STORY[1]].cells[1] is not None and rows[STORY[1]].cells[1].text == reworded
+    assert [c is None for c in rows[STORY[3]].cells] == [False, False, True]
+    extra = rows[None]
+    assert [c.text if c else None for c in extra.cells] == [None, None, added]
+    assert all(r.role is None for r in table.rows)
+
+
+def test_every_sentence_of_every_version_is_in_its_column_once() -> None:
+    v1 = [STORY[3], STORY[0], "An entirely new opening line about ferries.", *STORY[1:3]]
+    v2 = [*STORY[:2], "The bridge closed after a March storm damaged its supports.", STORY[4]]
+    docs = [Document(f"v{i}", "\n\n".join(s)) for i, s in enumerate([STORY, v1, v2])]
+    table = collate(docs)
+    for col, sentences in enumerate([STORY, v1, v2]):
+        texts = [t for t in _texts(table, col) if t is not None]
+        assert sorted(texts) == sorted(sentences)
+
+
+def test_a_lone_version_collates_to_one_column() -> None:
+    table = collate([Document("only.txt", " ".join(STORY))])
+    assert table.versions == ("only.txt",)
+    assert _texts(table, 0) == STORY
