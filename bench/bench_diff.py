@@ -27,9 +27,10 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
-from redline.compare.align import similarity
+from redline.compare.align import Unit, align, similarity
 from redline.compare.redline import compare
 from redline.text.normalize import normalize, words
 from redline.text.segment import segment
@@ -138,6 +139,11 @@ def difflib_matcher(old: str, new: str) -> list[tuple[str, int, int]]:
     return out
 
 
+def redline_matcher(old: str, new: str) -> list[Unit]:
+    """The same work as the baseline: segmentation and sentence alignment only."""
+    return align([s.text for s in segment(old)], [s.text for s in segment(new)])
+
+
 def median_ms(fn: Callable[[], object], repeats: int) -> float:
     times = []
     for _ in range(repeats):
@@ -162,27 +168,28 @@ def speed(sizes: list[int]) -> None:
     print(f"corpus: {len(pool)} Reuters articles from {DATA / 'reuters_c50_authorship'}")
     print()
     print(
-        "| words/side | sentences old/new | redline median | difflib median | difflib/redline"
-        " | redline peak MiB | difflib peak MiB | redline moved/reworded | difflib reworded |"
+        "| words/side | sentences old/new | compare() median | redline align median"
+        " | difflib median | difflib / redline align | compare() peak MiB | difflib peak MiB"
+        " | redline moved / reworded | difflib reworded |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in sizes:
         old, new = make_pair(pool, n, seed=n)
         n_words = len(words(old))
-        redline = compare(old, new)
+        red = compare(old, new)  # also warms caches (word folding, regexes)
         base = difflib_matcher(old, new)
-        # Warm caches (word folding, regexes) so medians measure steady state.
         repeats = REPEATS.get(n, 3)
-        t_red = median_ms(lambda o=old, w=new: compare(o, w), repeats)  # type: ignore[misc]
-        t_dif = median_ms(lambda o=old, w=new: difflib_matcher(o, w), repeats)  # type: ignore[misc]
-        m_red = peak_mib(lambda o=old, w=new: compare(o, w))  # type: ignore[misc]
-        m_dif = peak_mib(lambda o=old, w=new: difflib_matcher(o, w))  # type: ignore[misc]
-        counts = redline.counts()
+        t_red = median_ms(partial(compare, old, new), repeats)
+        t_ali = median_ms(partial(redline_matcher, old, new), repeats)
+        t_dif = median_ms(partial(difflib_matcher, old, new), repeats)
+        m_red = peak_mib(partial(compare, old, new))
+        m_dif = peak_mib(partial(difflib_matcher, old, new))
+        counts = red.counts()
         base_reworded = sum(1 for k, _, _ in base if k == "reworded")
         print(
-            f"| {n_words:,} | {redline.a.sentences:,}/{redline.b.sentences:,}"
-            f" | {t_red:,.1f} ms | {t_dif:,.1f} ms | {t_dif / t_red:.1f}x"
-            f" | {m_red:.1f} | {m_dif:.1f} | {counts['moved']}/{counts['reworded']}"
+            f"| {n_words:,} | {red.a.sentences:,}/{red.b.sentences:,}"
+            f" | {t_red:,.1f} ms | {t_ali:,.1f} ms | {t_dif:,.1f} ms | {t_dif / t_ali:.2f}x"
+            f" | {m_red:.1f} | {m_dif:.1f} | {counts['moved']} / {counts['reworded']}"
             f" | {base_reworded} |"
         )
 

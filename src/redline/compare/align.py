@@ -131,17 +131,20 @@ class _Aligner:
         seeds: list[tuple[float, int, int]] = []
         for j in rest_b:
             code_b = self.cb[j]
-            postings = sorted(
-                (p for p in map(index.get, set(code_b)) if p and len(p) <= _MAX_POSTING), key=len
+            # Rarest first; ties by key, so the result never depends on string hashing.
+            probe = sorted(
+                (len(p), ch, p)
+                for ch in set(code_b)
+                if (p := index.get(ch)) and len(p) <= _MAX_POSTING
             )
             votes: dict[int, float] = {}
-            for post in postings[:_PROBE_WORDS]:
-                weight = math.log(1.0 + n / len(post))
+            for size, _, post in probe[:_PROBE_WORDS]:
+                weight = math.log(1.0 + n / size)
                 for i in post:
                     votes[i] = votes.get(i, 0.0) + weight
             best = heapq.nlargest(self.candidates, votes, key=votes.__getitem__)
             best.extend(self.neighbour_candidates(j))
-            for i in set(best):
+            for i in sorted(set(best)):
                 code_a = self.ca[i]
                 score = _sim(code_a, code_b)
                 if score >= self.threshold:
