@@ -1,0 +1,225 @@
+"""End-to-end scaling of the real `redline find` on generated JSONL corpora, 10k to 1M documents.
+
+    .venv/bin/python bench/bench_find_scale.py generate          # once: /tmp/redline-bench/*.jsonl
+    .venv/bin/python bench/bench_find_scale.py run 10000 30000   # wall time, peak RSS, pair P/R
+    .venv/bin/python bench/bench_find_scale.py plot              # docs/img/find_scaling.png
+
+The corpus: "stories" of 8-20 paragraphs sampled from the real C50 and BBC paragraph pool
+(deduplicated, 8+ words), about a third of them followed by 1-4 near-copies (a paragraph
+dropped, words replaced, truncated to 60-90%, a boilerplate line added, or re-laid out).
+Every line carries its true `story`, so precision and recall are checked at every size.
+Smaller corpora are prefixes of the 1M file (stories are contiguous, so only the last one is cut).
+The texts stay in the temp folder: research-only corpora are never copied into the repo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "eval"))
+import find_corpus as fc
+
+BENCH_DIR = Path(os.environ.get("REDLINE_BENCH_DIR", "/tmp/redline-bench"))
+SIZES = (10_000, 30_000, 100_000, 300_000, 1_000_000)
+RESULTS = BENCH_DIR / "scale_results.jsonl"
+PLOT = fc.REPO / "docs" / "img" / "find_scaling.png"
+BOILER = (
+    "Follow us for the latest updates.",
+    "Copyright 2026 The Morning Ledger. All rights reserved.",
+    "Sign up to our daily newsletter.",
+    "Additional reporting by staff writers.",
+)
+REPLACEMENTS = ("reportedly", "Tuesday", "officials", "percent", "billion", "spokeswoman")
+
+
+def _pool() -> list[str]:
+    paras = {p for _, t in fc.c50_articles() + fc.bbc_articles() for p in fc.paragraphs(t)}
+    # Short lines are datelines and desk phone numbers shared by hundreds of stories.
+    return sorted(p for p in paras if len(p.split()) >= 8)
+
+
+def _perturb(paras: list[str], rng: np.random.Generator) -> str:
+    kind = int(rng.integers(5))
+    out = list(paras)
+    if kind == 0 and len(out) > 3:  # a paragraph cut
+        del out[int(rng.integers(len(out)))]
+    elif kind == 1:  # a few words replaced in a few paragraphs
+        for _ in range(3):
+            i = int(rng.integers(len(out)))
+            words = out[i].split()
+            words[int(rng.integers(len(words)))] = REPLACEMENTS[int(rng.integers(6))]
+            out[i] = " ".join(words)
+    elif kind == 2:  # truncated
+        out = out[: max(2, int(len(out) * rng.uniform(0.6, 0.9)))]
+    elif kind == 3:  # boilerplate added
+        out.append(BOILER[int(rng.integers(len(BOILER)))])
+    else:  # re-laid out as one block, hard-wrapped
+        text = " ".join(out)
+        return "\n".join(text[i : i + 72] for i in range(0, len(text), 72))
+    return "\n\n".join(out)
+
+
+def generate(total: int, seed: int) -> Path:
+    """Write the largest corpus once; smaller sizes are its prefixes."""
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    path = BENCH_DIR / f"docs-{total}.jsonl"
+    pool = _pool()
+    rng = np.random.default_rng(seed)
+    t0 = time.perf_counter()
+    n = story = 0
+    with path.open("w", encoding="utf-8") as fh:
+        while n < total:
+            k = int(rng.integers(8, 21))
+            paras = [pool[i] for i in rng.integers(len(pool), size=k)]
+            texts = ["\n\n".join(paras)]
+            if rng.random() < 1 / 3:
+                texts += [_perturb(paras, rng) for _ in range(int(rng.integers(1, 5)))]
+            for text in texts[: total - n]:
+                rec = {"id": f"d{n:07d}", "story": f"s{story:07d}", "text": text}
+                fh.write(json.dumps(rec) + "\n")
+                n += 1
+            story += 1
+    print(f"wrote {n} documents ({story} stories) to {path} in {time.perf_counter() - t0:.0f}s")
+    for size in SIZES:
+        if size < total:
+            prefix = BENCH_DIR / f"docs-{size}.jsonl"
+            with path.open(encoding="utf-8") as src, prefix.open("w", encoding="utf-8") as dst:
+                for _, line in zip(range(size), src, strict=False):
+                    dst.write(line)
+    return path
+
+
+def _tree_memory(proc: object) -> tuple[int, int]:
+    """(sum of RSS, sum of PSS) over a psutil process and its children, in bytes."""
+    import psutil
+
+    rss = pss = 0
+    procs = [proc, *proc.children(recursive=True)]  # type: ignore[attr-defined]
+    for p in procs:
+        try:
+            rss += p.memory_info().rss
+            pss += getattr(p.memory_full_info(), "pss", 0)
+        except psutil.Error:
+            continue
+    return rss, pss
+
+
+def measure(size: int, extra: list[str]) -> dict[str, object]:
+    """Run `redline find` on the size's corpus; wall time, peak tree RSS/PSS, pair P/R."""
+    import psutil
+
+    src = BENCH_DIR / f"docs-{size}.jsonl"
+    out = BENCH_DIR / f"out-{size}"
+    cmd = [str(fc.REDLINE), "find", str(src), "-o", str(out), *extra]
+    log = (BENCH_DIR / f"log-{size}.txt").open("w")
+    t0 = time.perf_counter()
+    proc = psutil.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+    peak_rss = peak_pss = 0
+    while proc.poll() is None:
+        rss, pss = _tree_memory(proc)
+        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+        time.sleep(0.25)
+    seconds = time.perf_counter() - t0
+    log.close()
+    if proc.returncode != 0:
+        sys.exit(f"redline find failed on {src}: see {log.name}")
+    quality = _quality(src, out / "clusters.jsonl")
+    return {
+        "docs": size,
+        "seconds": round(seconds, 2),
+        "docs_per_s": round(size / seconds, 1),
+        "peak_rss_mb": round(peak_rss / 2**20),
+        "peak_pss_mb": round(peak_pss / 2**20),
+        "command": " ".join(cmd),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.node()} {os.cpu_count()} cores",
+        "load_avg_1m_at_end": round(os.getloadavg()[0], 2),
+        **quality,
+    }
+
+
+def _quality(src: Path, clusters_path: Path) -> dict[str, float]:
+    ids: list[str] = []
+    stories: list[str] = []
+    with src.open(encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            ids.append(rec["id"])
+            stories.append(rec["story"])
+    _, truth = np.unique(np.array(stories), return_inverse=True)
+    pred = fc.labels_from_groups(ids, fc.cluster_groups(fc.read_clusters(clusters_path)))
+    scores = fc.pair_scores(truth, pred)
+    return {k: round(v, 4) for k, v in scores.items()}
+
+
+def plot() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows: dict[int, dict[str, object]] = {}
+    for line in RESULTS.read_text().splitlines():
+        rec = json.loads(line)
+        rows[int(rec["docs"])] = rec  # the latest run of each size wins
+    docs = sorted(rows)
+    secs = [float(rows[d]["seconds"]) for d in docs]  # type: ignore[arg-type]
+    rss = [float(rows[d]["peak_rss_mb"]) / 1024 for d in docs]  # type: ignore[arg-type]
+    fig, ax = plt.subplots(figsize=(7, 4.2), dpi=120)
+    ax.plot(docs, secs, "o-", color="tab:blue", label="wall time (s)")
+    ax.axhline(600, color="tab:blue", ls=":", lw=1, label="goal: 1M in 600 s")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("documents (generated from C50/BBC paragraphs)")
+    ax.set_ylabel("seconds, end to end")
+    ax2 = ax.twinx()
+    ax2.plot(docs, rss, "s--", color="tab:red", label="peak RSS, process tree (GB)")
+    ax2.axhline(4, color="tab:red", ls=":", lw=1, label="goal: 4 GB")
+    ax2.set_ylabel("peak RSS (GB)")
+    ax2.set_ylim(0, max(4.5, max(rss) * 1.1))
+    lines = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
+    labels = ax.get_legend_handles_labels()[1] + ax2.get_legend_handles_labels()[1]
+    ax.legend(lines, labels, loc="upper left", fontsize=8)
+    ax.set_title("redline find scaling, 2 cores (shared machine)", fontsize=10)
+    fig.tight_layout()
+    PLOT.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(PLOT)
+    print(f"wrote {PLOT}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    g = sub.add_parser("generate")
+    g.add_argument("--total", type=int, default=SIZES[-1])
+    g.add_argument("--seed", type=int, default=20261122)
+    r = sub.add_parser("run")
+    r.add_argument("sizes", type=int, nargs="*", default=list(SIZES))
+    r.add_argument("--find-args", default="", help="extra `redline find` options, one string")
+    sub.add_parser("plot")
+    args = ap.parse_args()
+    if args.cmd == "generate":
+        generate(args.total, args.seed)
+    elif args.cmd == "run":
+        for size in args.sizes:
+            rec = measure(size, shlex.split(args.find_args))
+            print(json.dumps(rec))
+            with RESULTS.open("a") as fh:
+                fh.write(json.dumps(rec) + "\n")
+    else:
+        plot()
+
+
+if __name__ == "__main__":
+    main()
