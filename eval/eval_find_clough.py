@@ -16,7 +16,9 @@ independently, from other material). Two measurements:
 
 from __future__ import annotations
 
+import argparse
 import csv
+import shlex
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -51,11 +53,14 @@ def load() -> tuple[dict[str, str], list[tuple[str, str, str]]]:
 
 
 def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--find-args", default="", help="extra `redline find` options, one string")
+    args = ap.parse_args()
     texts, rows = load()
     print(f"# Clough-Stevenson: {len(texts)} files, {len(rows)} labelled answers")
 
     # 1. clustering by the real CLI
-    clusters, seconds = fc.run_find(sorted(texts.items()))
+    clusters, seconds = fc.run_find(sorted(texts.items()), shlex.split(args.find_args))
     where = {d: i for i, c in enumerate(clusters) for d in c["documents"]}  # type: ignore[attr-defined]
     joined: dict[str, int] = defaultdict(int)
     wrong: dict[str, int] = defaultdict(int)
@@ -75,7 +80,8 @@ def main() -> None:
         }
         if others:
             wrong[cat] += 1
-    print(f"\n## redline find (defaults): {len(clusters)} clusters, {seconds:.1f} s")
+    label = args.find_args or "(defaults)"
+    print(f"\n## redline find {label}: {len(clusters)} clusters, {seconds:.1f} s")
     print(f"{'category':8} {'answers':>7} {'joined':>7} {'share':>6} {'with wrong source':>18}")
     for cat in CATEGORIES:
         print(
@@ -83,7 +89,7 @@ def main() -> None:
             f" {wrong[cat]:18}"
         )
     print("sizes of clusters:", sorted((len(c["documents"]) for c in clusters), reverse=True))  # type: ignore[arg-type]
-    print("reused answers not joined to their source:", ", ".join(misses) or "none")
+    print(f"reused answers not joined to their source: {len(misses)}, e.g. {misses[:4]}")
 
     # 2. ROC AUC of the pair scores
     sh = {name: shingles(t) for name, t in texts.items()}
@@ -102,6 +108,11 @@ def main() -> None:
         row = [auc(by_cat[c], neg) for c in ("cut", "light", "heavy")]
         row.append(auc(by_cat["cut"] + by_cat["light"] + by_cat["heavy"], neg))
         print(f"{name:12} " + " ".join(f"{v:6.3f}" for v in row[:3]) + f" {row[3]:9.3f}")
+    print("\nshare of answers whose containment in their source is >= t:")
+    print(f"{'t':>5} " + " ".join(f"{c:>6}" for c in CATEGORIES))
+    for t in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8):
+        shares = [np.mean(np.array(scores["containment"][c]) >= t) for c in CATEGORIES]
+        print(f"{t:5.1f} " + " ".join(f"{v:6.2f}" for v in shares))
     print("\nmedian score per category:")
     for name, by_cat in scores.items():
         print(f"{name:12} " + "  ".join(f"{c} {np.median(by_cat[c]):.3f}" for c in CATEGORIES))

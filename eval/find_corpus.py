@@ -178,8 +178,16 @@ def read_clusters(path: Path) -> list[dict[str, object]]:
 def run_find(
     docs: Sequence[tuple[str, str]], args: Sequence[str] = (), workdir: Path | None = None
 ) -> tuple[list[dict[str, object]], float]:
-    """Run the real `redline find` on documents written as JSONL; (clusters, seconds)."""
+    """Run the real `redline find` on documents written as JSONL; (clusters, seconds).
+
+    With REDLINE_EVAL_ENGINE=library the discover stages run in-process instead (`run_library`).
+    """
     import time
+
+    if os.environ.get("REDLINE_EVAL_ENGINE") == "library":
+        t0 = time.perf_counter()
+        clusters = run_library(docs)
+        return clusters, time.perf_counter() - t0
 
     with tempfile.TemporaryDirectory(prefix="redline-eval-", dir=workdir) as tmp:
         src = Path(tmp) / "docs.jsonl"
@@ -203,3 +211,89 @@ def iter_cluster_pairs(clusters: Sequence[dict[str, object]]) -> Iterator[dict[s
     """Every verified pair (evidence edge) in redline.clusters/1 records."""
     for c in clusters:
         yield from c["pairs"]  # type: ignore[misc]
+
+
+# ---------------------------------------------------------------- same-run baselines
+
+
+def datasketch_edges(
+    shingle_sets: Sequence[np.ndarray], threshold: float, num_perm: int = 128
+) -> list[tuple[int, int]]:
+    """Candidate pairs of datasketch MinHashLSH at `threshold` over the same shingle hashes.
+
+    Every candidate is taken as a match (no exact verification): how MinHashLSH dedup is used.
+    Documents with no shingles are left out, as redline leaves them out.
+    """
+    from datasketch import MinHash, MinHashLSH
+
+    index = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    hashes: dict[int, MinHash] = {}
+    for i, sh in enumerate(shingle_sets):
+        if len(sh) == 0:
+            continue
+        m = MinHash(num_perm=num_perm, hashfunc=int)
+        m.update_batch((sh & np.uint64(0xFFFFFFFF)).tolist())
+        index.insert(i, m)
+        hashes[i] = m
+    edges = set()
+    for i, m in hashes.items():
+        for j in index.query(m):
+            if j != i:
+                edges.add((min(i, j), max(i, j)))
+    return sorted(edges)
+
+
+def exact_edges(texts: Sequence[str]) -> list[tuple[int, int]]:
+    """Pairs of documents whose normalized word keys are identical (exact-hash dedup)."""
+    import xxhash
+
+    from redline.text.normalize import keys
+
+    first: dict[int, int] = {}
+    edges = []
+    for i, t in enumerate(texts):
+        k = keys(t)
+        if not k:
+            continue
+        h = xxhash.xxh3_64_intdigest(" ".join(k).encode())
+        if h in first:
+            edges.append((first[h], i))
+        else:
+            first[h] = i
+    return edges
+
+
+def band_candidates(band_keys: np.ndarray) -> set[tuple[int, int]]:
+    """Row pairs sharing any band key of an (n, bands) key matrix: one sort, pairs within runs."""
+    n, bands = band_keys.shape
+    flat = band_keys.ravel()
+    rows = np.repeat(np.arange(n, dtype=np.int64), bands)
+    order = np.argsort(flat, kind="stable")
+    flat, rows = flat[order], rows[order]
+    starts = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]])
+    sizes = np.diff(np.r_[starts, len(flat)])
+    pairs: set[tuple[int, int]] = set()
+    for s, k in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
+        run = sorted(set(rows[s : s + k].tolist()))
+        pairs.update((run[i], run[j]) for i in range(len(run)) for j in range(i + 1, len(run)))
+    return pairs
+
+
+def run_library(docs: Sequence[tuple[str, str]]) -> list[dict[str, object]]:
+    """The discover stages wired by hand (shingles, sign, band, verify, cluster) with their
+    defaults: for checking a harness before, or beside, the real CLI."""
+    from redline.discover import cluster, lsh, minhash, shingle, verify
+
+    sets = [shingle.shingles(t) for _, t in docs]
+    keep = [i for i, s in enumerate(sets) if len(s)]
+    sigs = minhash.sign_batch([sets[i] for i in keep])
+    cfg = lsh.derive()
+    cands = band_candidates(lsh.band_keys_batch(sigs, cfg.bands, cfg.rows))
+    pairs = []
+    for a, b in cands:
+        i, j = keep[a], keep[b]
+        p = verify.verify(sets[i], sets[j], a_id=docs[i][0], b_id=docs[j][0])
+        if p is not None:
+            pairs.append(p)
+    members = {d: cluster.Member(d, None, len(t)) for d, t in docs}
+    return [c.to_dict() for c in cluster.cluster(pairs, members)]
