@@ -1,0 +1,289 @@
+"""What every report needs from a Redline: word-level pieces, paragraphs, collapsed runs.
+
+Reports differ only in how they draw; the decisions (which words are highlighted, which
+unchanged sentences are folded away, where a moved sentence came from) are made here once so
+the terminal, Markdown and HTML reports always agree with each other and with the JSON.
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from redline.models import ROLES, Redline, Role, Segment, Side
+from redline.text.normalize import normalize
+
+Op = Literal["equal", "delete", "insert", "replace"]
+PieceKind = Literal["same", "delete", "insert"]
+Piece = tuple[PieceKind, str]
+
+# A run of unchanged sentences is folded when it would hide at least this many sentences.
+MIN_FOLD = 2
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+_TOKEN = re.compile(r"\S+\s*")
+_TRAILING_SPACE = re.compile(r"\s+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Aligned:
+    """One stretch of a sentence pair: equal text, or an edit with old and new text."""
+
+    op: Op
+    a: str
+    b: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fold:
+    """A run of unchanged sentences that a report shows as one line."""
+
+    segments: tuple[Segment, ...]
+
+    @property
+    def label(self) -> str:
+        """ "… 7 unchanged sentences …"."""
+        n = len(self.segments)
+        return f"… {n} unchanged sentence{'s' if n != 1 else ''} …"
+
+
+Row = Segment | Fold
+
+
+def aligned(seg: Segment) -> list[Aligned]:
+    """The sentence pair of `seg` cut into equal stretches and edits, in reading order.
+
+    Uses the segment's own word-level `changes` when their spans fit the segment; otherwise
+    (hand-made or foreign redlines) diffs the words itself.
+    """
+    a, b = seg.a or "", seg.b or ""
+    if not a or not b:
+        return [Aligned("delete", a, "")] if a else [Aligned("insert", "", b)] if b else []
+    if a == b:
+        return [Aligned("equal", a, b)]
+    from_changes = _from_changes(seg, a, b)
+    return from_changes if from_changes is not None else _own_diff(a, b)
+
+
+def _from_changes(seg: Segment, a: str, b: str) -> list[Aligned] | None:
+    if not seg.changes or seg.a_span is None or seg.b_span is None:
+        return None
+    a0, b0 = seg.a_span.start, seg.b_span.start
+    out: list[Aligned] = []
+    ca = cb = 0
+    for change in seg.changes:
+        if change.a_span is None or change.b_span is None:
+            return None
+        sa, ea = change.a_span.start - a0, change.a_span.end - a0
+        sb, eb = change.b_span.start - b0, change.b_span.end - b0
+        if not (ca <= sa <= ea <= len(a) and cb <= sb <= eb <= len(b)):
+            return None
+        if sa > ca or sb > cb:
+            out.append(Aligned("equal", a[ca:sa], b[cb:sb]))
+        op: Op = "replace" if ea > sa and eb > sb else "delete" if ea > sa else "insert"
+        out.append(Aligned(op, a[sa:ea], b[sb:eb]))
+        ca, cb = ea, eb
+    if ca < len(a) or cb < len(b):
+        out.append(Aligned("equal", a[ca:], b[cb:]))
+    return out
+
+
+def _own_diff(a: str, b: str) -> list[Aligned]:
+    """Word diff by difflib; sentences are short, so its quadratic worst case does not bite."""
+    ta, tb = _TOKEN.findall(a), _TOKEN.findall(b)
+    lead_a = a[: len(a) - len(a.lstrip())]
+    lead_b = b[: len(b) - len(b.lstrip())]
+    matcher = difflib.SequenceMatcher(
+        None, [normalize(t) for t in ta], [normalize(t) for t in tb], autojunk=False
+    )
+    out: list[Aligned] = []
+    if lead_a or lead_b:
+        out.append(Aligned("equal", lead_a, lead_b))
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        chunk_a, chunk_b = "".join(ta[i1:i2]), "".join(tb[j1:j2])
+        if tag == "equal":
+            out.append(Aligned("equal", chunk_a, chunk_b))
+            continue
+        # The edit covers the words; the space after them stays as unchanged text.
+        space_a = _TRAILING_SPACE.search(chunk_a)
+        space_b = _TRAILING_SPACE.search(chunk_b)
+        core_a = chunk_a[: space_a.start()] if space_a else chunk_a
+        core_b = chunk_b[: space_b.start()] if space_b else chunk_b
+        op: Op = "replace" if core_a and core_b else "delete" if core_a else "insert"
+        out.append(Aligned(op, core_a, core_b))
+        tail_a = space_a.group() if space_a else ""
+        tail_b = space_b.group() if space_b else ""
+        if tail_a or tail_b:
+            out.append(Aligned("equal", tail_a, tail_b))
+    return out
+
+
+def inline(seg: Segment) -> list[Piece]:
+    """The new sentence with deletions shown where they were: one line for both versions."""
+    out: list[Piece] = []
+    for part in aligned(seg):
+        if part.op == "equal":
+            _add(out, "same", part.b)
+            continue
+        if part.a:
+            _space_before(out, part.a)
+            _add(out, "delete", part.a)
+        if part.b:
+            if not part.a:
+                _space_before(out, part.b)
+            _add(out, "insert", part.b)
+    # An edit that ends right where the next word starts needs a space to stay readable.
+    tidy: list[Piece] = []
+    for i, piece in enumerate(out):
+        tidy.append(piece)
+        following = out[i + 1] if i + 1 < len(out) else None
+        if (
+            piece[0] != "same"
+            and following is not None
+            and following[0] == "same"
+            and following[1][:1].isalnum()
+            and piece[1][-1:].isalnum()
+        ):
+            tidy.append(("same", " "))
+    return _merge(tidy)
+
+
+def side(seg: Segment, which: Literal["a", "b"]) -> list[Piece]:
+    """One version's sentence with its own edits marked (deletions in a, insertions in b)."""
+    out: list[Piece] = []
+    for part in aligned(seg):
+        text = part.a if which == "a" else part.b
+        if part.op == "equal":
+            _add(out, "same", text)
+        else:
+            _add(out, "delete" if which == "a" else "insert", text)
+    return _merge(out)
+
+
+def _space_before(out: list[Piece], text: str) -> None:
+    if out and out[-1][1][-1:].isalnum() and text[:1].isalnum():
+        out.append(("same", " "))
+
+
+def _add(out: list[Piece], kind: PieceKind, text: str) -> None:
+    if text:
+        out.append((kind, text))
+
+
+def _merge(pieces: list[Piece]) -> list[Piece]:
+    merged: list[Piece] = []
+    for kind, text in pieces:
+        if merged and merged[-1][0] == kind:
+            merged[-1] = (kind, merged[-1][1] + text)
+        else:
+            merged.append((kind, text))
+    return merged
+
+
+class Paragraphs:
+    """Paragraph numbers of offsets in one side's text (paragraphs are blank-line blocks)."""
+
+    def __init__(self, side: Side) -> None:
+        self._starts = [m.end() for m in _PARAGRAPH_BREAK.finditer(side.text)]
+        self.known = bool(side.text)
+
+    def of(self, offset: int) -> int:
+        """The 1-based paragraph holding `offset`."""
+        return bisect.bisect_right(self._starts, offset) + 1
+
+
+def moved_from(seg: Segment, old: Paragraphs) -> str:
+    """Where a moved sentence stood in the old version, for a reader: "moved from ¶3"."""
+    parts = []
+    if old.known and seg.a_span is not None:
+        parts.append(f"¶{old.of(seg.a_span.start)}")
+    if seg.a_sentences:
+        parts.append(f"sentence {seg.a_sentences[0] + 1}")
+    if not parts:
+        return "moved"
+    return "moved from " + ", ".join(parts)
+
+
+def shape(seg: Segment) -> str | None:
+    """ "split in 2" or "merged from 2" when a segment joins several sentences of one side."""
+    na, nb = len(seg.a_sentences), len(seg.b_sentences)
+    if na == 1 and nb > 1:
+        return f"split in {nb}"
+    if nb == 1 and na > 1:
+        return f"merged from {na}"
+    if na > 1 and nb > 1:
+        return f"{na} sentences rewritten as {nb}"
+    return None
+
+
+def content(redline: Redline) -> list[Segment]:
+    """Segments that are not boilerplate, in reading order."""
+    return [s for s in redline.segments if s.boilerplate is None]
+
+
+def boilerplate(redline: Redline) -> list[tuple[Role, list[Segment]]]:
+    """Boilerplate segments grouped by role, roles in their canonical order."""
+    groups: dict[Role, list[Segment]] = {}
+    for seg in redline.segments:
+        if seg.boilerplate is not None:
+            groups.setdefault(seg.boilerplate, []).append(seg)
+    return [(role, groups[role]) for role in ROLES if role in groups]
+
+
+def fold(segments: Sequence[Segment], *, context: int = 1, min_fold: int = MIN_FOLD) -> list[Row]:
+    """Fold long runs of `same` sentences, keeping `context` sentences next to each change.
+
+    A run at the start or end of the text keeps context only on its side facing a change; a
+    fold hides at least `min_fold` sentences; a negative `context` folds nothing.
+    """
+    if context < 0:
+        return list(segments)
+    rows: list[Row] = []
+    i = 0
+    while i < len(segments):
+        if segments[i].kind != "same":
+            rows.append(segments[i])
+            i += 1
+            continue
+        j = i
+        while j < len(segments) and segments[j].kind == "same":
+            j += 1
+        run = list(segments[i:j])
+        head = context if i > 0 else 0
+        tail = context if j < len(segments) else 0
+        if len(run) - head - tail >= max(min_fold, 1):
+            rows.extend(run[:head])
+            rows.append(Fold(tuple(run[head : len(run) - tail])))
+            rows.extend(run[len(run) - tail :])
+        else:
+            rows.extend(run)
+        i = j
+    return rows
+
+
+def is_change(seg: Segment) -> bool:
+    """True for every segment a reader should look at (anything but `same`)."""
+    return seg.kind != "same"
+
+
+def percent(value: float) -> str:
+    """A share as a percentage that never rounds a difference away (99.6% is not 100%)."""
+    if value >= 1.0:
+        return "100%"
+    if value <= 0.0:
+        return "0%"
+    shown = round(value * 100)
+    if shown >= 100:
+        return f"{min(value * 100, 99.9):.1f}%"
+    if shown <= 0:
+        return "<1%"
+    return f"{shown}%"
+
+
+def excerpt(text: str, limit: int = 80) -> str:
+    """The first `limit` characters of `text` on one line, with an ellipsis when cut."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"

@@ -1,0 +1,233 @@
+"""The redline in a terminal: a summary, then the text in reading order with its changes.
+
+Colour carries the meaning when the console has it; without colour (a pipe, `--no-color`) the
+same report is spelled with markers: "[-deleted-]{+inserted+}" inside sentences and a marker
+column of "+ " added, "- " removed, "~ " reworded, "> " moved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.console import Console
+from rich.rule import Rule
+from rich.text import Text
+
+from redline.models import KINDS, Kind, Redline, Segment
+from redline.report.pieces import (
+    Fold,
+    Paragraphs,
+    Piece,
+    Row,
+    boilerplate,
+    content,
+    fold,
+    inline,
+    moved_from,
+    percent,
+    shape,
+)
+
+_MARK_STYLE: dict[Kind, str] = {
+    "same": "dim",
+    "reworded": "bold yellow",
+    "moved": "bold cyan",
+    "added": "bold green",
+    "removed": "bold red",
+}
+_COLOR_MARK: dict[Kind, str] = {
+    "same": " ",
+    "reworded": "~",
+    "moved": ">",
+    "added": "+",
+    "removed": "−",
+}
+_PLAIN_MARK: dict[Kind, str] = {**_COLOR_MARK, "removed": "-"}
+_LABEL: dict[Kind, str] = {
+    "same": "unchanged",
+    "reworded": "reworded",
+    "moved": "moved",
+    "added": "added",
+    "removed": "removed",
+}
+
+
+def render(
+    redline: Redline,
+    console: Console,
+    *,
+    context: int = 1,
+    plain: bool | None = None,
+) -> None:
+    """Print the redline to `console`.
+
+    Args:
+        redline: the comparison to show.
+        console: where to print; its width decides the wrapping.
+        context: unchanged sentences kept next to each change; longer runs are folded.
+        plain: spell changes with text markers; by default when the console has no colour.
+    """
+    if plain is None:
+        plain = console.color_system is None or console.no_color
+    painter = _Painter(redline, console, plain=plain)
+    rule = "-" if plain else "─"
+    painter.summary()
+    console.print(Rule(style="dim", characters=rule))
+    painter.body(fold(content(redline), context=context))
+    groups = boilerplate(redline)
+    if groups:
+        console.print(Rule("Boilerplate", style="dim", characters=rule))
+        for role, segments in groups:
+            console.print(Text(role, style="bold"))
+            for seg in segments:
+                painter.hanging(*painter.row(seg))
+
+
+def _counts(counts: dict[Kind, int], marks: dict[Kind, str], *, zeros: bool) -> Text:
+    order: list[Kind] = [*(k for k in KINDS if k != "same"), "same"]
+    parts = [(k, counts[k]) for k in order if counts[k] or (zeros and k != "same")]
+    out = Text()
+    for i, (kind, n) in enumerate(parts):
+        if i:
+            out.append(" · ")
+        mark = f"{marks[kind]} " if kind != "same" else ""
+        out.append(f"{mark}{n} {_LABEL[kind]}", _MARK_STYLE[kind] if n else "dim")
+    return out
+
+
+def _facts(items: Sequence[str], style: str) -> Text:
+    if not items:
+        return Text("none", style="dim")
+    out = Text()
+    for i, item in enumerate(items):
+        if i:
+            out.append(", ")
+        out.append(item, style)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Where:
+    """The paragraphs a row stands in on each side (None where the side lacks it)."""
+
+    a: int | None
+    b: int | None
+
+
+class _Painter:
+    """Prints segments as rows: a marker, then the text wrapped with a hanging indent."""
+
+    def __init__(self, redline: Redline, console: Console, *, plain: bool) -> None:
+        self.redline = redline
+        self.console = console
+        self.plain = plain
+        self.marks = _PLAIN_MARK if plain else _COLOR_MARK
+        self.old = Paragraphs(redline.a)
+        self.new = Paragraphs(redline.b)
+
+    def hanging(self, head: Text, text: Text, *, indent: int = 2) -> None:
+        """Print `head` then `text` wrapped to the console width, continuation lines indented."""
+        # Wrapped by hand rather than in a table grid: a grid pads every line to full width,
+        # leaving trailing spaces in pipes, files and golden snapshots.
+        width = max(self.console.width - indent, 10)
+        lines = text.wrap(self.console, width, overflow="fold")
+        for i, line in enumerate(lines):
+            prefix = head if i == 0 else Text(" " * indent)
+            line.rstrip()
+            self.console.print(Text.assemble(prefix, line), soft_wrap=True)
+
+    def summary(self) -> None:
+        """The header: both versions, similarity, counts and facts."""
+        redline = self.redline
+        label_width = 15
+
+        def field(label: str, value: Text) -> None:
+            self.hanging(Text(label.ljust(label_width), style="bold"), value, indent=label_width)
+
+        for label, side in (("Old", redline.a), ("New", redline.b)):
+            line = Text(side.source, style="bold")
+            if side.title:
+                line.append(f"  “{side.title}”")
+            n = side.sentences
+            line.append(f"  {n} sentence{'s' if n != 1 else ''}", "dim")
+            field(label, line)
+        sim = redline.similarity
+        field(
+            "Similarity",
+            Text(
+                f"{percent(sim.jaccard)} shared (Jaccard) · {percent(sim.a_in_b)} of old is in new"
+                f" · {percent(sim.b_in_a)} of new is in old"
+            ),
+        )
+        field("Changes", _counts(redline.counts(), self.marks, zeros=True))
+        bp = redline.counts(boilerplate=True)
+        if any(bp.values()):
+            field("Boilerplate", _counts(bp, self.marks, zeros=False))
+        field("Facts added", _facts(redline.facts.added, "green"))
+        field("Facts removed", _facts(redline.facts.removed, "red"))
+
+    def body(self, rows: Sequence[Row]) -> None:
+        """The content rows in reading order, a blank line between paragraphs."""
+        last_a: int | None = None
+        last_b: int | None = None
+        previous: _Where | None = None
+        for row in rows:
+            first = self._where(row.segments[0] if isinstance(row, Fold) else row)
+            if previous is not None and self._breaks(previous, first, last_a, last_b):
+                self.console.print()
+            if isinstance(row, Fold):
+                self.hanging(Text("  "), Text(row.label, style="dim italic"))
+                previous = self._where(row.segments[-1])
+            else:
+                self.hanging(*self.row(row))
+                previous = first
+            last_a = previous.a if previous.a is not None else last_a
+            last_b = previous.b if previous.b is not None else last_b
+
+    @staticmethod
+    def _breaks(prev: _Where, cur: _Where, last_a: int | None, last_b: int | None) -> bool:
+        if prev.b is not None and cur.b is not None:
+            return prev.b != cur.b
+        if prev.a is not None and cur.a is not None:
+            return prev.a != cur.a
+        # An added sentence next to a removed one: compare with the last paragraph seen.
+        if cur.b is not None:
+            return last_b is not None and cur.b != last_b
+        return cur.a is not None and last_a is not None and cur.a != last_a
+
+    def _where(self, seg: Segment) -> _Where:
+        a = self.old.of(seg.a_span.start) if seg.a_span and self.old.known else None
+        b = self.new.of(seg.b_span.start) if seg.b_span and self.new.known else None
+        return _Where(a, b)
+
+    def row(self, seg: Segment) -> tuple[Text, Text]:
+        """The marker and the text of one segment."""
+        mark = Text(self.marks[seg.kind] + " ", style=_MARK_STYLE[seg.kind])
+        if seg.kind == "same":
+            text = Text(seg.b or seg.a or "", style="dim")
+        elif seg.kind == "added":
+            text = Text(seg.b or "", style="green")
+        elif seg.kind == "removed":
+            text = Text(seg.a or "", style="red")
+        else:
+            text = self._pieces(inline(seg))
+        notes = []
+        if seg.kind == "moved":
+            notes.append(moved_from(seg, self.old))
+        if (what := shape(seg)) is not None:
+            notes.append(what)
+        if notes:
+            text.append(f"  ({'; '.join(notes)})", style="cyan italic")
+        return mark, text
+
+    def _pieces(self, pieces: list[Piece]) -> Text:
+        out = Text()
+        for kind, text in pieces:
+            if kind == "same":
+                out.append(text)
+            elif kind == "delete":
+                out.append(f"[-{text}-]" if self.plain else text, style="red strike")
+            else:
+                out.append(f"{{+{text}+}}" if self.plain else text, style="green underline")
+        return out
