@@ -205,3 +205,16 @@ def test_far_apart_reworded_partner_is_found_among_many_sentences() -> None:
     partner = next(u for u in units if 10 in u.a)
     assert partner.b == (len(b) - 1,)
     assert partner.kind in {"reworded", "moved"}
+
+
+def test_deleted_copy_of_a_repeated_sentence_does_not_make_the_other_look_moved() -> None:
+    a = ["Read more.", "The mill opened.", "The forge closed.", "Read more.", "The tram ran."]
+    b = ["The mill opened.", "The forge closed.", "Read more.", "The tram ran."]
+    units = align(a, b)
+    assert [(u.kind, u.a) for u in units] == [
+        ("removed", (0,)),
+        ("same", (1,)),
+        ("same", (2,)),
+        ("same", (3,)),
+        ("same", (4,)),
+    ]

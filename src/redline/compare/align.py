@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -38,6 +38,8 @@ _PIECE_CONTAINED = 0.5
 # this much contained in the longer one and has at least _SEED_MIN_WORDS words.
 _SEED_CONTAINED = 0.8
 _SEED_MIN_WORDS = 4
+# Copies of one repeated sentence placed by context; beyond this, in order (linear time).
+_MAX_REPEATS = 64
 # A group grows only while its score improves by more than this.
 _GROW_EPS = 1e-9
 
@@ -107,14 +109,42 @@ class _Aligner:
         return gid
 
     def match_exact(self) -> None:
-        """Pair sentences with equal words, k-th occurrence with k-th occurrence."""
-        by_words: dict[tuple[str, ...], deque[int]] = defaultdict(deque)
+        """Pair sentences with equal words: unique ones first, then repeated ones by context."""
+        in_a: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        in_b: dict[tuple[str, ...], list[int]] = defaultdict(list)
         for i, w in enumerate(self.wa):
-            by_words[w].append(i)
+            in_a[w].append(i)
         for j, w in enumerate(self.wb):
-            queue = by_words.get(w)
-            if queue:
-                self.add([queue.popleft()], [j], 1.0)
+            in_b[w].append(j)
+        repeated = []
+        for w, js in in_b.items():
+            is_ = in_a.get(w)
+            if is_ and len(is_) == len(js) == 1:
+                self.add(is_, js, 1.0)
+            elif is_:
+                repeated.extend(js)
+        # A repeated sentence ("Read more.", "He declined to comment.") goes to the copy that
+        # stands where the unique matches around it say it should, so a deleted copy does not
+        # make the others look moved.
+        for j in sorted(repeated):
+            free = in_a[self.wb[j]]
+            if not free:
+                continue
+            if len(free) > _MAX_REPEATS:
+                i = free.pop(0)  # k-th with k-th: keeps very common lines linear
+            else:
+                want = self.expected_position(j)
+                i = min(free, key=lambda i: (abs(i - want), i))
+                free.remove(i)
+            self.add([i], [j], 1.0)
+
+    def expected_position(self, j: int) -> int:
+        """Where in `a` the partner of b[j] should stand, judged from b[j]'s matched neighbours."""
+        if j > 0 and (g := self.gb[j - 1]) >= 0:
+            return self.groups[g][0][-1] + 1
+        if j + 1 < len(self.gb) and (g := self.gb[j + 1]) >= 0:
+            return self.groups[g][0][0] - 1
+        return j * len(self.ga) // max(1, len(self.gb))
 
     def candidate_pairs(self) -> tuple[list[tuple[float, int, int]], list[tuple[float, int, int]]]:
         """Scored (score, i, j) pairs over the threshold, and split/merge seeds below it."""
