@@ -277,3 +277,13 @@ def test_a_lone_version_collates_to_one_column() -> None:
     table = collate([Document("only.txt", " ".join(STORY))])
     assert table.versions == ("only.txt",)
     assert _texts(table, 0) == STORY
+
+
+def test_sentences_another_version_merged_keep_their_own_rows_in_the_reference() -> None:
+    a = [STORY[0], "The bridge closed in March.", "A storm had damaged two of its supports."]
+    b = [STORY[0], "The bridge closed in March after a storm had damaged two of its supports."]
+    table = collate([Document("a", "\n\n".join(a)), Document("b", "\n\n".join(b))])
+    assert _texts(table, 0) == a
+    assert _texts(table, 1) == [*b, None]
+    merged = table.rows[2].cells[1]
+    assert merged is not None and merged.merged_into == 1

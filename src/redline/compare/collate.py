@@ -11,7 +11,7 @@ in several versions shares one extra row.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -19,7 +19,9 @@ from rapidfuzz.distance import Indel
 
 from redline.errors import ConfigError
 from redline.models import Document, Redline, Role, Segment
+from redline.text.furniture import assign_roles
 from redline.text.normalize import keys, words
+from redline.text.segment import segment
 
 Status = Literal["same", "reworded"]
 COLLATION_SCHEMA = "redline.collation/1"
@@ -196,7 +198,7 @@ def collate_redlines(reference: Document, others: Sequence[tuple[Document, Redli
     if not others:
         raise ConfigError("collate_redlines needs at least one (document, redline) pair")
     columns = 1 + len(others)
-    ref_cells, roles = _reference_column(r for _, r in others)
+    ref_cells, roles = _reference_column(reference, [r for _, r in others])
     base: list[list[Cell | None]] = [[cell] + [None] * (columns - 1) for cell in ref_cells]
     # Extra rows by anchor: the base row they follow (-1: before the first base row).
     extras: dict[int, list[_ExtraRow]] = {}
@@ -245,7 +247,7 @@ def collate_redlines(reference: Document, others: Sequence[tuple[Document, Redli
 
 
 def _reference_column(
-    redlines: Iterable[Redline],
+    reference: Document, redlines: Sequence[Redline]
 ) -> tuple[list[Cell | None], list[Role | None]]:
     """The reference's sentences, as cells, with their boilerplate roles, from its redlines."""
     texts: dict[int, str] = {}
@@ -260,6 +262,17 @@ def _reference_column(
                 roles.setdefault(seg.a_sentences[0], seg.boilerplate)
             elif len(seg.a_sentences) > 1:
                 groups.append(seg)
+    # Segmenting the reference the way `compare` does gives each sentence its own text, even one
+    # that every other version merged with a neighbour; used only where it agrees with the
+    # redlines (they may come from elsewhere, with other options).
+    own = assign_roles(
+        segment(reference.text), reference.text, title=reference.title, byline=reference.byline
+    )
+    if len(own) == count and all(own[i].text == text for i, text in texts.items()):
+        return [Cell(s.text, None) for s in own], [
+            roles.get(i) or s.role for i, s in enumerate(own)
+        ]
+
     merged: dict[int, int] = {}
     # A sentence seen only inside split/merge groups (every other version merged it) has no text
     # of its own in any redline: the group's text stands in the group's first row.

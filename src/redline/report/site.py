@@ -1,0 +1,416 @@
+"""The static report site of `redline find`: clusters, collation tables and pairwise redlines.
+
+Layout under `outdir/report/`::
+
+    index.html              clusters by size, with their best and worst pair scores
+    clusters/<name>.html    one cluster: collation table, evidence pairs, links to redlines
+    pairs/<name>.html       one pairwise redline (rendered by `redline.report.html`)
+
+Every page is self-contained (inline CSS; no scripts but the redline page's own inline one; no
+external assets) and links only to relative paths, so the folder works from file:// and can be
+copied anywhere. File names are hashes of the ids (with a readable slug), never the ids
+themselves: ids can be paths or URLs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from rapidfuzz.distance import Indel
+
+from redline.compare.collate import Collation, collate_redlines
+from redline.errors import ConfigError, RedlineError
+from redline.models import Cluster, Document, Pair, Redline
+from redline.text.normalize import keys, word_spans
+
+DEFAULT_MAX_PAIRS = 40
+DEFAULT_MAX_VERSIONS = 25
+DEFAULT_MAX_CLUSTERS = 500
+# Evidence rows listed on a cluster page; a cluster of n copies can carry ~n²/2 verified pairs.
+MAX_EVIDENCE_ROWS = 300
+
+Progress = Callable[[int, int], None]
+
+
+def write_site(
+    outdir: Path,
+    clusters: Sequence[Cluster],
+    load: Callable[[str], Document],
+    *,
+    max_pairs_per_cluster: int = DEFAULT_MAX_PAIRS,
+    max_versions: int = DEFAULT_MAX_VERSIONS,
+    max_clusters: int = DEFAULT_MAX_CLUSTERS,
+    progress: Progress | None = None,
+) -> Path:
+    """Write the browsable report of `clusters` to `outdir/report/`.
+
+    The site appears complete or not at all: pages are written to a temporary folder that
+    replaces `outdir/report` only at the end.
+
+    Args:
+        outdir: the output folder of the run (created if missing).
+        clusters: the clusters to show, in any order (the index sorts them by size).
+        load: returns a document's text and metadata from its id; a RedlineError, OSError or
+            KeyError it raises is shown on the cluster page and the version left out.
+        max_pairs_per_cluster: pairwise redline pages per cluster, canonical against each version
+            first, then the evidence pairs by score.
+        max_versions: columns of a collation table (the canonical version and the first others).
+        max_clusters: clusters given pages, the largest first; the rest are counted on the index.
+        progress: called as progress(done, total) after each cluster page.
+
+    Returns:
+        The path of `outdir/report/index.html`.
+
+    Raises:
+        ConfigError: a limit below 1.
+        OSError: the output folder cannot be written.
+    """
+    for name, value in (
+        ("max_pairs_per_cluster", max_pairs_per_cluster),
+        ("max_versions", max_versions),
+        ("max_clusters", max_clusters),
+    ):
+        if value < 1:
+            raise ConfigError(f"{name} must be at least 1, got {value}")
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    final = outdir / "report"
+    tmp = outdir / f".report-{uuid.uuid4().hex[:12]}.tmp"
+    try:
+        (tmp / "clusters").mkdir(parents=True)
+        (tmp / "pairs").mkdir()
+        _Builder(tmp, load, max_pairs_per_cluster, max_versions).build(
+            clusters, max_clusters, progress
+        )
+        _replace(tmp, final)
+    except BaseException:
+        # Ctrl-C included: never leave a half-written site behind.
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return final / "index.html"
+
+
+def _replace(new: Path, final: Path) -> None:
+    """Swap the finished site in; the old one (from an earlier run) is removed after."""
+    old = None
+    if final.exists():
+        old = final.with_name(f".report-{uuid.uuid4().hex[:12]}.old")
+        final.rename(old)
+    new.rename(final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("redline.report", "templates"),
+    autoescape=True,  # every piece of document text goes through here
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def _render(template: str, **context: object) -> str:
+    return _ENV.get_template(template).render(**context)
+
+
+_SLUG = re.compile(r"[^A-Za-z0-9]+")
+
+
+def slug(text: str, digest_of: str | None = None) -> str:
+    """A file-name-safe name: a readable ASCII part plus a hash of the full text."""
+    digest = hashlib.sha256((digest_of or text).encode("utf-8", "surrogatepass")).hexdigest()
+    readable = _SLUG.sub("-", text.rsplit("/", 1)[-1] or text).strip("-").lower()[:40]
+    return f"{readable}-{digest[:12]}" if readable else digest[:16]
+
+
+def cluster_page(cluster_id: str) -> str:
+    """Path of a cluster's page, relative to the report folder."""
+    return f"clusters/{slug(cluster_id)}.html"
+
+
+def pair_page(cluster_id: str, a: str, b: str) -> str:
+    """Path of a pairwise redline page, relative to the report folder."""
+    key = "\0".join((cluster_id, a, b))
+    return f"pairs/{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()[:20]}.html"
+
+
+@dataclass(slots=True)
+class _IndexEntry:
+    size: int
+    id: str
+    canonical: str
+    title: str | None
+    page: str | None
+    best: Pair | None
+    worst: Pair | None
+    best_containment: float | None
+
+
+@dataclass(slots=True)
+class _ClusterDocs:
+    """The documents of one cluster loaded so far, and the ones that could not be."""
+
+    load: Callable[[str], Document]
+    docs: dict[str, Document] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
+
+    def get(self, doc_id: str) -> Document | None:
+        if doc_id in self.docs:
+            return self.docs[doc_id]
+        if doc_id in self.failed:
+            return None
+        try:
+            doc = self.load(doc_id)
+        except (RedlineError, OSError, KeyError) as exc:
+            self.failed[doc_id] = str(exc) or type(exc).__name__
+            return None
+        self.docs[doc_id] = doc
+        return doc
+
+
+class _Builder:
+    """Writes the pages of one site; holds the limits and the output folder."""
+
+    def __init__(
+        self, root: Path, load: Callable[[str], Document], max_pairs: int, max_versions: int
+    ) -> None:
+        self.root = root
+        self.load = load
+        self.max_pairs = max_pairs
+        self.max_versions = max_versions
+
+    def build(
+        self, clusters: Sequence[Cluster], max_clusters: int, progress: Progress | None
+    ) -> None:
+        ordered = sorted(clusters, key=lambda c: (-len(c.documents), c.id))
+        shown = ordered[:max_clusters]
+        entries = []
+        for n, cluster in enumerate(shown, start=1):
+            entries.append(self.cluster(cluster))
+            if progress is not None:
+                progress(n, len(shown))
+        hidden = ordered[max_clusters:]
+        html = _render(
+            "site_index.html",
+            entries=entries,
+            clusters=len(clusters),
+            documents=sum(len(c.documents) for c in clusters),
+            hidden=len(hidden),
+            hidden_documents=sum(len(c.documents) for c in hidden),
+        )
+        (self.root / "index.html").write_text(html, encoding="utf-8")
+
+    def cluster(self, cluster: Cluster) -> _IndexEntry:
+        docs = _ClusterDocs(self.load)
+        order = [cluster.canonical, *(d for d in cluster.documents if d != cluster.canonical)]
+        versions = [d for d in (docs.get(i) for i in order[: self.max_versions]) if d]
+        page = cluster_page(cluster.id)
+        redlines: list[tuple[Document, Redline]] = []
+        pages: dict[tuple[str, str], str] = {}
+        collation: Collation | None = None
+        if versions:
+            from redline.compare.redline import compare  # noqa: PLC0415  (heavy imports)
+
+            reference = versions[0]
+            for other in versions[1:]:
+                redline = compare(reference, other)
+                redlines.append((other, redline))
+                if len(pages) < self.max_pairs:
+                    pages[reference.id, other.id] = self.pair(cluster, redline, page)
+            if redlines:
+                collation = collate_redlines(reference, redlines)
+            for pair in _by_score(cluster.pairs):
+                if len(pages) >= self.max_pairs:
+                    break
+                if (pair.a, pair.b) in pages or (pair.b, pair.a) in pages:
+                    continue
+                a, b = docs.get(pair.a), docs.get(pair.b)
+                if a is not None and b is not None:
+                    pages[pair.a, pair.b] = self.pair(cluster, compare(a, b), page)
+
+        canonical = docs.docs.get(cluster.canonical)
+        evidence = [
+            (p, pages.get((p.a, p.b)) or pages.get((p.b, p.a)))
+            for p in _by_score(cluster.pairs)[:MAX_EVIDENCE_ROWS]
+        ]
+        html = _render(
+            "site_cluster.html",
+            cluster=cluster,
+            canonical=canonical,
+            title=(canonical.title if canonical else None) or cluster.canonical,
+            columns=_columns(collation, docs, pages) if collation else [],
+            rows=_rows(collation) if collation else [],
+            boilerplate=_rows(collation, boilerplate=True) if collation else [],
+            evidence=evidence,
+            more_evidence=max(0, len(cluster.pairs) - MAX_EVIDENCE_ROWS),
+            more_versions=max(0, len(cluster.documents) - self.max_versions),
+            failed=sorted(docs.failed.items()),
+            lone=versions[0] if len(versions) == 1 else None,
+        )
+        (self.root / page).write_text(html, encoding="utf-8")
+        best = max(cluster.pairs, key=lambda p: (p.jaccard, p.a, p.b), default=None)
+        worst = min(cluster.pairs, key=lambda p: (p.jaccard, p.a, p.b), default=None)
+        return _IndexEntry(
+            size=len(cluster.documents),
+            id=cluster.id,
+            canonical=cluster.canonical,
+            title=canonical.title if canonical else None,
+            page=page,
+            best=best,
+            worst=worst,
+            best_containment=max((max(p.a_in_b, p.b_in_a) for p in cluster.pairs), default=None),
+        )
+
+    def pair(self, cluster: Cluster, redline: Redline, back: str) -> str:
+        """Write one pairwise redline page; returns its path relative to the report folder."""
+        from redline.report.html import to_html  # noqa: PLC0415  (templates load lazily)
+
+        path = pair_page(cluster.id, redline.a.source, redline.b.source)
+        nav = _render("site_nav.html", back="../" + back, cluster=cluster)
+        (self.root / path).write_text(_with_nav(to_html(redline), nav), encoding="utf-8")
+        return path
+
+
+_BODY = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
+
+
+def _with_nav(page: str, nav: str) -> str:
+    """The redline page with a link back to its cluster at the top of its body."""
+    match = _BODY.search(page)
+    if match is None:
+        return nav + page
+    return page[: match.end()] + nav + page[match.end() :]
+
+
+def _by_score(pairs: Sequence[Pair]) -> list[Pair]:
+    """Evidence pairs, most similar first (ties by ids, so pages are reproducible)."""
+    return sorted(pairs, key=lambda p: (-p.jaccard, -max(p.a_in_b, p.b_in_a), p.a, p.b))
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    id: str
+    title: str | None
+    date: str | None
+    url: str | None
+    summary: dict[str, int]
+    page: str | None
+
+
+def _columns(
+    collation: Collation, docs: _ClusterDocs, pages: dict[tuple[str, str], str]
+) -> list[_Column]:
+    out = []
+    for col, (doc_id, summary) in enumerate(
+        zip(collation.versions, collation.summary(), strict=True)
+    ):
+        doc = docs.docs[doc_id]
+        url = doc.url if doc.url and doc.url.lower().startswith(("http://", "https://")) else None
+        out.append(
+            _Column(
+                id=doc_id,
+                title=doc.title,
+                date=doc.date,
+                url=url,
+                summary=summary.to_dict(),
+                page=pages.get((collation.reference, doc_id)) if col else None,
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _ViewCell:
+    css: str  # ref | same | reworded | missing | merged
+    parts: tuple[tuple[str, bool], ...]  # (text, changed) fragments
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _ViewRow:
+    number: int
+    role: str | None
+    extra: bool
+    cells: tuple[_ViewCell, ...]
+
+    @property
+    def changed(self) -> bool:
+        """False when every version has this sentence with the same words."""
+        return self.extra or any(c.css not in {"ref", "same"} for c in self.cells)
+
+
+def _rows(collation: Collation, *, boilerplate: bool = False) -> list[_ViewRow]:
+    # A cell holding several merged sentences is compared with all of them, not the first only.
+    merged: dict[tuple[int, int], list[int]] = {}
+    for n, row in enumerate(collation.rows):
+        for col, cell in enumerate(row.cells):
+            if cell is not None and cell.merged_into is not None:
+                merged.setdefault((cell.merged_into, col), []).append(n)
+    out = []
+    for n, row in enumerate(collation.rows):
+        if (row.role is not None) != boilerplate:
+            continue
+        cells = []
+        for col, cell in enumerate(row.cells):
+            if cell is None:
+                cells.append(_ViewCell("missing", (), None))
+            elif cell.text is None:
+                where = f"merged into row {(cell.merged_into or 0) + 1}"
+                cells.append(_ViewCell("merged", (), where))
+            elif cell.status == "reworded":
+                rows = [n, *merged.get((n, col), ())]
+                reference = " ".join(_reference_text(collation, r) for r in rows)
+                note = "moved" if cell.moved else None
+                cells.append(_ViewCell("reworded", _marked(reference, cell.text), note))
+            else:
+                css = "ref" if cell.status is None else "same"
+                cells.append(_ViewCell(css, ((cell.text, False),), "moved" if cell.moved else None))
+        out.append(_ViewRow(n + 1, row.role, row.extra, tuple(cells)))
+    return out
+
+
+def _reference_text(collation: Collation, n: int) -> str:
+    row = collation.rows[n]
+    cell = row.cells[row.reference]
+    return cell.text if cell is not None and cell.text else ""
+
+
+def _marked(reference: str, text: str) -> tuple[tuple[str, bool], ...]:
+    """`text` cut into fragments, the words not in `reference` flagged as changed."""
+    spans = word_spans(text)
+    ops = Indel.opcodes(keys(reference), keys(text))
+    changed = [False] * len(spans)
+    for op in ops:
+        if op.tag != "equal":
+            for j in range(op.dest_start, op.dest_end):
+                changed[j] = True
+    parts: list[tuple[str, bool]] = []
+    pos = 0
+    for (_, start, end), flag in zip(spans, changed, strict=True):
+        # Text between words (spaces, punctuation) joins the run it sits in.
+        if parts and parts[-1][1] == flag:
+            parts[-1] = (parts[-1][0] + text[pos:end], flag)
+        else:
+            if start > pos:
+                _append(parts, text[pos:start])
+            parts.append((text[start:end], flag))
+        pos = end
+    if pos < len(text):
+        _append(parts, text[pos:])
+    return tuple(parts)
+
+
+def _append(parts: list[tuple[str, bool]], gap: str) -> None:
+    """Add unchanged in-between text, merging it into a preceding unchanged fragment."""
+    if parts and not parts[-1][1]:
+        parts[-1] = (parts[-1][0] + gap, False)
+    else:
+        parts.append((gap, False))
