@@ -22,6 +22,7 @@ at several thresholds: where a containment threshold would have to sit.
 from __future__ import annotations
 
 import argparse
+import math
 import shlex
 import sys
 from collections import defaultdict
@@ -51,14 +52,16 @@ def load() -> tuple[list[tuple[str, str]], dict[str, float]]:
         (str(p.relative_to(root)), fc.read_text(p))
         for top in ("PA", "newspapers")
         for p in sorted((root / top / "rawtexts").rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.name.lower() != "readme.txt"  # two folder notes, not articles
     ]
     proxy = {}
     lines = (root / "story_groups_computed_overlap.tsv").read_text().splitlines()
     head = lines[0].split("\t")
     for line in lines[1:]:
         rec = dict(zip(head, line.split("\t"), strict=True))
-        proxy[rec["newspaper_file"]] = float(rec["trigram_containment_vs_all_pa_in_group"])
+        value = float(rec["trigram_containment_vs_all_pa_in_group"])
+        if not math.isnan(value):  # nan: the article whose story has no PA text
+            proxy[rec["newspaper_file"]] = value
     return docs, proxy
 
 
@@ -76,9 +79,9 @@ def report(
     cluster_of = {d: i for i, g in enumerate(groups) for d in g}
     stats: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     for doc_id, _ in docs:
-        if not doc_id.startswith("newspapers/"):
-            continue
-        row = stats[bucket(proxy.get(doc_id, 0.0))]
+        if not doc_id.startswith("newspapers/") or doc_id not in proxy:
+            continue  # one article has no PA folder (proxy nan), hence no story to find
+        row = stats[bucket(proxy[doc_id])]
         row[0] += 1
         c = cluster_of.get(doc_id)
         members = groups[c] if c is not None else []
