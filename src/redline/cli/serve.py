@@ -1,11 +1,53 @@
-"""`redline serve`."""
+"""`redline serve`: the HTTP API and web UI over an index, on uvicorn."""
 
 from __future__ import annotations
 
 import click
+import uvicorn
+
+from redline.cli.common import guard
+from redline.cli.index import DEFAULT_DB
+from redline.server.app import create_app
+from redline.server.limits import Limits, MiB, is_loopback, writes_allowed
+from redline.store import Index
 
 
 @click.command(name="serve")
-def serve() -> None:
-    """Not built yet."""
-    raise click.ClickException("redline serve is not built yet")
+@click.option(
+    "--db",
+    default=DEFAULT_DB,
+    show_default=True,
+    envvar="REDLINE_DB",
+    type=click.Path(dir_okay=False),
+    help="The index file (created if missing). Also REDLINE_DB.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--token",
+    envvar="REDLINE_TOKEN",
+    default=None,
+    help="Writes need 'Authorization: Bearer TOKEN'. Also REDLINE_TOKEN. Without it, a server"
+    " on a non-loopback address refuses writes.",
+)
+@click.option("--max-body", default=8.0, show_default=True, help="Largest request body, in MiB.")
+@click.option(
+    "--max-document", default=2.0, show_default=True, help="Largest document text, in MiB."
+)
+def serve(
+    *, db: str, host: str, port: int, token: str | None, max_body: float, max_document: float
+) -> None:
+    """Serve the index: JSON API (docs at /docs) and web UI at http://HOST:PORT/."""
+    with guard():
+        limits = Limits(int(max_body * MiB), int(max_document * MiB))
+        store = Index(db)
+        writes = writes_allowed(host, token or None)
+        app = create_app(store, token=token or None, writes=writes, limits=limits)
+        policy = "need the token" if token else "open (loopback only)" if writes else "disabled"
+        if not is_loopback(host):
+            click.echo(f"warning: listening on {host}, reachable from other machines", err=True)
+        click.echo(f"serving {db} at http://{host}:{port}/ (writes {policy})", err=True)
+        try:
+            uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+        finally:
+            store.close()

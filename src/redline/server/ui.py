@@ -1,0 +1,211 @@
+"""The web UI: server-rendered pages, no JavaScript, every text escaped by Jinja2.
+
+Pages: paste or upload a text and see its known versions with the redline against the best
+one; clusters by size or date; a cluster's collation table; any pair's side-by-side redline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
+
+from redline.compare.collate import Collation, collate
+from redline.compare.redline import compare
+from redline.ingest.files import document_from_bytes
+from redline.models import Document, Redline, Segment
+from redline.report.pieces import Fold, Piece, boilerplate, content, fold, percent, side
+from redline.server.app import MAX_COLLATED, Format, HTTPError, best_other, make_document
+from redline.server.limits import Limits
+from redline.store.base import Store
+
+PAGE_SIZE = 50
+# No script runs on these pages; the policy makes an escaping slip harmless as well.
+CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self';"
+    " base-uri 'none'; frame-ancestors 'none'"
+)
+
+_env = Environment(
+    loader=PackageLoader("redline.server", "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_env.filters["percent"] = percent
+
+router = APIRouter(include_in_schema=False)
+
+
+def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """Render a template as an HTML response with the security headers every page gets."""
+    html = _env.get_template(template).render(**context)
+    return HTMLResponse(
+        html,
+        status_code=status,
+        headers={
+            "Content-Security-Policy": CSP,
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer",
+        },
+    )
+
+
+def error_page(status: int, title: str, detail: str) -> HTMLResponse:
+    """The HTML face of an HTTP problem."""
+    return page("error.html", status=status, title=title, detail=detail, code=status)
+
+
+@dataclass(frozen=True, slots=True)
+class _SideRow:
+    kind: str
+    a: list[Piece] | None
+    b: list[Piece] | None
+    folded: str | None = None
+    role: str | None = None
+
+
+def _side_row(seg: Segment, role: str | None = None) -> _SideRow:
+    a = side(seg, "a") if seg.a is not None else None
+    b = side(seg, "b") if seg.b is not None else None
+    return _SideRow(seg.kind, a, b, role=role)
+
+
+def side_by_side(redline: Redline) -> dict[str, Any]:
+    """What the redline template draws: folded content rows and boilerplate rows."""
+    rows = [
+        _SideRow("fold", None, None, folded=item.label)
+        if isinstance(item, Fold)
+        else _side_row(item)
+        for item in fold(content(redline), context=2)
+    ]
+    furniture = [_side_row(seg, role) for role, segs in boilerplate(redline) for seg in segs]
+    return {
+        "redline": redline,
+        "rows": rows,
+        "boilerplate": furniture,
+        "counts": redline.counts(),
+    }
+
+
+def _store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> Response:
+    """The paste/upload form and the index at a glance."""
+    store = _store(request)
+    return page("home.html", stats=store.stats(), recent=store.clusters(order="date", limit=10))
+
+
+@router.post("/ui/query", response_class=HTMLResponse)
+async def query_page(
+    request: Request,
+    text: Annotated[str, Form()] = "",
+    fmt: Annotated[Format, Form(alias="format")] = "text",
+    against: Annotated[str, Form()] = "",
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """Versions of a pasted or uploaded text, and its redline against the best (or chosen) one."""
+    limits: Limits = request.app.state.limits
+    if file is not None and file.filename:
+        data = await file.read(limits.max_document_bytes + 1)
+        doc = document_from_bytes(file.filename, data, max_bytes=limits.max_document_bytes)
+    elif text.strip():
+        doc = make_document(text, doc_id="pasted text", fmt=fmt, limits=limits)
+    else:
+        raise HTTPError(422, "Nothing to look up", "paste a text or choose a file, then submit")
+    result: Response = await run_in_threadpool(_results, _store(request), doc, against)
+    return result
+
+
+def _results(store: Store, doc: Document, against: str) -> Response:
+    # Querying and comparing are CPU work on blocking SQLite calls: run in the thread pool.
+    matches = store.query(doc, limit=20)
+    chosen = None
+    if against:
+        chosen = store.get(against).document
+    elif matches:
+        chosen = best_other(store, [m.id for m in matches], doc)
+    view = side_by_side(compare(chosen, doc)) if chosen is not None else None
+    return page(
+        "results.html",
+        name=doc.id,
+        text=doc.text,
+        matches=matches,
+        against=chosen.id if chosen is not None else None,
+        view=view,
+    )
+
+
+@router.get("/ui/clusters", response_class=HTMLResponse)
+def clusters_page(
+    request: Request,
+    order: Literal["size", "date"] = "size",
+    page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
+) -> Response:
+    """Clusters by size or date, a page at a time."""
+    listing = _store(request).clusters(
+        order=order, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE
+    )
+    pages = max(1, -(-listing.total // PAGE_SIZE))
+    return page("clusters.html", listing=listing, order=order, page=page_no, pages=pages)
+
+
+@router.get("/ui/clusters/{cluster_id}", response_class=HTMLResponse)
+def cluster_page(request: Request, cluster_id: str) -> Response:
+    """One cluster: its versions, the collation table and links to every pair's redline."""
+    store = _store(request)
+    live = store.resolve_cluster(cluster_id)
+    if live != cluster_id:
+        return RedirectResponse(f"/ui/clusters/{live}", status_code=303)
+    cluster = store.cluster(cluster_id)
+    docs = [store.get(d) for d in cluster.documents]
+    collation: Collation | None = None
+    if len(docs) <= MAX_COLLATED:
+        collation = collate([d.document for d in docs], reference=cluster.canonical)
+    scores = {(p.a, p.b): p for p in cluster.pairs}
+    pairs = [
+        (a, b, scores.get((a, b)) or scores.get((b, a)))
+        for a, b in combinations(cluster.documents, 2)
+    ]
+    return page(
+        "cluster.html",
+        cluster=cluster,
+        docs=docs,
+        collation=collation,
+        summary=collation.summary() if collation else (),
+        pairs=pairs[:500],
+        more_pairs=max(0, len(pairs) - 500),
+        max_collated=MAX_COLLATED,
+    )
+
+
+@router.get("/ui/diff", response_class=HTMLResponse)
+def diff_page(
+    request: Request,
+    a: Annotated[str, Query(min_length=1)],
+    b: Annotated[str, Query(min_length=1)],
+) -> Response:
+    """The side-by-side redline of two indexed documents."""
+    store = _store(request)
+    old, new = store.get(a), store.get(b)
+    return page(
+        "diff.html", old=old, new=new, view=side_by_side(compare(old.document, new.document))
+    )
+
+
+@router.get("/ui/documents/{doc_id:path}", response_class=HTMLResponse)
+def document_page(request: Request, doc_id: str) -> Response:
+    """One stored document and the versions the index knows of it."""
+    store = _store(request)
+    stored = store.get(doc_id)
+    versions = [m for m in store.query(stored.document, limit=20) if m.id != doc_id]
+    return page("document.html", stored=stored, versions=versions)
