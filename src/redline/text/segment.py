@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 
 from redline.models import Sentence, Span
@@ -43,8 +44,13 @@ _STOP_CHARS = ".!?\u2026\u203d"
 
 # Line starts that always begin a new unit: bullets, numbered items, Markdown headings, quotes.
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+\u2022\u00b7\u25aa\u2013\u2014]\s|\d{1,3}[.)]\s|#{1,6}\s|>)")
+_STRONG_ITEM = re.compile(r"[ \t]*(?:[*+\u2022\u25aa]\s|#{1,6}\s)")
 _MD_HEADING = re.compile(r"[ \t]*#{1,6}\s")
 
+_MIN_WRAP = 50
+_ZERO_WIDTH = re.compile(
+    r"[\u00ad\u200b-\u200d\u2060\ufeff\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff]"
+)
 # Edge characters trimmed from sentences besides whitespace: they are invisible.
 _EDGE_JUNK = "\ufeff\u200b\u200c\u200d\u2060"
 
@@ -95,21 +101,22 @@ def segment(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     paragraph = 0
     for block in _blocks(text):
-        runs = list(_runs(text, block))
-        pieces = [list(_split_run(text, start, end)) for start, end in runs]
-        # A block whose lines each hold several sentences is paragraphs joined by single
-        # newlines (what HTML extraction produces): each line is then a paragraph of its own.
-        # A block of one sentence per line stays one paragraph.
-        per_line = len(pieces) > 1 and any(len(p) > 1 for p in pieces)
-        for piece in pieces:
-            if not piece:
-                continue
-            for start, end in piece:
-                out.append(Sentence(Span(start, end), text[start:end], paragraph))
-            if per_line:
-                paragraph += 1
-        if not per_line and any(pieces):
-            paragraph += 1
+        spans = [span for start, end in _runs(text, block) for span in _split_run(text, start, end)]
+        if not spans:
+            continue
+        starts = [start for start, _ in block]
+        first = [bisect_right(starts, s) - 1 for s, _ in spans]
+        last = [bisect_right(starts, e - 1) - 1 for _, e in spans]
+        # Paragraphs joined by single newlines (what HTML extraction gives) have every line
+        # break between sentences and several sentences on some line: each line is then a
+        # paragraph. Hard-wrapped prose (sentences cross lines) and one sentence per line stay
+        # one paragraph per block.
+        per_line = first == last and len(set(first)) < len(first) and len(set(first)) > 1
+        line_paragraph: dict[int, int] = {}
+        for (start, end), line in zip(spans, first, strict=True):
+            offset = line_paragraph.setdefault(line, len(line_paragraph)) if per_line else 0
+            out.append(Sentence(Span(start, end), text[start:end], paragraph + offset))
+        paragraph += len(line_paragraph) if per_line else 1
     return out
 
 
@@ -149,37 +156,51 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _wrap_width(lengths: list[int]) -> int:
-    """A conservative estimate of the column width prose was wrapped at.
+def _wrap_width(text: str, block: list[tuple[int, int]]) -> int:
+    """A conservative estimate of the column width the block's prose was wrapped at.
 
     Underestimating is safe for wrapped prose (a wrapped line plus the next word always exceeds
-    the true width, hence any smaller one), so the 75th percentile is used, which also keeps
-    one-sentence-per-line text from taking its longest sentence as the width.
+    the true width, hence any smaller one), so with enough lines the 75th percentile of the
+    non-last lines is used, which also keeps one-sentence-per-line text from taking its
+    longest sentence as the width; a short block uses its longest non-last line. Either way
+    the width is at least 50 columns: prose is not wrapped narrower than that, while lists
+    and headings of short lines are common.
     """
-    if len(lengths) < 4:
-        return max([*lengths, 60])
-    ordered = sorted(lengths)
-    return ordered[(3 * len(ordered)) // 4]
+    lengths = sorted(_columns(text, start, end) for start, end in block[:-1])
+    if len(lengths) >= 4:
+        return max(lengths[(3 * len(lengths)) // 4], _MIN_WRAP)
+    return max(lengths[-1], _MIN_WRAP)
+
+
+def _columns(text: str, start: int, end: int) -> int:
+    """Display width of text[start:end]: soft hyphens and combining marks take no column."""
+    return end - start - len(_ZERO_WIDTH.findall(text, start, end))
 
 
 def _runs(text: str, block: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
     """Spans of softly joined lines inside one block; a hard line break ends a run."""
     # Width is judged per block from its non-last lines, with the block's own lines only: an
     # unwrapped heading block elsewhere must not make wrapped prose look short.
-    lengths = [end - start for start, end in block[:-1]]
-    width = _wrap_width(lengths) if lengths else 0
+    width = _wrap_width(text, block) if len(block) > 1 else 0
     run_start = _trim(text, *block[0])[0]
+    fresh = True  # the line starts a run: only such a line can be a heading
     for line, nxt in itertools.pairwise(block):
-        if _hard_break(text, line, nxt, width):
+        if _hard_break(text, line, nxt, width, fresh=fresh):
             yield run_start, line[1]
             run_start = _trim(text, *nxt)[0]
+            fresh = True
+        else:
+            # After a soft break the next line starts afresh only if this one closed a sentence.
+            fresh = text[line[0] : line[1]].rstrip(_TRAILING_CLOSERS)[-1:] in _STOP_CHARS
     yield run_start, block[-1][1]
 
 
-def _hard_break(text: str, line: tuple[int, int], nxt: tuple[int, int], width: int) -> bool:
+def _hard_break(
+    text: str, line: tuple[int, int], nxt: tuple[int, int], width: int, *, fresh: bool
+) -> bool:
     """Whether the break between `line` and the next line `nxt` ends a sentence."""
     (start, end), (nstart, nend) = line, nxt
-    if _LIST_ITEM.match(text, nstart, nend) or _MD_HEADING.match(text, start, end):
+    if _MD_HEADING.match(text, start, end) or _STRONG_ITEM.match(text, nstart, nend):
         return True
     nfirst = _trim(text, nstart, nend)[0]
     word_end = nfirst
@@ -188,7 +209,13 @@ def _hard_break(text: str, line: tuple[int, int], nxt: tuple[int, int], width: i
     next_word = text[nfirst:word_end]
     content = text[start:end].rstrip(_TRAILING_CLOSERS)
     ends_with_stop = bool(content) and content[-1] in _STOP_CHARS
-    fitted = (end - start) + 1 + len(next_word) <= width
+    fitted = _columns(text, start, end) + 1 + _columns(text, nfirst, word_end) <= width
+    if _LIST_ITEM.match(text, nstart, nend) and (
+        fitted or ends_with_stop or content.endswith(":") or _LIST_ITEM.match(text, start, end)
+    ):
+        # A dash or number at a line start is a list item only after a line that ended;
+        # wrapped prose can put a spaced dash or a figure there too.
+        return True
     if next_word[:1].islower():
         # A lower-case continuation is wrapped prose unless the line closed a sentence and
         # was visibly cut short.
@@ -199,13 +226,18 @@ def _hard_break(text: str, line: tuple[int, int], nxt: tuple[int, int], width: i
         # A full-width line ending in a stop: the run splitter decides (it knows abbreviations).
         return False
     # A full-width line with no stop whose next line starts a capital: wrapped prose, unless
-    # the line reads as a heading (mostly capitalised words, clearly shorter than the width).
-    return _heading_like(text[start:end]) and (end - start) < 0.7 * width
+    # the line reads as a heading (a few words, mostly capitalised).
+    return fresh and _heading_like(text[start:end])
 
 
 def _heading_like(line: str) -> bool:
     """Most longer words capitalised, as in a title-case heading or an all-caps line."""
-    long_words = [w for w in _NEXT_WORD.findall(line) if len(w) > 3]
+    if _CANDIDATE.search(line):
+        return False  # a sentence ends inside it: prose
+    all_words = _NEXT_WORD.findall(line)
+    long_words = [w for w in all_words if len(w) > 3]
+    if len(all_words) > 12:
+        return False
     if not long_words:
         return True
     caps = sum(1 for w in long_words if w[0].isupper())
