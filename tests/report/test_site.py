@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -268,3 +269,40 @@ def test_limits_below_one_are_refused(tmp_path: Path) -> None:
 def test_an_empty_collection_still_gets_an_index(tmp_path: Path) -> None:
     index = write_site(tmp_path, [], lambda doc_id: Document(doc_id, ""))
     assert "0 clusters of versions" in index.read_text(encoding="utf-8")
+
+
+@pytest.mark.browser
+def test_a_reader_browses_from_the_index_to_a_redline_in_chromium(
+    tmp_path: Path, corpus: tuple[list[Cluster], dict[str, Document]]
+) -> None:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("headless Chromium is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    index = _site(tmp_path, corpus)
+    errors: list[str] = []
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        page.on("dialog", lambda dialog: errors.append(f"dialog: {dialog.message}"))
+        page.goto(index.as_uri())
+        page.click("text=Ferry timetable cut for the winter")
+        assert page.locator("td.reworded mark", has_text="nine").count() == 1
+        rows = page.locator("table.collation").first.locator("tbody tr")
+        unchanged = page.locator("table.collation").first.locator("tbody tr.unchanged")
+        assert unchanged.count() > 0 and unchanged.first.is_visible()
+        page.check("#changed")
+        assert not unchanged.first.is_visible()
+        assert rows.filter(has_text="nine crossings").first.is_visible()
+        # The column heading of the second version opens its redline against the canonical one.
+        page.locator('table.collation th a[href^="../pairs/"]').first.click()
+        assert "pairs/" in page.url
+        assert "nine crossings" in page.content()
+        page.click("nav >> text=cluster c-ferry")
+        assert page.locator("h1").inner_text() == "Ferry timetable cut for the winter"
+        page.goto(index.as_uri())
+        page.click("text=Council row over")
+        assert page.locator("h1").inner_text() == f"Council row over {XSS} signage"
+        browser.close()
+    assert errors == []
