@@ -24,7 +24,10 @@ Piece = tuple[PieceKind, str]
 # A run of unchanged sentences is folded when it would hide at least this many sentences.
 MIN_FOLD = 2
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
-_TOKEN = re.compile(r"\S+\s*")
+# Words (with inner apostrophes, decimal points and thousands separators) and runs of
+# punctuation, each with the space after it: "1." against "1," is then a punctuation edit,
+# not a changed word.
+_TOKEN = re.compile(r"(?:[^\W_]+(?:[.,'’][^\W_]+)*|[^\w\s]+|_+)\s*")
 _TRAILING_SPACE = re.compile(r"\s+$")
 
 

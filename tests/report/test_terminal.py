@@ -1,0 +1,83 @@
+"""The terminal report: what a reader sees, with and without colour."""
+
+from __future__ import annotations
+
+import io
+
+from report_fixtures import build
+from rich.console import Console
+
+from redline.models import Redline
+from redline.report.terminal import render
+
+
+def plain(redline: Redline, width: int = 80) -> str:
+    console = Console(file=io.StringIO(), width=width, color_system=None)
+    render(redline, console)
+    return console.file.getvalue()  # type: ignore[attr-defined,no-any-return]
+
+
+def coloured(redline: Redline) -> str:
+    console = Console(file=io.StringIO(), width=80, color_system="truecolor", force_terminal=True)
+    render(redline, console)
+    return console.file.getvalue()  # type: ignore[attr-defined,no-any-return]
+
+
+def test_summary_gives_similarity_counts_and_facts(redline: Redline) -> None:
+    out = plain(redline, width=120)
+    assert "50% shared (Jaccard) · 80% of old is in new · 65% of new is in old" in out
+    assert "~ 1 reworded · > 1 moved · + 1 added · - 1 removed · 5 unchanged" in out
+    assert "Facts added    12%, Blue Water Lines" in out
+    assert "Facts removed  10%" in out
+
+
+def test_plain_markers_spell_every_kind(redline: Redline) -> None:
+    lines = plain(redline, width=200).splitlines()
+    reworded = (
+        "Fares will rise by [-10-]{+12+}% from April 1{+, the operator Blue Water Lines said+}."
+    )
+    assert f"~ {reworded}" in lines
+    assert "+ A petition has 2,000 signatures." in lines
+    assert "- Others will drive." in lines
+    assert "> Regular passengers were angry.  (moved from ¶4, sentence 9)" in lines
+
+
+def test_long_runs_of_unchanged_sentences_are_folded(redline: Redline) -> None:
+    out = plain(redline)
+    assert "… 3 unchanged sentences …" in out
+    assert "Unions were not consulted." not in out
+    # The sentences next to the change stay visible as context.
+    assert "The company blamed fuel costs." in out
+    assert "A strike is possible." in out
+
+
+def test_boilerplate_is_grouped_by_role_after_the_text(redline: Redline) -> None:
+    out = plain(redline)
+    body, _, tail = out.partition("Boilerplate ---")
+    assert "Ana Reyes covers transport" not in body
+    assert "Read more" not in body
+    lines = tail.splitlines()
+    assert lines.index("bio") < lines.index("- Ana Reyes covers transport.")
+    assert lines.index("promo") < lines.index("+ Read more: transport news.")
+
+
+def test_text_wraps_to_the_width_without_trailing_spaces(redline: Redline) -> None:
+    for line in plain(redline, width=40).splitlines():
+        assert len(line) <= 40
+        assert line == line.rstrip()
+
+
+def test_colour_uses_strike_and_underline_instead_of_markers(redline: Redline) -> None:
+    out = coloured(redline)
+    assert "[-10-]" not in out
+    assert "{+12+}" not in out
+    assert "\x1b[9;31m10" in out  # red strikethrough
+    assert "\x1b[4;32m12" in out  # green underline
+    assert "−" in out  # a real minus sign marks removed sentences
+
+
+def test_document_text_is_not_read_as_rich_markup() -> None:
+    text = "He typed [bold]not bold[/bold] and [link=x]y[/link] here."
+    out = plain(build(text, text, [("same", text, text, None)]))
+    assert "[bold]not bold[/bold]" in out
+    assert "[link=x]y[/link]" in out
