@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from redline.compare.collate import Collation, collate, collate_redlines
 from redline.errors import ConfigError
 from redline.models import Document, Facts, Kind, Redline, Role, Segment, Side, Similarity
+from redline.text.normalize import keys
 
 # Invented article: a town council and a footbridge.
 REF = [
@@ -287,3 +291,60 @@ def test_sentences_another_version_merged_keep_their_own_rows_in_the_reference()
     assert _texts(table, 1) == [*b, None]
     merged = table.rows[2].cells[1]
     assert merged is not None and merged.merged_into == 1
+
+
+# Invented sentences with distinct vocabularies, so any mix of them is a plausible version.
+POOL = [
+    "The Dunmore council voted on Tuesday to reopen the footbridge over the Mill Race.",
+    "Repairs to the deck and the railings cost 40,000 pounds, officials said.",
+    "A storm in March had damaged two of its wooden supports.",
+    "Residents of the harbour district had campaigned for months.",
+    "Engineers will inspect the structure again in the spring.",
+    "Cyclists are asked to dismount while crossing the narrow span.",
+    "The nearest alternative route adds twenty minutes on foot.",
+    "Local shops reported fewer customers while the crossing was shut.",
+    "A ribbon will be cut by the mayor at noon on Saturday.",
+    "Lighting along the approach path has also been replaced.",
+]
+
+
+def _reword(sentence: str) -> str:
+    """The sentence with one word changed and one added: a light edit."""
+    first, rest = sentence.split(" ", 1)
+    return f"{first} newly {rest.replace('the', 'a', 1)}"
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(st.sampled_from(range(len(POOL))), min_size=1, max_size=6, unique=True),
+    st.lists(
+        st.lists(st.tuples(st.sampled_from(range(len(POOL))), st.booleans()), max_size=6),
+        min_size=1,
+        max_size=3,
+    ),
+)
+def test_any_versions_keep_every_word_in_their_column(
+    reference: list[int], edits: list[list[tuple[int, bool]]]
+) -> None:
+    others = [
+        [_reword(POOL[j]) if reword else POOL[j] for j, reword in dict(version).items()]
+        for version in edits
+    ]
+    texts = ["\n\n".join(POOL[j] for j in reference), *("\n\n".join(v) for v in others)]
+    docs = [Document(f"v{i}", text) for i, text in enumerate(texts)]
+    table = collate(docs)
+    # The reference reads top to bottom in its own order.
+    assert [t for t in _texts(table, 0) if t is not None] == [POOL[j] for j in reference]
+    for col, doc in enumerate(docs):
+        cells = " ".join(t for t in _texts(table, col) if t is not None)
+        assert Counter(keys(cells)) == Counter(keys(doc.text))
+    # A sentence the reference shares with a version sits in the reference's row, marked.
+    rows = {r.cells[0].text: r for r in table.rows if r.cells[0] is not None}
+    for col, version in enumerate(edits, start=1):
+        for j, reword in dict(version).items():
+            if j in reference:
+                cell = rows[POOL[j]].cells[col]
+                assert cell is not None
+                assert (cell.text, cell.status) == (
+                    (_reword(POOL[j]), "reworded") if reword else (POOL[j], "same")
+                )
