@@ -37,6 +37,7 @@ from redline.text.segment import segment
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("REDLINE_DATA", ROOT.parent / "shared" / "data"))
+KINDS = ("added", "removed", "reworded")
 REPEATS = {1_000: 21, 10_000: 7, 100_000: 3}
 
 
@@ -170,7 +171,7 @@ def speed(sizes: list[int]) -> None:
     print(
         "| words/side | sentences old/new | compare() median | redline align median"
         " | difflib median | difflib / redline align | compare() peak MiB | difflib peak MiB"
-        " | redline moved / reworded | difflib reworded |"
+        " | redline added/removed/moved/reworded | difflib added/removed/reworded |"
     )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in sizes:
@@ -185,12 +186,13 @@ def speed(sizes: list[int]) -> None:
         m_red = peak_mib(partial(compare, old, new))
         m_dif = peak_mib(partial(difflib_matcher, old, new))
         counts = red.counts()
-        base_reworded = sum(1 for k, _, _ in base if k == "reworded")
+        base_counts = {k: sum(1 for kind, _, _ in base if kind == k) for k in KINDS}
         print(
             f"| {n_words:,} | {red.a.sentences:,}/{red.b.sentences:,}"
             f" | {t_red:,.1f} ms | {t_ali:,.1f} ms | {t_dif:,.1f} ms | {t_dif / t_ali:.2f}x"
-            f" | {m_red:.1f} | {m_dif:.1f} | {counts['moved']} / {counts['reworded']}"
-            f" | {base_reworded} |"
+            f" | {m_red:.1f} | {m_dif:.1f}"
+            f" | {counts['added']}/{counts['removed']}/{counts['moved']}/{counts['reworded']}"
+            f" | {base_counts['added']}/{base_counts['removed']}/{base_counts['reworded']} |"
         )
 
 
