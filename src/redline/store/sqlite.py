@@ -30,6 +30,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from redline.discover.cluster import Member, canonical
 from redline.discover.lsh import band_keys_batch, derive
 from redline.discover.minhash import MinHashConfig, sign_batch
 from redline.discover.shingle import DEFAULT_SHINGLE, U64Array, overlap, shingles
@@ -171,11 +172,6 @@ def cluster_seq(cluster_id: str) -> int:
 def content_hash(text: str) -> str:
     """The identity of a text for idempotent adds (exact text, SHA-256)."""
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _canonical_key(date: str | None, length: int, doc_id: str) -> tuple[int, str, int, str]:
-    # The rule of `redline find`: earliest date, else longest, else smallest id.
-    return (0 if date else 1, date or "", -length, doc_id)
 
 
 class _Hit(NamedTuple):
@@ -735,15 +731,15 @@ class Index:
                 f" AND b IN ({marks})",
                 list(ids) + list(ids),
             ).fetchall()
-        ordered = sorted(members, key=lambda m: _canonical_key(m[2], m[3], m[1]))
+        head = canonical(Member(doc_id, date, length) for _, doc_id, date, length in members)
         pairs = sorted(
             (Pair(ids[a], ids[b], jac, ab, ba) for a, b, jac, ab, ba in edges),
             key=lambda p: (p.a, p.b),
         )
         return Cluster(
             id=cluster_name(seq),
-            canonical=ordered[0][1],
-            documents=tuple(m[1] for m in ordered),
+            canonical=head,
+            documents=(head, *sorted(m[1] for m in members if m[1] != head)),
             pairs=tuple(pairs),
         )
 
@@ -770,11 +766,10 @@ class Index:
                 members = db.execute(
                     "SELECT id, date, length(text), title FROM documents WHERE cluster = ?", (seq,)
                 ).fetchall()
-                best = min(members, key=lambda m: _canonical_key(m[1], m[2], m[0]))
+                head = canonical(Member(i, date, length) for i, date, length, _ in members)
+                title = next(t for i, _, _, t in members if i == head)
                 out.append(
-                    ClusterSummary(
-                        cluster_name(seq), size, best[0], best[3], created, updated, last
-                    )
+                    ClusterSummary(cluster_name(seq), size, head, title, created, updated, last)
                 )
         return ClusterPage(tuple(out), total, limit, offset)
 

@@ -1,0 +1,247 @@
+"""The SQLite index: idempotent adds, stable cluster ids, recorded merges and splits, removal."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from invented import article, corpus, version
+
+from redline.errors import ConfigError, NotFoundError
+from redline.models import Document
+from redline.store import Index, IndexConfig, Store
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> Index:
+    store = Index(tmp_path / "test.db")
+    yield store
+    store.close()
+
+
+def _add(store: Index, doc_id: str, text: str, **meta: str) -> str | None:
+    result = store.add(Document(id=doc_id, text=text, **meta))
+    assert result.status == "added", result
+    return result.cluster
+
+
+def test_index_is_a_store(index: Index) -> None:
+    assert isinstance(index, Store)
+
+
+def test_adding_the_same_text_twice_changes_nothing(index: Index) -> None:
+    text = article(1)
+    first = index.add(Document(id="a.txt", text=text))
+    again = index.add(Document(id="copy-of-a.txt", text=text))
+    assert first.status == "added"
+    assert again.status == "present"
+    assert again.id == "a.txt"
+    assert index.stats().documents == 1
+
+
+def test_versions_join_one_cluster_and_unrelated_texts_stay_alone(index: Index) -> None:
+    text = article(1)
+    assert _add(index, "v0", text) is None
+    cluster = _add(index, "v1", version(text, 1))
+    assert cluster is not None
+    assert _add(index, "v2", version(text, 2)) == cluster
+    assert _add(index, "other", article(2)) is None
+    # Canonical first (undated, so the longest), then by id.
+    assert index.cluster(cluster).documents == ("v2", "v0", "v1")
+    assert {p.a for p in index.cluster(cluster).pairs} | {
+        p.b for p in index.cluster(cluster).pairs
+    } == {
+        "v0",
+        "v1",
+        "v2",
+    }
+
+
+def test_query_ranks_versions_with_both_containments(index: Index) -> None:
+    text = article(3, sentences=20)
+    _add(index, "full", text)
+    # The first half of the story: contained in the full text, but a low Jaccard.
+    half = "\n\n".join(text.split("\n\n")[:5])
+    _add(index, "half", half)
+    _add(index, "unrelated", article(4))
+    matches = index.query(version(text, 9))
+    assert [m.id for m in matches] == ["full", "half"]
+    full, part = matches
+    assert full.jaccard > 0.8
+    assert part.b_in_a > 0.9  # the half is inside the query
+    assert part.a_in_b < 0.6  # but the query is not inside the half
+    assert index.query(article(5)) == []
+    assert index.query("") == []
+
+
+def test_query_limit(index: Index) -> None:
+    for doc_id, text in corpus(1, 5).items():
+        _add(index, doc_id, text)
+    assert len(index.query(article(0), limit=2)) == 2
+    with pytest.raises(ConfigError, match="limit"):
+        index.query("x", limit=0)
+
+
+def test_cluster_ids_are_stable_as_documents_arrive(index: Index) -> None:
+    texts = corpus(3, 4)
+    seen: dict[str, str | None] = {}
+    for doc_id in sorted(texts, key=lambda d: (d[-1], d)):  # interleave the stories
+        index.add(Document(id=doc_id, text=texts[doc_id]))
+        for earlier, cluster in seen.items():
+            if cluster is not None:
+                assert index.get(earlier).cluster == cluster, f"{earlier} was renamed"
+        seen = {d: index.get(d).cluster for d in seen | {doc_id: None}}
+    assert index.stats().clusters == 3
+    assert sorted(c.id for c in index.clusters().clusters) == ["c000001", "c000002", "c000003"]
+
+
+def test_a_bridging_document_merges_into_the_older_cluster(index: Index) -> None:
+    text = article(7, sentences=24)
+    paragraphs = text.split("\n\n")
+    front, back = "\n\n".join(paragraphs[:6]), "\n\n".join(paragraphs[6:])
+    older = _add(index, "front-1", front)
+    older = _add(index, "front-2", version(front, 1))
+    newer = _add(index, "back-1", back)
+    newer = _add(index, "back-2", version(back, 2))
+    assert older is not None and newer is not None and older < newer
+    result = index.add(Document(id="whole", text=text))
+    assert result.cluster == older
+    assert result.merged == (newer,)
+    assert [(m.absorbed, m.survivor, m.document) for m in index.merges()] == [
+        (newer, older, "whole")
+    ]
+    # The absorbed id keeps working: it resolves to the survivor.
+    assert index.resolve_cluster(newer) == older
+    assert index.cluster(newer).id == older
+    assert set(index.cluster(older).documents) == {
+        "front-1",
+        "front-2",
+        "back-1",
+        "back-2",
+        "whole",
+    }
+    assert [c.id for c in index.clusters().clusters] == [older]
+
+
+def test_removing_the_bridge_splits_the_cluster_and_keeps_the_old_id(index: Index) -> None:
+    text = article(8, sentences=24)
+    paragraphs = text.split("\n\n")
+    front, back = "\n\n".join(paragraphs[:6]), "\n\n".join(paragraphs[6:])
+    _add(index, "front-1", front)
+    first = _add(index, "front-2", version(front, 1))
+    _add(index, "back-1", back)
+    _add(index, "back-2", version(back, 2))
+    _add(index, "whole", text)
+    assert index.remove("whole") == first
+    with pytest.raises(NotFoundError, match="whole"):
+        index.get("whole")
+    assert set(index.cluster(first).documents) == {"front-1", "front-2"}
+    back_cluster = index.get("back-1").cluster
+    assert back_cluster is not None and back_cluster > first
+    assert set(index.cluster(back_cluster).documents) == {"back-1", "back-2"}
+    assert "whole" not in [m.id for m in index.query(text)]
+
+
+def test_removing_one_of_two_versions_dissolves_the_cluster(index: Index) -> None:
+    text = article(9)
+    _add(index, "a", text)
+    cluster = _add(index, "b", version(text, 1))
+    assert cluster is not None
+    index.remove("b")
+    assert index.get("a").cluster is None
+    assert index.stats().clusters == 0
+    with pytest.raises(NotFoundError, match="no longer exists"):
+        index.cluster(cluster)
+    # A new version starts a new cluster; the dissolved id is never reused.
+    assert _add(index, "c", version(text, 3)) != cluster
+
+
+def test_remove_unknown_document(index: Index) -> None:
+    with pytest.raises(NotFoundError, match="no document 'nope'"):
+        index.remove("nope")
+
+
+def test_unknown_cluster_ids(index: Index) -> None:
+    with pytest.raises(NotFoundError, match="c000042"):
+        index.cluster("c000042")
+    with pytest.raises(NotFoundError, match="look like"):
+        index.cluster("banana")
+
+
+def test_same_id_with_a_new_text_is_kept_as_a_version(index: Index) -> None:
+    text = article(10)
+    _add(index, "story.txt", text)
+    result = index.add(Document(id="story.txt", text=version(text, 1)))
+    assert result.status == "added"
+    assert result.renamed_from == "story.txt"
+    assert result.id.startswith("story.txt@")
+    assert index.get("story.txt").document.text == text
+    assert result.cluster == index.get("story.txt").cluster
+
+
+def test_a_text_without_words_is_skipped_with_a_reason(index: Index) -> None:
+    result = index.add(Document(id="dots", text="… — !!"))
+    assert result.status == "skipped"
+    assert result.reason == "no words to index"
+    assert index.stats().documents == 0
+
+
+def test_documents_keep_their_metadata_and_canonical_is_the_earliest(index: Index) -> None:
+    text = article(11)
+    _add(
+        index, "late", version(text, 1), date="2026-05-02", title="Late", url="https://x.example/2"
+    )
+    _add(index, "early", text, date="2026-05-01", title="Early", byline="By Ana Vell")
+    stored = index.get("early")
+    assert stored.document.byline == "By Ana Vell"
+    assert stored.document.date == "2026-05-01"
+    cluster = index.cluster(stored.cluster or "")
+    assert cluster.canonical == "early"
+    summary = index.clusters().clusters[0]
+    assert (summary.canonical, summary.title, summary.last_date) == ("early", "Early", "2026-05-02")
+
+
+def test_clusters_by_size_and_by_date_with_pages(index: Index) -> None:
+    texts = corpus(3, 2)
+    for story, date in enumerate(["2026-01-03", "2026-01-01", "2026-01-02"]):
+        for v in range(2):
+            _add(index, f"s{story}v{v}", texts[f"s{story}v{v}"], date=date)
+    _add(index, "s1v9", version(texts["s1v0"], 99), date="2025-12-31")
+    by_size = index.clusters(order="size")
+    assert [c.size for c in by_size.clusters] == [3, 2, 2]
+    assert by_size.clusters[0].canonical == "s1v9"
+    by_date = index.clusters(order="date")
+    assert [c.last_date for c in by_date.clusters] == ["2026-01-03", "2026-01-02", "2026-01-01"]
+    page = index.clusters(order="date", limit=2, offset=2)
+    assert page.total == 3
+    assert [c.last_date for c in page.clusters] == ["2026-01-01"]
+
+
+def test_the_file_survives_reopening_and_keeps_its_settings(tmp_path: Path) -> None:
+    path = tmp_path / "settings.db"
+    with Index(path, config=IndexConfig(threshold=0.6)) as store:
+        store.add(Document(id="a", text=article(1)))
+    with Index(path) as store:
+        assert store.config.threshold == 0.6
+        assert store.stats().documents == 1
+        assert store.integrity() == "ok"
+    with pytest.raises(ConfigError, match="created with"):
+        Index(path, config=IndexConfig(threshold=0.7))
+    assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_opening_a_missing_index_without_create_says_how_to_make_one(tmp_path: Path) -> None:
+    with pytest.raises(NotFoundError, match="redline index add"):
+        Index(tmp_path / "none.db", create=False)
+
+
+def test_add_many_commits_in_batches_and_reports_every_document(index: Index) -> None:
+    texts = corpus(4, 3)
+    docs = [Document(id=k, text=v) for k, v in texts.items()]
+    results = list(index.add_many([*docs, docs[0]], batch=5))
+    assert [r.status for r in results].count("added") == 12
+    assert results[-1].status == "present"
+    stats = index.stats()
+    assert (stats.documents, stats.clusters, stats.clustered_documents) == (12, 4, 12)
+    assert [d.document.id for d in index.documents()] == list(texts)
