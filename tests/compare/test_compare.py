@@ -250,3 +250,31 @@ def test_options_are_validated_with_a_message_naming_the_value(
     with pytest.raises(ConfigError) as excinfo:
         CompareOptions(**kwargs)  # type: ignore[arg-type]
     assert message in str(excinfo.value)
+
+
+def test_furniture_roles_are_carried_to_segments() -> None:
+    head = "Ferry fares to rise\n\nBy Mirela Okonjo\n\n"
+    old = Document(
+        id="a",
+        text=head + "Fares will rise by 12% in April. The operator blamed fuel.\n\n"
+        "Mirela Okonjo covers transport for the Lakeside Courier.",
+        title="Ferry fares to rise",
+    )
+    new = Document(
+        id="b",
+        text=head + "Fares will rise by 15% in April. The operator blamed fuel.\n\n"
+        "Read more: Lakeside bus routes cut",
+        title="Ferry fares to rise",
+    )
+    red = compare(old, new)
+    assert [(seg.kind, seg.boilerplate) for seg in red.segments] == [
+        ("same", "title"),
+        ("same", "byline"),
+        ("reworded", None),
+        ("same", None),
+        ("removed", "bio"),
+        ("added", "promo"),
+    ]
+    # The counts a summary shows keep furniture apart from content.
+    assert red.counts()["added"] == 0
+    assert red.counts(boilerplate=True)["added"] == 1
