@@ -306,3 +306,14 @@ def test_a_reader_browses_from_the_index_to_a_redline_in_chromium(
         assert page.locator("h1").inner_text() == f"Council row over {XSS} signage"
         browser.close()
     assert errors == []
+
+
+def test_long_texts_get_fewer_collation_columns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = [f"Sentence {i} of the invented report about the Inchmore ferry." for i in range(10)]
+    docs = [_doc(f"copy-{k}.txt", [*base, f"Copy number {k}."]) for k in range(6)]
+    monkeypatch.setattr("redline.report.site.MAX_CELLS", 33)  # 11 sentences: room for 3 columns
+    index = write_site(tmp_path, [_cluster("long", docs)], {d.id: d for d in docs}.__getitem__)
+    html = next((index.parent / "clusters").iterdir()).read_text(encoding="utf-8")
+    assert "Showing 3 of 6 versions (3 more not shown)" in html

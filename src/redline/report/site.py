@@ -35,6 +35,8 @@ DEFAULT_MAX_VERSIONS = 25
 DEFAULT_MAX_CLUSTERS = 500
 # Evidence rows listed on a cluster page; a cluster of n copies can carry ~n²/2 verified pairs.
 MAX_EVIDENCE_ROWS = 300
+# Collation cells per page (rows × columns): keeps a page of long texts openable in a browser.
+MAX_CELLS = 40_000
 
 Progress = Callable[[int, int], None]
 
@@ -209,19 +211,25 @@ class _Builder:
         (self.root / "index.html").write_text(html, encoding="utf-8")
 
     def cluster(self, cluster: Cluster) -> _IndexEntry:
+        from redline.compare.redline import compare  # noqa: PLC0415  (heavy imports)
+
         docs = _ClusterDocs(self.load)
-        order = [cluster.canonical, *(d for d in cluster.documents if d != cluster.canonical)]
-        versions = [d for d in (docs.get(i) for i in order[: self.max_versions]) if d]
+        order = list(dict.fromkeys((cluster.canonical, *cluster.documents)))
         page = cluster_page(cluster.id)
         redlines: list[tuple[Document, Redline]] = []
         pages: dict[tuple[str, str], str] = {}
         collation: Collation | None = None
-        if versions:
-            from redline.compare.redline import compare  # noqa: PLC0415  (heavy imports)
-
-            reference = versions[0]
-            for other in versions[1:]:
+        # The first version that loads is the reference: the canonical one unless it failed.
+        candidates = iter(order)
+        reference = next((d for d in map(docs.get, candidates) if d is not None), None)
+        if reference is not None:
+            columns = self.max_versions
+            for other in filter(None, map(docs.get, candidates)):
+                if 1 + len(redlines) >= columns:
+                    break
                 redline = compare(reference, other)
+                # A long text gets fewer columns, so that no page grows past MAX_CELLS cells.
+                columns = min(columns, max(2, MAX_CELLS // max(1, redline.a.sentences)))
                 redlines.append((other, redline))
                 if len(pages) < self.max_pairs:
                     pages[reference.id, other.id] = self.pair(cluster, redline, page)
@@ -251,9 +259,9 @@ class _Builder:
             boilerplate=_rows(collation, boilerplate=True) if collation else [],
             evidence=evidence,
             more_evidence=max(0, len(cluster.pairs) - MAX_EVIDENCE_ROWS),
-            more_versions=max(0, len(cluster.documents) - self.max_versions),
+            more_versions=len(order) - len(docs.failed) - (1 + len(redlines) if reference else 0),
             failed=sorted(docs.failed.items()),
-            lone=versions[0] if len(versions) == 1 else None,
+            lone=reference if reference is not None and not redlines else None,
         )
         (self.root / page).write_text(html, encoding="utf-8")
         best = max(cluster.pairs, key=lambda p: (p.jaccard, p.a, p.b), default=None)
