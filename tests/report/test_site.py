@@ -317,3 +317,22 @@ def test_long_texts_get_fewer_collation_columns(
     index = write_site(tmp_path, [_cluster("long", docs)], {d.id: d for d in docs}.__getitem__)
     html = next((index.parent / "clusters").iterdir()).read_text(encoding="utf-8")
     assert "Showing 3 of 6 versions (3 more not shown)" in html
+
+
+def test_when_the_canonical_version_cannot_be_loaded_the_next_one_leads_the_table(
+    tmp_path: Path, corpus: tuple[list[Cluster], dict[str, Document]]
+) -> None:
+    clusters, docs = corpus
+
+    def load(doc_id: str) -> Document:
+        if doc_id == "ferries/ledger.txt":
+            raise OSError(f"[Errno 2] No such file or directory: {doc_id!r}")
+        return docs[doc_id]
+
+    root = write_site(tmp_path, clusters, load).parent
+    page = next(p for p in (root / "clusters").iterdir() if p.name.startswith("c-ferry"))
+    html = page.read_text(encoding="utf-8")
+    assert "No such file or directory" in html
+    # post.html leads: the wire version lacks its fourth sentence and rewords its third.
+    assert _parse(page).classes.count("td.reworded") == 1
+    assert "<mark>seven</mark>" in html
