@@ -1,0 +1,80 @@
+"""Golden files: every report format of one invented pair, compared byte for byte.
+
+A change to the aligner or a renderer shows up here as a diff to review. When the change is
+intended, regenerate with `make golden` (REDLINE_REGENERATE_GOLDEN=1) and commit the new files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import io
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from redline.compare.redline import compare
+from redline.ingest.files import read_document
+from redline.models import Redline
+from redline.report.html import to_html
+from redline.report.json import to_json
+from redline.report.markdown import to_markdown
+from redline.report.terminal import render
+
+HERE = Path(__file__).parent
+FIXTURES = HERE.parent / "fixtures"
+REGENERATE = os.environ.get("REDLINE_REGENERATE_GOLDEN") == "1"
+
+
+def _redline() -> Redline:
+    # Ids are the bare file names so the goldens do not depend on where the checkout lives.
+    old = read_document(FIXTURES / "ferry-old.txt")
+    new = read_document(FIXTURES / "ferry-new.html")
+    return compare(
+        dataclasses.replace(old, id="ferry-old.txt"), dataclasses.replace(new, id="ferry-new.html")
+    )
+
+
+def _terminal(redline: Redline) -> str:
+    console = Console(file=io.StringIO(), width=100, color_system=None)
+    render(redline, console)
+    return console.file.getvalue()  # type: ignore[attr-defined,no-any-return]
+
+
+RENDERERS: dict[str, Callable[[Redline], str]] = {
+    "ferry.terminal.txt": _terminal,
+    "ferry.json": lambda r: to_json(r) + "\n",
+    "ferry.md": to_markdown,
+    "ferry.html": to_html,
+}
+
+
+@pytest.mark.parametrize("name", sorted(RENDERERS))
+def test_golden(name: str) -> None:
+    actual = RENDERERS[name](_redline())
+    path = HERE / name
+    if REGENERATE:
+        path.write_text(actual, encoding="utf-8")
+        return
+    if not path.exists():
+        pytest.fail(f"{path} is missing; create it with `make golden` and review it")
+    expected = path.read_text(encoding="utf-8")
+    if actual != expected:
+        diff = "".join(
+            difflib.unified_diff(
+                expected.splitlines(keepends=True),
+                actual.splitlines(keepends=True),
+                f"{name} (golden)",
+                f"{name} (now)",
+                n=2,
+            )
+        )
+        pytest.fail(
+            f"{name} differs from its golden file. If the change is intended, regenerate with "
+            f"`make golden` (or REDLINE_REGENERATE_GOLDEN=1 pytest tests -k golden) and review "
+            f"the diff before committing.\n{diff[:4000]}",
+            pytrace=False,
+        )
