@@ -1,0 +1,281 @@
+"""The JSON API in-process: adds, queries, clusters, diffs, and the problems it answers with."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+
+import pytest
+from conftest import STORIES, Client
+from invented import article, version
+
+from redline.server.app import create_app
+from redline.server.limits import Limits, is_loopback, writes_allowed
+from redline.store import Index
+
+PROBLEM = "application/problem+json"
+
+
+def test_health_counts_the_index(client: Client) -> None:
+    answer = client.get("/health").json()
+    assert answer == {"status": "ok", "documents": 9, "clusters": 3, "writes": True}
+
+
+def test_openapi_lists_every_endpoint(client: Client) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in (
+        "/documents",
+        "/query",
+        "/documents/{doc_id}",
+        "/clusters",
+        "/clusters/{cluster_id}",
+        "/diff",
+        "/health",
+    ):
+        assert path in paths
+    assert client.get("/docs").status_code == 200
+
+
+def test_add_then_add_again_is_present(client: Client) -> None:
+    text = version(STORIES["s0v0"], 77)
+    first = client.post(
+        "/documents", json={"id": "wire/new.txt", "text": text, "date": "2026-02-01"}
+    )
+    assert first.status_code == 201
+    body = first.json()
+    assert body["status"] == "added"
+    assert body["cluster"] == client.get("/documents/news/s0v0.txt").json()["cluster"]
+    assert {m["id"] for m in body["matches"]} >= {"news/s0v0.txt"}
+    again = client.post("/documents", json={"text": text})
+    assert again.status_code == 200
+    assert again.json()["status"] == "present"
+    assert again.json()["id"] == "wire/new.txt"
+
+
+def test_add_without_id_gets_one_from_the_content(client: Client) -> None:
+    body = client.post("/documents", json={"text": article(500)}).json()
+    assert body["id"].startswith("doc-")
+    assert client.get(f"/documents/{body['id']}").json()["text"] == article(500)
+
+
+def test_add_html_extracts_the_text(client: Client) -> None:
+    html = (
+        "<html><head><title>Invented page</title></head><body><article>"
+        f"<p>{article(501)}</p></article></body></html>"
+    )
+    body = client.post(
+        "/documents", json={"id": "page.html", "text": html, "format": "html"}
+    ).json()
+    stored = client.get("/documents/page.html").json()
+    assert body["status"] == "added"
+    assert "<p>" not in stored["text"]
+
+
+def test_get_document_with_slashes_in_its_id(client: Client) -> None:
+    doc = client.get("/documents/news/s1v2.txt").json()
+    assert doc["id"] == "news/s1v2.txt"
+    assert doc["text"] == STORIES["s1v2"]
+    assert doc["title"] == "Story 1"
+
+
+def test_query_returns_versions_and_the_redline(client: Client) -> None:
+    answer = client.post("/query", json={"text": version(STORIES["s2v0"], 5), "diff": True}).json()
+    ids = [m["id"] for m in answer["matches"]]
+    assert set(ids) == {"news/s2v0.txt", "news/s2v1.txt", "news/s2v2.txt"}
+    top = answer["matches"][0]
+    assert set(top) >= {"jaccard", "a_in_b", "b_in_a", "cluster"}
+    assert answer["diff"]["schema"] == "redline.diff/1"
+    assert answer["diff"]["a"]["source"] == ids[0]
+    assert client.post("/query", json={"text": article(999)}).json() == {"matches": []}
+
+
+def test_query_limit_is_bounded(client: Client) -> None:
+    assert (
+        len(client.post("/query", json={"text": STORIES["s0v1"], "limit": 1}).json()["matches"])
+        == 1
+    )
+    bad = client.post("/query", json={"text": "x", "limit": 0})
+    assert bad.status_code == 422
+    assert "body.limit" in bad.json()["detail"]
+
+
+def test_clusters_page_and_cluster_with_collation(client: Client) -> None:
+    listing = client.get("/clusters", params={"limit": 2}).json()
+    assert listing["total"] == 3
+    assert len(listing["clusters"]) == 2
+    second = client.get("/clusters", params={"limit": 2, "offset": 2}).json()["clusters"]
+    assert len(second) == 1
+    cid = listing["clusters"][0]["id"]
+    cluster = client.get(f"/clusters/{cid}").json()
+    assert cluster["cluster"] == cid
+    assert len(cluster["documents"]) == 3
+    assert cluster["canonical"] == cluster["documents"][0]
+    assert cluster["collation"]["schema"] == "redline.collation/1"
+    assert cluster["collation"]["versions"][0] == cluster["canonical"]
+    assert len(cluster["pairs"]) == 3
+    by_date = client.get("/clusters", params={"order": "date"})
+    assert by_date.status_code == 200
+    assert client.get("/clusters", params={"order": "colour"}).status_code == 422
+
+
+def test_a_merged_cluster_id_redirects_to_the_survivor(store: Index) -> None:
+    text = article(600, sentences=24)
+    paragraphs = text.split("\n\n")
+    front, back = "\n\n".join(paragraphs[:6]), "\n\n".join(paragraphs[6:])
+    from redline.models import Document
+
+    store.add(Document(id="f1", text=front))
+    older = store.add(Document(id="f2", text=version(front, 1))).cluster
+    store.add(Document(id="b1", text=back))
+    newer = store.add(Document(id="b2", text=version(back, 1))).cluster
+    store.add(Document(id="whole", text=text))
+    c = Client(create_app(store))
+    moved = c.get(f"/clusters/{newer}", follow_redirects=False)
+    assert moved.status_code == 308
+    assert moved.headers["location"] == f"/clusters/{older}"
+    assert c.get(f"/clusters/{newer}").json()["cluster"] == older
+
+
+def test_diff_of_two_documents(client: Client) -> None:
+    answer = client.get("/diff", params={"a": "news/s0v0.txt", "b": "news/s0v1.txt"})
+    body = answer.json()
+    assert body["schema"] == "redline.diff/1"
+    assert body["a"]["source"] == "news/s0v0.txt"
+    kinds = {s["kind"] for s in body["segments"]}
+    assert "added" in kinds  # version() appends a sentence
+    missing = client.get("/diff", params={"a": "news/s0v0.txt"})
+    assert missing.status_code == 422
+    assert "query.b" in missing.json()["detail"]
+
+
+def test_unknown_ids_are_404_problems(client: Client) -> None:
+    for url in ("/documents/nope.txt", "/clusters/c000099", "/diff?a=nope&b=news/s0v0.txt"):
+        answer = client.get(url)
+        assert answer.status_code == 404, url
+        assert answer.headers["content-type"] == PROBLEM
+        assert answer.json()["status"] == 404
+    assert "nope" in client.get("/documents/nope.txt").json()["detail"]
+
+
+def test_malformed_json_is_422_naming_the_problem(client: Client) -> None:
+    answer = client.post(
+        "/query", content=b'{"text": "unterminated', headers={"content-type": "application/json"}
+    )
+    assert answer.status_code == 422
+    assert answer.headers["content-type"] == PROBLEM
+    assert "not valid JSON" in answer.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "body.text"),
+        ({"text": ""}, "body.text"),
+        ({"text": 12}, "body.text"),
+        ({"text": "x", "format": "pdf"}, "body.format"),
+        ({"text": "x", "colour": "red"}, "body.colour"),
+    ],
+)
+def test_bad_fields_are_422_naming_the_field(
+    client: Client, body: dict[str, object], field: str
+) -> None:
+    answer = client.post("/documents", json=body)
+    assert answer.status_code == 422
+    assert answer.json()["detail"].startswith(field)
+
+
+def test_a_body_over_the_limit_is_413(client: Client) -> None:
+    big = {"text": "word " * 20_000}  # 100 kB against a 64 kB limit
+    answer = client.post("/documents", json=big)
+    assert answer.status_code == 413
+    assert answer.headers["content-type"] == PROBLEM
+    assert "64.0 KiB" in answer.json()["detail"]
+
+
+def test_a_chunked_body_over_the_limit_is_413(client: Client) -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        yield b'{"text": "'
+        for _ in range(100):
+            yield b"x" * 1024
+        yield b'"}'
+
+    answer = client.post(
+        "/documents", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert answer.status_code == 413
+
+
+def test_a_document_over_the_limit_is_413(client: Client) -> None:
+    answer = client.post("/documents", json={"text": "word " * 5000})  # 25 kB > 16 kB, < 64 kB body
+    assert answer.status_code == 413
+    assert "over the limit of 16.0 KiB" in answer.json()["detail"]
+    assert client.post("/query", json={"text": "word " * 5000}).status_code == 413
+
+
+def test_a_text_without_words_is_422(client: Client) -> None:
+    answer = client.post("/documents", json={"id": "dots", "text": "… !!"})
+    assert answer.status_code == 422
+    assert "no words to index" in answer.json()["detail"]
+
+
+def test_delete_removes_a_document(client: Client) -> None:
+    assert client.delete("/documents/news/s0v2.txt").status_code == 200
+    assert client.get("/documents/news/s0v2.txt").status_code == 404
+
+
+@pytest.fixture
+def guarded(store: Index) -> Client:
+    return Client(create_app(store, token="s3cret-token"))
+
+
+def test_writes_need_the_token_when_one_is_set(guarded: Client) -> None:
+    doc = {"id": "t.txt", "text": article(700)}
+    missing = guarded.post("/documents", json=doc)
+    assert missing.status_code == 401
+    assert missing.headers["www-authenticate"].startswith("Bearer")
+    assert "Authorization: Bearer" in missing.json()["detail"]
+    wrong = guarded.post("/documents", json=doc, headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 401
+    assert guarded.delete("/documents/news/s0v0.txt").status_code == 401
+    right = guarded.post("/documents", json=doc, headers={"Authorization": "Bearer s3cret-token"})
+    assert right.status_code == 201
+    # Reads stay open.
+    assert guarded.post("/query", json={"text": article(700)}).json()["matches"][0]["id"] == "t.txt"
+    assert guarded.get("/health").json()["writes"] == "token"
+
+
+def test_writes_are_refused_on_a_public_address_without_a_token(store: Index) -> None:
+    c = Client(create_app(store, writes=writes_allowed("0.0.0.0", None)))
+    answer = c.post("/documents", json={"text": article(701)})
+    assert answer.status_code == 403
+    assert "--token" in answer.json()["detail"]
+    assert c.post("/query", json={"text": STORIES["s0v0"]}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("localhost", True),
+        ("::1", True),
+        ("127.0.0.2", True),
+        ("0.0.0.0", False),
+        ("192.168.1.4", False),
+        ("::", False),
+        ("news.example", False),
+    ],
+)
+def test_loopback_detection(host: str, loopback: bool) -> None:
+    assert is_loopback(host) is loopback
+    assert writes_allowed(host, None) is loopback
+    assert writes_allowed(host, "t") is True
+
+
+def test_limits_are_validated() -> None:
+    with pytest.raises(ValueError, match="max_body_bytes"):
+        Limits(max_body_bytes=10)
+
+
+def test_problem_bodies_are_json(client: Client) -> None:
+    answer = client.get("/documents/missing")
+    assert json.loads(answer.text)["title"] == "Not found"
