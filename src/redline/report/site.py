@@ -262,6 +262,15 @@ class _Builder:
             more_versions=len(order) - len(docs.failed) - (1 + len(redlines) if reference else 0),
             failed=sorted(docs.failed.items()),
             lone=reference if reference is not None and not redlines else None,
+            versions=[
+                (
+                    doc_id,
+                    docs.docs.get(doc_id),
+                    pages.get((reference.id, doc_id)) if reference else None,
+                    doc_id in docs.failed,
+                )
+                for doc_id in order
+            ],
         )
         (self.root / page).write_text(html, encoding="utf-8")
         best = max(cluster.pairs, key=lambda p: (p.jaccard, p.a, p.b), default=None)
