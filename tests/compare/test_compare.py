@@ -295,3 +295,8 @@ def test_furniture_roles_are_carried_to_segments() -> None:
     # The counts a summary shows keep furniture apart from content.
     assert red.counts()["added"] == 0
     assert red.counts(boilerplate=True)["added"] == 1
+
+
+def test_bytes_are_refused_with_a_hint() -> None:
+    with pytest.raises(TypeError, match="got bytes; decode it first"):
+        compare(b"The tram ran.", "The tram ran.")  # type: ignore[arg-type]

@@ -1,1 +1,1 @@
-"""compare"""
+"""Comparing two versions: sentence alignment (`align`) and the redline built on it (`redline`)."""

@@ -73,10 +73,13 @@ def compare(
     Returns:
         The `Redline`: every sentence of both versions in exactly one segment, in reading
         order of `new`, with removed sentences where they stood in `old`.
+
+    Raises:
+        TypeError: `old` or `new` is neither a `Document` nor a `str`.
     """
     opts = options or CompareOptions()
-    doc_a = old if isinstance(old, Document) else Document(id="old", text=old)
-    doc_b = new if isinstance(new, Document) else Document(id="new", text=new)
+    doc_a = _document(old, "old")
+    doc_b = _document(new, "new")
     sents_a = _sentences(doc_a)
     sents_b = _sentences(doc_b)
     units = align(
@@ -93,6 +96,21 @@ def compare(
         similarity=Similarity(jaccard, a_in_b, b_in_a),
         segments=segments,
         facts=diff_facts(doc_a.text, doc_b.text),
+    )
+
+
+def _document(value: object, name: str) -> Document:
+    if isinstance(value, Document):
+        return value
+    if isinstance(value, str):
+        return Document(id=name, text=value)
+    hint = (
+        "; decode it first, or read it with redline.ingest.files.document_from_bytes"
+        if isinstance(value, bytes | bytearray)
+        else ""
+    )
+    raise TypeError(
+        f"compare() takes a Document or str as {name!r}, got {type(value).__name__}{hint}"
     )
 
 
