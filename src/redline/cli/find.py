@@ -1,11 +1,309 @@
-"""`redline find`."""
+"""`redline find PATH...`: discover every version of every text in a collection.
+
+Writes to OUTDIR (default `out/find`): `clusters.jsonl` (redline.clusters/1), `clusters.parquet`
+(one row per document) and `report/index.html`; with --dedup-out also the deduplicated
+collection and its `.map.jsonl`. Nothing is renamed into place until the run has succeeded.
+"""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
+
 import click
+
+from redline.cli.common import guard
+from redline.ingest.files import DEFAULT_MAX_BYTES
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress as RichProgress
+    from rich.progress import TaskID
+
+    from redline.engines.local import FindOptions, FindResult, Stage
+    from redline.ingest.collection import ReadOptions
+
+DEFAULT_OUT = Path("out/find")
+EXAMPLES = Path("examples")
+_LARGEST = 5
+
+
+class _Bar:
+    """Rich progress on stderr: documents read, signed, pairs verified."""
+
+    def __init__(self, console: Console) -> None:
+        from rich.progress import (  # noqa: PLC0415 - Rich loads only when a bar is drawn
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self._progress: RichProgress = Progress(
+            TextColumn("{task.description:>16}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        self._tasks: dict[str, TaskID] = {
+            "read": self._progress.add_task("documents read", total=None),
+            "signed": self._progress.add_task("signed", total=None),
+            "verified": self._progress.add_task("pairs verified", total=None),
+        }
+
+    def total(self, stage: Stage, total: int) -> None:
+        self._progress.update(self._tasks[stage], total=total)
+
+    def advance(self, stage: Stage, count: int) -> None:
+        self._progress.advance(self._tasks[stage], count)
+
+    def __enter__(self) -> _Bar:
+        self._progress.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._progress.stop()
 
 
 @click.command(name="find")
-def find() -> None:
-    """Not built yet."""
-    raise click.ClickException("redline find is not built yet")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option(
+    "-o",
+    "--out",
+    "outdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Folder for clusters.jsonl, clusters.parquet and report/.",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0.0, 1.0, min_open=True),
+    default=None,
+    help="Jaccard similarity of word 5-shingles at or above which two documents are versions "
+    "[default: 0.5].",
+)
+@click.option(
+    "--containment",
+    type=click.FloatRange(0.0, 1.0, min_open=True),
+    default=None,
+    help="Share of the shorter document found in the longer one at or above which they are "
+    "versions (trimmed copies, excerpts) [default: 0.8].",
+)
+@click.option(
+    "--no-containment", is_flag=True, help="Match by Jaccard only (whole-document copies)."
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes [default: all cores]; 1 runs everything in this process.",
+)
+@click.option("--strict", is_flag=True, help="Stop at the first unreadable document or line.")
+@click.option(
+    "--dedup-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the collection with one canonical document per cluster (JSONL), and "
+    "FILE.map.jsonl mapping every dropped document to the one kept.",
+)
+@click.option("--id-field", default="id", show_default=True, help="JSONL/CSV/Parquet id field.")
+@click.option("--text-field", default="text", show_default=True, help="Field holding the text.")
+@click.option("--title-field", default="title", show_default=True, help="Field holding a title.")
+@click.option("--url-field", default="url", show_default=True, help="Field holding a URL.")
+@click.option(
+    "--date-field",
+    default="date",
+    show_default=True,
+    help="Field holding an ISO 8601 date (the earliest version becomes canonical).",
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_BYTES,
+    show_default=True,
+    help="Skip documents larger than this.",
+)
+@click.option("--no-report", is_flag=True, help="Do not write the HTML report.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+def find(
+    *,
+    paths: tuple[str, ...],
+    outdir: Path,
+    threshold: float | None,
+    containment: float | None,
+    no_containment: bool,
+    jobs: int | None,
+    strict: bool,
+    dedup_out: Path | None,
+    id_field: str,
+    text_field: str,
+    title_field: str,
+    url_field: str,
+    date_field: str,
+    max_bytes: int,
+    no_report: bool,
+    quiet: bool,
+) -> None:
+    """Find which documents of a collection are versions of each other.
+
+    PATH: folders (read recursively), .txt/.md/.html files, JSONL, CSV, Parquet, WARC/WET (each
+    possibly .gz), or "-" for JSONL on standard input. Without PATH, reads ./examples.
+    """
+    from rich.console import Console  # noqa: PLC0415 - keeps `redline --help` fast
+
+    from redline.discover.verify import Thresholds  # noqa: PLC0415
+    from redline.engines.local import FindOptions  # noqa: PLC0415
+    from redline.ingest.collection import ReadOptions  # noqa: PLC0415
+    from redline.ingest.jsonl import Fields  # noqa: PLC0415
+
+    if not paths:
+        if not EXAMPLES.is_dir():
+            raise click.UsageError(
+                "no PATH given and no examples/ folder here; pass a folder or file to read"
+            )
+        paths = (str(EXAMPLES),)
+    err = Console(stderr=True)
+    out = Console()
+    with guard():
+        defaults = Thresholds()
+        thresholds = Thresholds(
+            jaccard=threshold if threshold is not None else defaults.jaccard,
+            containment=None
+            if no_containment
+            else (containment if containment is not None else defaults.containment),
+        )
+        options = FindOptions(thresholds=thresholds, jobs=jobs, strict=strict, max_bytes=max_bytes)
+        fields = Fields(
+            id=id_field,
+            text=text_field,
+            title=title_field or None,
+            url=url_field or None,
+            date=date_field or None,
+        )
+        read = ReadOptions(fields=fields, max_bytes=max_bytes)
+        _run(
+            list(paths),
+            outdir,
+            options,
+            read,
+            dedup_out=dedup_out,
+            report=not no_report,
+            show_progress=not quiet and err.is_terminal,
+            summary=None if quiet else out,
+            err=err,
+        )
+
+
+def _run(
+    paths: list[str],
+    outdir: Path,
+    options: FindOptions,
+    read: ReadOptions,
+    *,
+    dedup_out: Path | None,
+    report: bool,
+    show_progress: bool,
+    summary: Console | None,
+    err: Console,
+) -> None:
+    from redline.engines.local import run  # noqa: PLC0415
+    from redline.engines.output import (  # noqa: PLC0415
+        Outputs,
+        map_path,
+        write_clusters_jsonl,
+        write_clusters_parquet,
+        write_dedup,
+    )
+    from redline.ingest.collection import read_collection  # noqa: PLC0415
+
+    outputs = Outputs()
+    items = read_collection(paths, read)
+    try:
+        if show_progress:
+            with _Bar(err) as bar:
+                result = run(items, options, progress=bar)
+        else:
+            result = run(items, options)
+        with result:
+            _, fh = outputs.create(outdir / "clusters.jsonl")
+            with fh:
+                write_clusters_jsonl(fh, result.clusters)
+            parquet = outputs.reserve(outdir / "clusters.parquet")
+            write_clusters_parquet(parquet, result.documents(), result.clusters)
+            dedup_counts = None
+            if dedup_out is not None:
+                _, dfh = outputs.create(dedup_out)
+                _, mfh = outputs.create(map_path(dedup_out))
+                with dfh, mfh:
+                    dedup_counts = write_dedup(dfh, mfh, result.documents(), result.clusters)
+            written = outputs.commit()
+            site_note = _site(outdir, result) if report else "not written (--no-report)"
+            if summary is not None:
+                _summary(summary, result, written, site_note, dedup_counts)
+    except KeyboardInterrupt:
+        outputs.discard()
+        err.print("interrupted: no output files were written or changed")
+        sys.exit(130)
+    except BaseException:
+        outputs.discard()
+        raise
+
+
+def _site(outdir: Path, result: FindResult) -> str:
+    try:
+        from redline.report.site import write_site  # noqa: PLC0415
+    except ImportError:
+        return "not written: this build has no HTML site writer (redline.report.site)"
+    index = write_site(outdir, result.clusters, result.load)
+    return str(index)
+
+
+def _summary(
+    console: Console,
+    result: FindResult,
+    written: list[Path],
+    site_note: str,
+    dedup: tuple[int, int] | None,
+) -> None:
+    stats = result.stats
+    skipped = sum(stats.skipped.values())
+    console.print(
+        f"[bold]{stats.read:,}[/] items read, [bold]{stats.documents:,}[/] documents, "
+        f"{skipped:,} skipped; [bold]{stats.clusters:,}[/] clusters of versions holding "
+        f"{stats.clustered:,} documents ({stats.exact_copies:,} exact copies); "
+        f"{stats.candidates:,} candidate pairs, {stats.verified:,} verified; "
+        f"{stats.seconds:.1f} s on {stats.jobs} worker{'s' if stats.jobs != 1 else ''}.",
+        highlight=False,
+    )
+    for reason, count in stats.skipped.most_common():
+        console.print(f"  skipped {count:,} {reason}:", highlight=False)
+        for skip in stats.examples.get(reason, [])[:3]:
+            where = f"{skip.source}:{skip.position}" if skip.position else skip.source
+            console.print(f"    {where}: {skip.message}", highlight=False, markup=False)
+    for c in result.clusters[:_LARGEST]:
+        console.print(
+            f"  {c.id}  {len(c.documents):>4} versions  canonical {c.canonical}",
+            highlight=False,
+            markup=False,
+        )
+    if len(result.clusters) > _LARGEST:
+        console.print(f"  … and {len(result.clusters) - _LARGEST:,} more clusters")
+    for path in written:
+        console.print(f"wrote {path}", highlight=False, markup=False)
+    if dedup is not None:
+        console.print(
+            f"dedup: kept {dedup[0]:,} documents, dropped {dedup[1]:,} (see the .map.jsonl)",
+            highlight=False,
+        )
+    console.print(f"report: {site_note}", highlight=False, markup=False)

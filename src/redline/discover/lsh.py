@@ -155,3 +155,53 @@ def band_keys(signature: npt.NDArray[np.uint32], bands: int, rows: int) -> U64Ar
     """One uint64 key per band of one signature; equal keys mean the band agrees."""
     keys: U64Array = band_keys_batch(signature.reshape(1, -1), bands, rows)[0]
     return keys
+
+
+def candidates(
+    keys: U64Array,
+    order: npt.NDArray[np.int64] | None = None,
+    *,
+    max_bucket: int = 64,
+) -> U64Array:
+    """Candidate pairs from an `(n, bands)` key matrix, as sorted unique codes `i * n + j`, i < j.
+
+    Documents whose keys agree in some band share a bucket. A bucket of up to `max_bucket`
+    documents yields all its pairs; a larger one (a template, a boilerplate paragraph, hundreds of
+    exact copies) yields each document paired with its `max_bucket - 1` neighbours in `order`,
+    which keeps the cost linear while still linking a run of copies into one chain.
+
+    Args:
+        keys: band keys, one row per document.
+        order: a rank per document that decides neighbours in large buckets and makes the
+            result independent of input order (pass a rank by length then id); defaults to
+            the row index.
+        max_bucket: the largest bucket paired exhaustively.
+    """
+    n = keys.shape[0]
+    if max_bucket < 2:
+        raise ConfigError(f"max_bucket must be >= 2, got {max_bucket}")
+    rank = np.arange(n, dtype=np.int64) if order is None else np.asarray(order, dtype=np.int64)
+    found: list[U64Array] = []
+    for band in range(keys.shape[1]):
+        col = keys[:, band]
+        by = np.lexsort((rank, col))
+        sorted_keys = col[by]
+        same_next = sorted_keys[1:] == sorted_keys[:-1]
+        if not same_next.any():
+            continue
+        # Keep only rows in buckets of two or more, then pair rows d apart in the same bucket.
+        in_bucket = np.zeros(n, dtype=np.bool_)
+        in_bucket[:-1] |= same_next
+        in_bucket[1:] |= same_next
+        rows = by[in_bucket]
+        bucket_keys = sorted_keys[in_bucket]
+        for d in range(1, min(max_bucket, len(rows))):
+            same = bucket_keys[d:] == bucket_keys[:-d]
+            if not same.any():
+                break
+            a, b = rows[:-d][same], rows[d:][same]
+            lo, hi = np.minimum(a, b).astype(np.uint64), np.maximum(a, b).astype(np.uint64)
+            found.append(lo * np.uint64(n) + hi)
+    if not found:
+        return np.empty(0, dtype=np.uint64)
+    return np.unique(np.concatenate(found))

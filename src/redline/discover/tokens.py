@@ -1,0 +1,63 @@
+"""Fast word hashes: the same values as `hash_words(keys(text))`, several times quicker.
+
+Tokenizing with `normalize.WORD_RE` costs more than all the rest of signing a document. Two
+observations make it cheap:
+
+- No word contains whitespace, and every lookaround of WORD_RE that could see past a token's
+  end sees whitespace there or the end of the string, which it treats alike. So the words of a
+  text are the words of its whitespace-separated tokens, in order, and a token's word hashes
+  can be cached: news prose repeats tokens ("said,", "the", "Inc.") constantly.
+- Without the in-word characters (soft hyphen, zero-width characters, combining marks) WORD_RE
+  is equivalent to a pattern that consumes letter runs with `+` instead of one alternation per
+  character. Texts with those characters take the exact original path.
+
+If `normalize.WORD_RE` ever changes, the fast path switches itself off (see `_FAST`), so results
+stay identical to `shingle.shingles` by construction; a test checks the equality on generated
+text.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import chain
+
+import numpy as np
+import xxhash
+
+from redline.discover.shingle import U64Array, hash_words
+from redline.text.normalize import WORD_RE, keys, word_key
+
+_IN_WORD = "\u00ad\u200b\u200c\u200d\u2060\u0300-\u036f"
+_KNOWN_WORD_RE = (
+    rf"[^\W_][{_IN_WORD}]*(?:(?:[^\W_]|['\u2019](?=[^\W_])|[.,](?=\d)|(?<=[A-Z])\.(?=[A-Z]\b))"
+    rf"[{_IN_WORD}]*)*"
+)
+_FAST = (
+    re.compile(r"[^\W_]+(?:(?:['\u2019]|[.,](?=\d)|(?<=[A-Z])\.(?=[A-Z]\b))[^\W_]+)*")
+    if WORD_RE.pattern == _KNOWN_WORD_RE
+    else None
+)
+_SPECIAL = re.compile(f"[{_IN_WORD}]")
+# Entries are small (a token and a tuple of ints); the cap bounds a worker's memory on
+# collections with millions of distinct tokens.
+_CACHE_LIMIT = 400_000
+
+
+class _TokenCache(dict[str, tuple[int, ...]]):
+    def __missing__(self, token: str) -> tuple[int, ...]:
+        assert _FAST is not None
+        value = tuple(xxhash.xxh3_64_intdigest(word_key(w).encode()) for w in _FAST.findall(token))
+        self[token] = value
+        return value
+
+
+_cache = _TokenCache()
+
+
+def word_hashes(text: str) -> U64Array:
+    """64-bit hashes of the word keys of `text`, equal to `hash_words(keys(text))`."""
+    if _FAST is None or _SPECIAL.search(text):
+        return hash_words(keys(text))
+    if len(_cache) > _CACHE_LIMIT:
+        _cache.clear()
+    return np.fromiter(chain.from_iterable(map(_cache.__getitem__, text.split())), dtype=np.uint64)

@@ -1,0 +1,217 @@
+"""What `redline find` writes: clusters.jsonl, clusters.parquet and the deduplicated collection.
+
+Every file is written under a temporary name in its destination folder and renamed into place
+only when the whole run has succeeded (`Outputs.commit`), so an interrupted run never leaves a
+file that looks complete but is not.
+
+Files:
+
+- `clusters.jsonl`: contract `redline.clusters/1`, one cluster per line, largest first.
+- `clusters.parquet`: one row per document read, clustered or not; columns in `PARQUET_COLUMNS`.
+- `--dedup-out FILE.jsonl`: every document that is not clustered plus the canonical version
+  of each cluster, in input order, as `{"id", "text", "title", "url", "date", "byline"}` lines;
+  and `FILE.map.jsonl` beside it: one `{"id", "kept", "cluster"}` line per dropped document,
+  naming the canonical version kept in its place.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from redline.models import Cluster, Document
+
+PARQUET_COLUMNS = (
+    "id",  # document id
+    "cluster",  # cluster id, null when the document has no other version
+    "canonical",  # id of the cluster's canonical version, null when unclustered
+    "is_canonical",  # true for the canonical version itself
+    "cluster_size",  # documents in the cluster (1 when unclustered)
+    "best_match",  # the other version with the highest Jaccard
+    "jaccard",  # that Jaccard
+    "containment",  # the highest share of this document found in another version
+    "title",
+    "url",
+    "date",
+    "chars",  # length of the extracted text
+)
+
+
+def map_path(dedup_path: Path) -> Path:
+    """Where the dropped-to-kept mapping of a deduplicated output goes (FILE.map.jsonl)."""
+    name = dedup_path.name
+    stem = name[: -len(".jsonl")] if name.endswith(".jsonl") else name
+    return dedup_path.with_name(f"{stem}.map.jsonl")
+
+
+class Outputs:
+    """A set of files written under temporary names and renamed into place together."""
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[Path, Path]] = []
+
+    def create(self, path: Path) -> tuple[Path, IO[str]]:
+        """A temporary text file that will become `path` on commit."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        self._pending.append((Path(tmp), path))
+        return Path(tmp), os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+
+    def reserve(self, path: Path) -> Path:
+        """A temporary path (for writers that open files themselves) renamed to `path` on commit."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+        self._pending.append((Path(tmp), path))
+        return Path(tmp)
+
+    def commit(self) -> list[Path]:
+        """Rename every temporary file to its final name."""
+        done = []
+        umask = os.umask(0)
+        os.umask(umask)
+        for tmp, final in self._pending:
+            # mkstemp creates files readable by the owner only; outputs are ordinary files.
+            tmp.chmod(0o666 & ~umask)
+            tmp.replace(final)
+            done.append(final)
+        self._pending.clear()
+        return done
+
+    def discard(self) -> None:
+        """Delete the temporary files (after an error or Ctrl-C)."""
+        for tmp, _ in self._pending:
+            tmp.unlink(missing_ok=True)
+        self._pending.clear()
+
+
+def write_clusters_jsonl(fh: IO[str], clusters: Iterable[Cluster]) -> None:
+    """One `redline.clusters/1` line per cluster."""
+    for c in clusters:
+        fh.write(json.dumps(c.to_dict(), ensure_ascii=False, sort_keys=False))
+        fh.write("\n")
+
+
+@dataclass(frozen=True, slots=True)
+class _Role:
+    cluster: Cluster
+    best_match: str | None
+    jaccard: float | None
+    containment: float | None
+
+
+def _roles(clusters: Sequence[Cluster]) -> dict[str, _Role]:
+    roles: dict[str, _Role] = {}
+    for c in clusters:
+        best: dict[str, tuple[float, str]] = {}
+        contained: dict[str, float] = {}
+        for p in c.pairs:
+            for me, other, share in ((p.a, p.b, p.a_in_b), (p.b, p.a, p.b_in_a)):
+                if me not in best or (p.jaccard, other) > best[me]:
+                    best[me] = (p.jaccard, other)
+                contained[me] = max(contained.get(me, 0.0), share)
+        for doc_id in c.documents:
+            score = best.get(doc_id)
+            roles[doc_id] = _Role(
+                c,
+                score[1] if score else None,
+                score[0] if score else None,
+                contained.get(doc_id),
+            )
+    return roles
+
+
+def _rows(documents: Iterable[Document], clusters: Sequence[Cluster]) -> Iterator[dict[str, Any]]:
+    roles = _roles(clusters)
+    for doc in documents:
+        role = roles.get(doc.id)
+        yield {
+            "id": doc.id,
+            "cluster": role.cluster.id if role else None,
+            "canonical": role.cluster.canonical if role else None,
+            "is_canonical": bool(role and role.cluster.canonical == doc.id),
+            "cluster_size": len(role.cluster.documents) if role else 1,
+            "best_match": role.best_match if role else None,
+            "jaccard": None if role is None or role.jaccard is None else round(role.jaccard, 4),
+            "containment": None
+            if role is None or role.containment is None
+            else round(role.containment, 4),
+            "title": doc.title,
+            "url": doc.url,
+            "date": doc.date,
+            "chars": len(doc.text),
+        }
+
+
+def write_clusters_parquet(
+    path: Path, documents: Iterable[Document], clusters: Sequence[Cluster], *, batch: int = 50_000
+) -> None:
+    """One row per document read (columns: `PARQUET_COLUMNS`), streamed in row groups."""
+    # Imported here: pyarrow is slow to import and only this writer needs it.
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    schema = pa.schema(
+        [
+            ("id", pa.string()),
+            ("cluster", pa.string()),
+            ("canonical", pa.string()),
+            ("is_canonical", pa.bool_()),
+            ("cluster_size", pa.int32()),
+            ("best_match", pa.string()),
+            ("jaccard", pa.float64()),
+            ("containment", pa.float64()),
+            ("title", pa.string()),
+            ("url", pa.string()),
+            ("date", pa.string()),
+            ("chars", pa.int64()),
+        ]
+    )
+    with pq.ParquetWriter(str(path), schema) as writer:
+        rows: list[dict[str, Any]] = []
+        for row in _rows(documents, clusters):
+            rows.append(row)
+            if len(rows) >= batch:
+                writer.write_table(pa.Table.from_pylist(rows, schema=schema))
+                rows = []
+        if rows:
+            writer.write_table(pa.Table.from_pylist(rows, schema=schema))
+
+
+def write_dedup(
+    out: IO[str], mapping: IO[str], documents: Iterable[Document], clusters: Sequence[Cluster]
+) -> tuple[int, int]:
+    """Write the deduplicated collection and the dropped-to-kept map; returns (kept, dropped)."""
+    kept_for: dict[str, tuple[str, str]] = {}
+    for c in clusters:
+        for doc_id in c.documents:
+            if doc_id != c.canonical:
+                kept_for[doc_id] = (c.canonical, c.id)
+    kept = dropped = 0
+    for doc in documents:
+        target = kept_for.get(doc.id)
+        if target is not None:
+            mapping.write(
+                json.dumps(
+                    {"id": doc.id, "kept": target[0], "cluster": target[1]}, ensure_ascii=False
+                )
+                + "\n"
+            )
+            dropped += 1
+            continue
+        record = {
+            "id": doc.id,
+            "text": doc.text,
+            "title": doc.title,
+            "url": doc.url,
+            "date": doc.date,
+            "byline": doc.byline,
+        }
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        kept += 1
+    return kept, dropped

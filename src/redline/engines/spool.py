@@ -1,0 +1,91 @@
+"""On-disk spool of the documents and shingle sets of a run.
+
+A million articles are gigabytes of text and shingles; memory holds only offsets. Shingles are
+read back with `pread` (not a memory map, whose touched pages would count as resident memory)
+when a candidate pair is verified, and documents when a report or the deduplicated output needs
+them.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from array import array
+from pathlib import Path
+from types import TracebackType
+
+import numpy as np
+
+from redline.discover.shingle import U64Array
+from redline.models import Document
+
+_ITEM = np.dtype(np.uint64).itemsize
+
+
+class Spool:
+    """Append-only store of (document, shingle set) by index, in a private folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.shingle_path = folder / "shingles.bin"
+        self._docs = (folder / "documents.bin").open("w+b")
+        self._shingles = self.shingle_path.open("w+b")
+        self._doc_offsets = array("q", [0])
+        self._shingle_offsets = array("q", [0])
+
+    def __len__(self) -> int:
+        return len(self._doc_offsets) - 1
+
+    def add(self, doc: Document, shingles: U64Array) -> int:
+        """Store a document and its shingle set; returns its index."""
+        blob = pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
+        self._docs.write(blob)
+        self._doc_offsets.append(self._doc_offsets[-1] + len(blob))
+        self._shingles.write(np.ascontiguousarray(shingles, dtype=np.uint64).tobytes())
+        self._shingle_offsets.append(self._shingle_offsets[-1] + len(shingles))
+        return len(self) - 1
+
+    def flush(self) -> None:
+        """Make everything written so far readable by other processes."""
+        self._docs.flush()
+        self._shingles.flush()
+
+    def extent(self, index: int) -> tuple[int, int]:
+        """(first element, element count) of a document's shingles in the shingle file."""
+        start = self._shingle_offsets[index]
+        return start, self._shingle_offsets[index + 1] - start
+
+    def shingles(self, index: int) -> U64Array:
+        """The shingle set of document `index`."""
+        start, count = self.extent(index)
+        return read_shingles(self._shingles.fileno(), start, count)
+
+    def document(self, index: int) -> Document:
+        """Document `index` as it was read."""
+        start, end = self._doc_offsets[index], self._doc_offsets[index + 1]
+        doc: Document = pickle.loads(os.pread(self._docs.fileno(), end - start, start))  # noqa: S301 - our own temp file
+        return doc
+
+    def close(self) -> None:
+        """Close and delete the spool files."""
+        for fh in (self._docs, self._shingles):
+            fh.close()
+        for path in (self.folder / "documents.bin", self.shingle_path):
+            path.unlink(missing_ok=True)
+
+    def __enter__(self) -> Spool:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def read_shingles(fd: int, start: int, count: int) -> U64Array:
+    """`count` shingles from element `start` of an open shingle file."""
+    data = os.pread(fd, count * _ITEM, start * _ITEM)
+    return np.frombuffer(data, dtype=np.uint64)

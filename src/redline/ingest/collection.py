@@ -1,0 +1,186 @@
+"""Read a collection: folders (recursively) and files of any supported kind, or stdin.
+
+Kinds, by name (a trailing `.gz` is looked through, and gzip is detected by content too):
+
+    .jsonl .ndjson .jsonlines        JSON Lines, one document per line (also "-" for stdin)
+    .csv .tsv                        a header row, one document per row
+    .parquet                         one document per row
+    .warc .arc .wet .wat             web archives (see `ingest.warc`)
+    anything else                    one document per file: text, Markdown or HTML (sniffed)
+
+Document ids: the id field for JSONL/CSV/Parquet (else `file:line`), `URI DATE` for WARC, and for
+plain files the path relative to the input root, with `/` separators. The root is the folder
+given, or for several inputs the deepest folder holding them all, so ids do not depend on the
+current directory. Hidden files and folders (names starting with ".") are passed over.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import sys
+import zlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Literal, cast
+
+from redline.errors import InputError
+from redline.ingest.files import DEFAULT_MAX_BYTES, STDIN_ID, Format
+from redline.ingest.jsonl import Fields, read_jsonl
+from redline.ingest.records import Item, Raw, Skip
+from redline.ingest.table import read_csv, read_parquet
+from redline.ingest.warc import read_warc
+
+Kind = Literal["jsonl", "csv", "tsv", "parquet", "warc", "document"]
+_KINDS: dict[str, Kind] = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".jsonlines": "jsonl",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".parquet": "parquet",
+    ".warc": "warc",
+    ".arc": "warc",
+    ".wet": "warc",
+    ".wat": "warc",
+}
+# Unknown suffixes are sniffed by document_from_bytes (binary junk is then skipped as such).
+_DOC_FORMATS: dict[str, Format] = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+}
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """How to read a collection."""
+
+    fields: Fields = field(default_factory=Fields)
+    max_bytes: int = DEFAULT_MAX_BYTES
+    # "-" on the command line: what stdin holds (only JSON Lines is supported).
+    stdin_kind: Kind = "jsonl"
+
+
+def kind_of(name: str) -> Kind:
+    """The kind of a file from its name (a trailing .gz is looked through)."""
+    return _KINDS.get(Path(_strip_gz(name)).suffix, "document")
+
+
+def _root(paths: Sequence[Path]) -> Path:
+    folders = [p if p.is_dir() else p.parent for p in paths]
+    if len(folders) == 1:
+        return folders[0]
+    return Path(os.path.commonpath([str(f.resolve()) for f in folders]))
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Files under `folder` in a stable order, hidden ones left out, folder links not followed."""
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                yield Path(dirpath) / name
+
+
+def _doc_id(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_collection(
+    paths: Sequence[str | Path], options: ReadOptions | None = None
+) -> Iterator[Item]:
+    """Every document of the inputs, in input order, as Document, Raw or Skip items.
+
+    Raises:
+        InputError: an input path does not exist (a typo, not a bad document).
+    """
+    options = options or ReadOptions()
+    real = [Path(p) for p in paths if str(p) != "-"]
+    for p in real:
+        if not p.exists():
+            raise InputError(str(p), "no such file or folder; check the path")
+    root = _root(real) if real else Path.cwd()
+    for given in paths:
+        if str(given) == "-":
+            yield from _guarded(STDIN_ID, _read_stdin(options))
+            continue
+        path = Path(given)
+        files = _walk(path) if path.is_dir() else iter([path])
+        for file in files:
+            name = _doc_id(file, root)
+            yield from _guarded(name, _read_file(file, name, options))
+
+
+def _read_stdin(options: ReadOptions) -> Iterator[Item]:
+    stream = sys.stdin.buffer
+    head = stream.peek(2)[:2] if hasattr(stream, "peek") else b""
+    lines: IO[bytes] = (
+        cast(IO[bytes], gzip.GzipFile(fileobj=stream)) if head == _GZIP_MAGIC else stream
+    )
+    yield from read_jsonl(lines, STDIN_ID, options.fields)
+
+
+def _open(file: Path) -> IO[bytes]:
+    """The file, decompressed on the fly when it is gzip."""
+    raw = file.open("rb")
+    if raw.read(2) == _GZIP_MAGIC:
+        raw.seek(0)
+        return cast(IO[bytes], gzip.GzipFile(fileobj=raw))
+    raw.seek(0)
+    return raw
+
+
+def _read_file(file: Path, name: str, options: ReadOptions) -> Iterator[Item]:
+    kind = kind_of(file.name)
+    if kind == "document":
+        size = file.stat().st_size
+        if size > options.max_bytes:
+            yield Skip(
+                name,
+                "too large",
+                f"{size:,} bytes, over the limit of {options.max_bytes:,}; pass --max-bytes",
+            )
+            return
+        with file.open("rb") as fh:
+            data = fh.read(options.max_bytes + 1)
+        yield Raw(id=name, data=data, fmt=_DOC_FORMATS.get(Path(_strip_gz(file.name)).suffix))
+        return
+    if kind == "warc":
+        # fastwarc detects and decompresses gzip members itself.
+        with file.open("rb") as fh:
+            yield from read_warc(fh, name)
+        return
+    with _open(file) as stream:
+        if kind == "jsonl":
+            yield from read_jsonl(stream, name, options.fields)
+        elif kind in ("csv", "tsv"):
+            yield from read_csv(
+                stream, name, options.fields, delimiter="\t" if kind == "tsv" else ","
+            )
+        else:
+            yield from read_parquet(stream, name, options.fields)
+
+
+def _strip_gz(name: str) -> str:
+    lowered = name.lower()
+    return lowered[:-3] if lowered.endswith(".gz") else lowered
+
+
+def _guarded(name: str, items: Iterator[Item]) -> Iterator[Item]:
+    """Turn a failure to read a file (permissions, corrupt gzip) into one Skip."""
+    try:
+        yield from items
+    except PermissionError:
+        yield Skip(name, "unreadable", "permission denied")
+    except (OSError, EOFError, zlib.error) as exc:
+        yield Skip(name, "unreadable", f"cannot read the file ({exc}); the rest of it is lost")

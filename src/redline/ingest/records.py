@@ -1,0 +1,103 @@
+"""What collection readers yield: documents, raw documents still to extract, and skips.
+
+Readers never raise for one bad document: they yield a `Skip` with a typed reason, and the
+caller counts it (or, with --strict, stops on it). Extraction of HTML is the slow part of
+reading, so readers hand HTML over as `Raw` bytes and the engine's workers extract it in
+parallel with `to_document`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from redline.errors import (
+    BinaryInputError,
+    EmptyInputError,
+    EncodingError,
+    InputError,
+    TooLargeError,
+)
+from redline.ingest.files import DEFAULT_MAX_BYTES, Format, document_from_bytes
+from redline.models import Document
+
+Reason = Literal[
+    "empty",
+    "binary",
+    "encoding",
+    "too large",
+    "unreadable",
+    "malformed line",
+    "missing field",
+    "broken WARC record",
+    "not text",
+    "duplicate id",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Raw:
+    """A document still in bytes (HTML or text), with the metadata its container gave it."""
+
+    id: str
+    data: bytes
+    fmt: Format | None = None
+    title: str | None = None
+    url: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    """A document or line that could not be used, and why."""
+
+    source: str
+    reason: Reason
+    message: str
+    position: int | None = None
+
+    def error(self) -> InputError:
+        """The error this skip stands for (raised under --strict)."""
+        return InputError(self.source, self.message, self.position)
+
+
+Item = Document | Raw | Skip
+
+
+def reason_of(exc: InputError) -> Reason:
+    """The skip reason for a reading error."""
+    if isinstance(exc, EmptyInputError):
+        return "empty"
+    if isinstance(exc, BinaryInputError):
+        return "binary"
+    if isinstance(exc, EncodingError):
+        return "encoding"
+    if isinstance(exc, TooLargeError):
+        return "too large"
+    return "unreadable"
+
+
+def skip_from(exc: InputError, reason: Reason | None = None) -> Skip:
+    """A Skip carrying the path, position and message of a reading error."""
+    position = exc.position if isinstance(exc.position, int) else None
+    return Skip(exc.path, reason or reason_of(exc), exc.reason, position)
+
+
+def to_document(item: Document | Raw, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document | Skip:
+    """Extract a Raw item (metadata from its container wins over extracted metadata)."""
+    if isinstance(item, Document):
+        if not item.text.strip():
+            return Skip(item.id, "empty", "holds only whitespace, no text")
+        return item
+    try:
+        doc = document_from_bytes(item.id, item.data, fmt=item.fmt, max_bytes=max_bytes)
+    except InputError as exc:
+        return skip_from(exc)
+    return Document(
+        id=item.id,
+        text=doc.text,
+        title=item.title or doc.title,
+        url=item.url or doc.url,
+        date=item.date or doc.date,
+        byline=doc.byline,
+    )

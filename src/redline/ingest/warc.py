@@ -1,0 +1,88 @@
+"""Web archives: WARC response records holding HTML or text, and WET conversion records.
+
+A document's id is its target URI and capture date (`URI DATE`), so two captures of one page
+are two documents, the versions `redline find` is meant to relate. Requests, metadata and
+revisit records describe documents without holding one and are passed over silently; responses
+with other content (scripts, images) or a non-2xx status are counted as skipped ("not text").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import IO
+
+from redline.ingest.files import Format
+from redline.ingest.records import Item, Raw, Skip
+from redline.models import Document
+
+_TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+
+
+def _content_type(record: object) -> str:
+    http_type = getattr(record, "http_content_type", None)
+    if http_type:
+        return str(http_type).lower()
+    headers = getattr(record, "headers", None)
+    value = headers.get("Content-Type") if headers is not None else None
+    return str(value or "").lower()
+
+
+def read_warc(stream: IO[bytes], source: str) -> Iterator[Item]:
+    """Documents from a WARC, WARC.gz or WET file.
+
+    A malformed record ends the file: WARC has no resync marker a reader could trust, so the
+    rest of the file is reported as one skip with the byte offset where reading stopped.
+    """
+    # Imported here so that the command line starts without loading the WARC reader.
+    from fastwarc.warc import ArchiveIterator, WarcRecordType  # noqa: PLC0415
+
+    wanted = WarcRecordType.response | WarcRecordType.conversion
+    records = ArchiveIterator(stream, record_types=wanted, parse_http=True)
+    position = 0
+    while True:
+        try:
+            record = next(records)
+        except StopIteration:
+            return
+        except (OSError, ValueError) as exc:
+            yield Skip(
+                source,
+                "broken WARC record",
+                f"{exc} after byte {position}; the rest of the file was not read",
+                position,
+            )
+            return
+        position = int(record.stream_pos)
+        uri = record.headers.get("WARC-Target-URI") or ""
+        date = record.headers.get("WARC-Date") or None
+        if date == "null":  # some archives write the string "null" for an unknown date
+            date = None
+        doc_id = f"{uri} {date}" if date else uri or f"{source}@{position}"
+        try:
+            body = record.reader.read()
+        except (OSError, ValueError) as exc:
+            yield Skip(doc_id, "broken WARC record", f"cannot read the record body ({exc})")
+            continue
+        expected = int(record.content_length or 0)
+        if len(body) < expected:
+            yield Skip(
+                doc_id,
+                "broken WARC record",
+                f"truncated: {len(body):,} of {expected:,} bytes at byte {position} of {source}",
+            )
+            continue
+        ctype = _content_type(record)
+        if record.record_type == WarcRecordType.conversion:
+            text = body.decode("utf-8", errors="replace")
+            yield Document(id=doc_id, text=text, url=uri or None, date=date)
+            continue
+        status = record.http_headers.status_code if record.is_http and record.http_headers else 0
+        status = status or 200  # no HTTP envelope (some archives store the bare page)
+        if not 200 <= status < 300:
+            yield Skip(doc_id, "not text", f"HTTP status {status}, no document")
+            continue
+        if not ctype.startswith(_TEXT_TYPES):
+            yield Skip(doc_id, "not text", f"content type {ctype or 'unknown'!r} is not text")
+            continue
+        fmt: Format = "text" if ctype.startswith("text/plain") else "html"
+        yield Raw(id=doc_id, data=body, fmt=fmt, url=uri or None, date=date)
