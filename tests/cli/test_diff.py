@@ -154,3 +154,63 @@ def test_unwritable_output_is_one_line_too(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "Traceback" not in err
     assert len(err.strip().splitlines()) == 1, err
+
+
+def _on_a_terminal(args: list[str], rows: int, env: dict[str, str]) -> str:
+    """Run `redline` with a pseudo-terminal of `rows` lines as stdin and stdout; its output."""
+    import fcntl
+    import os
+    import struct
+    import termios
+
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, 100, 0, 0))
+    try:
+        subprocess.run(
+            [str(REDLINE), *args],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the terminal's other end is closed and drained
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_pager_runs_only_for_output_longer_than_the_screen(tmp_path: Path) -> None:
+    import os
+
+    paged = tmp_path / "paged.txt"
+    pager = f"{sys.executable} -c \"import sys; open(r'{paged}', 'w').write(sys.stdin.read())\""
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS", "LINES")}
+    env.update(PAGER=pager, TERM="xterm-256color")
+
+    out = _on_a_terminal(["diff", str(OLD), str(NEW), "--no-pager"], 10, env)
+    assert not paged.exists()
+    assert "\x1b[" in out  # a terminal gets colour
+    assert "Boilerplate" in out
+
+    _on_a_terminal(["diff", str(OLD), str(NEW)], 10, env)
+    assert "Boilerplate" in paged.read_text(encoding="utf-8")
+    paged.unlink()
+
+    short_old, short_new = tmp_path / "a.txt", tmp_path / "b.txt"
+    short_old.write_text("The ferry is late.", encoding="utf-8")
+    short_new.write_text("The ferry is early.", encoding="utf-8")
+    out = _on_a_terminal(["diff", str(short_old), str(short_new)], 40, env)
+    assert not paged.exists()
+    assert "early" in out
