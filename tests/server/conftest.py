@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
+import subprocess
 import sys
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -67,3 +72,59 @@ def store(tmp_path: Path) -> Iterator[Index]:
 @pytest.fixture
 def client(store: Index) -> Client:
     return Client(create_app(store, limits=SMALL))
+
+
+def free_port() -> int:
+    """A TCP port free on loopback right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@dataclass
+class LiveServer:
+    url: str
+    token: str
+    db: Path
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[LiveServer]:
+    """`redline serve` in its own process on a free loopback port, stopped at the end."""
+    db = tmp_path / "live.db"
+    with Index(db) as index:
+        for doc_id, text in STORIES.items():
+            index.add(Document(id=f"news/{doc_id}.txt", text=text, title=f"Story {doc_id[1]}"))
+    port = free_port()
+    token = "live-token"
+    redline = Path(sys.executable).with_name("redline")
+    proc = subprocess.Popen(
+        [str(redline), "serve", "--db", str(db), "--port", str(port)],
+        env={**os.environ, "REDLINE_TOKEN": token},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                out = proc.stdout.read().decode() if proc.stdout else ""
+                pytest.fail(f"redline serve did not start: {out}")
+            time.sleep(0.1)
+        yield LiveServer(url, token, db)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stdout:
+            proc.stdout.close()

@@ -1,0 +1,80 @@
+"""The web UI in real headless Chromium: paste an article, see its versions, open a redline."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import STORIES, LiveServer
+from invented import version
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists() and shutil.which("chromium") is None:
+        pytest.skip("headless Chromium is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+def test_paste_see_versions_open_a_redline(browser: object, live_server: LiveServer) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(live_server.url + "/")
+    page.fill("textarea#text", version(STORIES["s2v0"], 42))
+    page.click("button#find-versions")
+    page.wait_for_selector("table#versions")
+    rows = page.locator("table#versions tr.version")
+    assert rows.count() == 3
+    listed = page.inner_text("table#versions")
+    for v in range(3):
+        assert f"news/s2v{v}.txt" in listed
+    # The redline against the best version is on the results page.
+    assert page.locator("#redline").count() == 1
+    assert page.locator("table.redline ins, table.redline del, table.redline tr.added").count() > 0
+
+    # Open the cluster, then one pair's side-by-side redline.
+    page.locator("table#versions tr.version a[href^='/ui/clusters/']").first.click()
+    page.wait_for_selector("table#collation")
+    assert page.locator("table#collation thead th").count() == 3
+    page.locator("a.pair").first.click()
+    page.wait_for_selector("table.redline")
+    assert page.locator("h1").inner_text().startswith("Redline:")
+    changed = "table.redline tr.added, table.redline tr.removed, table.redline tr.reworded"
+    assert page.locator(changed).count() >= 1
+    assert dialogs == []
+    page.close()
+
+
+def test_a_hostile_article_runs_no_script(browser: object, live_server: LiveServer) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    payload = '<script>alert("x")</script> "><img src=x onerror=alert(2)> ' + STORIES["s0v0"]
+    page.goto(live_server.url + "/")
+    page.fill("textarea#text", payload)
+    page.click("button#find-versions")
+    page.wait_for_selector("table#versions")
+    assert page.locator("img").count() == 0
+    assert '<script>alert("x")</script>' in page.inner_text("#redline ~ table.redline")
+    assert dialogs == []
+    page.close()
