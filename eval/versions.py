@@ -66,7 +66,7 @@ class Profile:
     insert: float = 0.5
     reword: float = 0.8
     numbers: float = 0.4
-    split: float = 0.4
+    split: float = 0.6
     merge: float = 0.4
     move_paragraph: float = 0.4
     move_sentence: float = 0.3
@@ -264,12 +264,14 @@ def reorder(text: str, rng: random.Random) -> str | None:
             who = who[:1].lower() + who[1:]
         return f"{what[:1].upper()}{what[1:]}, {who} {m.group('verb')}{m.group('when') or ''}."
     tokens = _split_tokens(text)
-    if not tokens or not tokens[-1].endswith(".") or tokens[-1].endswith('."'):
+    # Rotating clauses across a quotation would tear the quotation apart.
+    if not tokens or not tokens[-1].endswith(".") or re.search('["\u201c\u201d]', text):
         return None
     cuts = [k for k in range(4, len(tokens) - 3) if tokens[k - 1].endswith(",")]
-    if not cuts:
+    # Exactly one comma: with more, the rotated clauses no longer read as a sentence.
+    if len(cuts) != 1 or text.count(",") != 1:
         return None
-    k = rng.choice(cuts)
+    k = cuts[0]
     first = [*tokens[: k - 1], tokens[k - 1][:-1]]
     second = [*tokens[k:-1], tokens[-1][:-1]]
     if first[0] in _STARTERS:
@@ -297,22 +299,31 @@ def change_numbers(text: str, rng: random.Random) -> str | None:
     return text[: m.start()] + new + text[m.end() :]
 
 
+_JOINTS = ("and", "but")
+
+
 def split_sentence(text: str, rng: random.Random) -> tuple[str, str] | None:
-    """Split at a comma or semicolon into two sentences, dropping a joining 'and'/'but'."""
+    """Split at a clause boundary ("; ", ", and ", ", but ") into two sentences.
+
+    Only clause boundaries: splitting an apposition (", the largest retailer,") would leave a
+    fragment no editor writes.
+    """
     tokens = _split_tokens(text)
     if not tokens or tokens[-1][-1:] not in ".!?":
         return None
     cuts = [
         k
-        for k in range(4, len(tokens) - 3)
-        if tokens[k - 1][-1:] in ",;" and tokens[k - 1][-2:-1] not in "\"'\u201d\u2019"
+        for k in range(5, len(tokens) - 4)
+        if tokens[k - 1].endswith(";")
+        or (tokens[k - 1].endswith(",") and tokens[k].lower() in _JOINTS)
     ]
+    cuts = [k for k in cuts if tokens[k - 1][-2:-1] not in "\"'\u201d\u2019"]
     if not cuts:
         return None
     k = rng.choice(cuts)
     left = [*tokens[: k - 1], tokens[k - 1][:-1] + "."]
     right = tokens[k:]
-    if right[0].lower() in ("and", "but", "while") and len(right) > 4:
+    if right[0].lower() in _JOINTS:
         right = right[1:]
     right[0] = right[0][:1].upper() + right[0][1:]
     return " ".join(left), " ".join(right)
@@ -320,7 +331,7 @@ def split_sentence(text: str, rng: random.Random) -> tuple[str, str] | None:
 
 def merge_sentences(first: str, second: str, rng: random.Random) -> str | None:
     """Join two sentences with '; ' or ', and '; None when the first does not end in a stop."""
-    if not first.endswith(".") or first.endswith(".."):
+    if not first.endswith(".") or first.endswith("..") or not _ends_sentence(second):
         return None
     head = first[:-1]
     lead, word, _ = _core(second.split(maxsplit=1)[0]) if second.split() else ("", "", "")
@@ -347,16 +358,30 @@ def _name(rng: random.Random) -> str:
     return f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"
 
 
+_WHEN = re.compile(
+    r"\b(?:on|last|this|late|early) (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+    r"|week|month|year)\b|\b(?:on|in) (?:January|February|March|April|May|June|July|August"
+    r"|September|October|November|December)(?: \d+)?\b",
+)
+_BREAK_BEFORE = frozenset(_listed("in of for at to from with after over as amid by on"))
+
+
 def make_title(lead: str, rng: random.Random) -> str:
-    """A headline echoing the lead's content words, as real headlines do."""
-    stop = {"the", "a", "an", "of", "to", "in", "on", "and", "for", "that", "with", "its", "by"}
-    ws = [w for w in words(lead) if w.lower() not in stop and not w.isdigit()]
-    if len(ws) < 4:
+    """A headline from the lead's first clause, as sub-editors write them."""
+    clause = re.split(r"[,;:(\"\u201c]| said | says ", _WHEN.sub("", lead), maxsplit=1)[0]
+    ws = [w.strip(".'\u2019") for w in clause.split() if w.lower() not in ("the", "a", "an")]
+    ws = [w for w in ws if w]
+    if len(ws) < 3:
         return f"{rng.choice(_OUTLETS)} report"
-    k = rng.randint(4, min(8, len(ws)))
-    start = rng.randint(0, min(3, len(ws) - k))
-    picked = ws[start : start + k]
-    return " ".join(w[:1].upper() + w[1:] for w in picked)
+    limit = rng.randint(6, 10)
+    # Cut before a preposition where possible, so the headline ends on a noun or verb.
+    cut = max(
+        (k for k in range(4, min(limit, len(ws))) if ws[k].lower() in _BREAK_BEFORE), default=0
+    )
+    ws = ws[: cut or limit]
+    if rng.random() < 0.3:
+        return " ".join(w[:1].upper() + w[1:] for w in ws)
+    return " ".join([ws[0][:1].upper() + ws[0][1:], *ws[1:]])
 
 
 def make_byline(rng: random.Random, name: str, outlet: str) -> str:
@@ -461,7 +486,11 @@ def _number_pieces(d: _Draft, rng: random.Random) -> None:
 
 
 def _split_pieces(d: _Draft, rng: random.Random) -> None:
-    spots = [(p, k) for p, k in d.content() if len(d.body[p][k].sources) == 1]
+    spots = [
+        (p, k)
+        for p, k in d.content()
+        if len(d.body[p][k].sources) == 1 and "reorder" not in d.body[p][k].edits
+    ]
     rng.shuffle(spots)
     done = 0
     # Right to left within a paragraph keeps the remaining positions valid.
@@ -516,7 +545,8 @@ def _delete_pieces(d: _Draft, rng: random.Random) -> None:
             d.drop(piece, "delete-paragraph")
         d.ops.append("delete-paragraph")
         return
-    spots = d.content()
+    # The halves of a split sentence go or stay together: cutting one is a rewording.
+    spots = [(p, k) for p, k in d.content() if "split" not in d.body[p][k].edits]
     if len(spots) < 4:
         return
     for p, k in sorted(rng.sample(spots, rng.randint(1, 3)), reverse=True):
@@ -526,7 +556,8 @@ def _delete_pieces(d: _Draft, rng: random.Random) -> None:
 
 
 def _insert_pieces(d: _Draft, rng: random.Random, donor: Sequence[str]) -> None:
-    pool = [s for s in donor if len(s.split()) >= 6]
+    # Whole sentences only: a headline without a stop would run into its neighbour.
+    pool = [s for s in donor if len(s.split()) >= 6 and _ends_sentence(s)]
     if not pool or not d.body:
         return
     for text in rng.sample(pool, min(len(pool), rng.randint(1, 3))):
@@ -554,7 +585,7 @@ def _move_paragraph(d: _Draft, rng: random.Random) -> None:
 
 
 def _move_sentence(d: _Draft, rng: random.Random) -> None:
-    spots = d.content()
+    spots = [(p, k) for p, k in d.content() if "split" not in d.body[p][k].edits]
     if len(d.body) < 3 or not spots:
         return
     p, k = rng.choice(spots)
@@ -589,7 +620,8 @@ def _excerpt(d: _Draft, rng: random.Random) -> None:
     d.ops.append("excerpt")
 
 
-def _furniture(d: _Draft, rng: random.Random, lead: str) -> None:
+def _furniture(d: _Draft, rng: random.Random, lead: str, elsewhere: str) -> None:
+    """Title, byline, dateline, credit, bio and promos; `elsewhere` is another story's lead."""
     name, outlet = _name(rng), rng.choice(_OUTLETS)
     title = next((x for x in d.head if x.role == "title"), None)
     if title is not None:
@@ -613,13 +645,14 @@ def _furniture(d: _Draft, rng: random.Random, lead: str) -> None:
     if rng.random() < 0.6:
         d.tail.extend(Piece(t, (), "bio", ("furniture",)) for t in make_bio(rng, name, outlet))
     if rng.random() < 0.7:
-        headline = make_title(rng.choice(_CITIES).title() + " " + lead, rng)
+        # "Read more" links point at other stories, not at this one.
+        headline = make_title(elsewhere, rng)
         d.tail.extend(
             Piece(t, (), "promo", ("furniture",)) for t in make_promos(rng, outlet, headline)
         )
     if rng.random() < 0.2 and len(d.body) > 3:
         # An inline "Read more" link between paragraphs, as many sites place them.
-        promo = Piece(f"Read more: {make_title(lead, rng)}", (), "promo", ("furniture",))
+        promo = Piece(f"Read more: {make_title(elsewhere, rng)}", (), "promo", ("furniture",))
         d.body.insert(rng.randint(2, len(d.body) - 1), [promo])
     d.ops.append("furniture")
 
@@ -662,15 +695,25 @@ def render(paragraphs: Sequence[Sequence[str]], layout: str, rng: random.Random)
 # The generator.
 
 
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip("\"'\u201d\u2019)]")[-1:] in ".!?"
+
+
 def source_sentences(text: str, *, has_title: bool = False) -> tuple[list[str], list[int]]:
     """The source's sentences (one space between words) and the paragraph of each."""
     sents = segment(text)
     texts = [" ".join(s.text.split()) for s in sents]
     paras = [s.paragraph for s in sents]
-    if has_title and sents:
-        # A headline is its own paragraph even when the segmenter joined it to the lead.
-        paras = [-1, *paras[1:]]
-    return texts, paras
+    # A line without a final stop (headline, list item, subheading, desk contact) is kept a
+    # paragraph of its own, so that no layout can run it into the next sentence.
+    alone = [(has_title and k == 0) or not _ends_sentence(t) for k, t in enumerate(texts)]
+    block = -1
+    out_paras = []
+    for k in range(len(texts)):
+        if k == 0 or alone[k] or alone[k - 1] or paras[k] != paras[k - 1]:
+            block += 1
+        out_paras.append(block)
+    return texts, out_paras
 
 
 def make_version(
@@ -733,7 +776,7 @@ def make_version(
     if rng.random() < profile.move_sentence:
         _move_sentence(d, rng)
     if rng.random() < profile.furniture:
-        _furniture(d, rng, lead)
+        _furniture(d, rng, lead, donor_sents[0] if donor_sents else "Local news in brief")
 
     typography = rng.random() < profile.typography
     layout = rng.choice(profile.layouts)
