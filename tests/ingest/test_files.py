@@ -135,6 +135,9 @@ def test_html_declared_charset_is_used(tmp_path: Path) -> None:
 def test_markdown_markup_is_stripped(tmp_path: Path) -> None:
     md = (
         "# Library wins **award**\n\n"
+        "*By Ola Brandt · Northfield Daily*\n\n"
+        "![Readers in the new wing](/img/wing.jpg)\n"
+        "*Readers in the new wing.*\n\n"
         "The [Northfield library](https://example.org/lib) won a *national* prize.\n"
         "Staff were `delighted`.\n\n"
         "## Reaction\n"
@@ -144,8 +147,12 @@ def test_markdown_markup_is_stripped(tmp_path: Path) -> None:
     )
     doc = read_document(write(tmp_path, "story.md", md.encode()))
     assert doc.title == "Library wins award"
+    assert doc.byline == "By Ola Brandt · Northfield Daily"
+    # Images go entirely (alt text is not story text); their captions stay.
     assert doc.text.split("\n\n") == [
         "Library wins award",
+        "By Ola Brandt · Northfield Daily",
+        "Readers in the new wing.",
         "The Northfield library won a national prize.\nStaff were delighted.",
         "Reaction",
         "Readers cheered",

@@ -146,9 +146,11 @@ def document_from_bytes(
     else:
         text = _clean_text(raw)
         title = None
+        byline = None
         if fmt == "markdown":
             text, title = _markdown_to_text(text)
-        doc = Document(id=doc_id, text=text, title=title)
+            byline = _leading_byline(text)
+        doc = Document(id=doc_id, text=text, title=title, byline=byline)
     if not doc.text.strip():
         raise EmptyInputError(doc_id, "holds only whitespace, no text")
     return doc
@@ -266,6 +268,8 @@ def _clean_text(text: str) -> str:
 # --- HTML --------------------------------------------------------------------------------
 
 _SPACE = re.compile(r"\s+")
+# "By Jane Roe", "By Jane Roe and Al Poe · The Courier": short, one line, a capitalised name.
+_BYLINE = re.compile(r"By\s+[A-Z][^\n]{1,150}$")
 
 
 def _from_html(name: str, html: str) -> Document:
@@ -333,6 +337,14 @@ def _extract(html: str, *, favor_recall: bool) -> Any:
     )
 
 
+def _leading_byline(text: str) -> str | None:
+    """A "By ..." line among the first three paragraphs, as Markdown articles put it."""
+    for block in text.split("\n\n", 3)[:3]:
+        if _BYLINE.match(block):
+            return block
+    return None
+
+
 def _one_line(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
@@ -377,7 +389,8 @@ _ATX = re.compile(r"^\s{0,3}#{1,6}(?:\s+(.*?))?(?:\s+#+)?\s*$")
 _ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+(.*)$")
 _QUOTE = re.compile(r"^\s{0,3}>\s?(.*)$")
 _INLINE: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
+    # Images go, alt text and all: like trafilatura on HTML, only the text of the story stays.
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), ""),
     (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),
     (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),
     (re.compile(r"<(https?://[^>\s]+)>"), r"\1"),
@@ -447,7 +460,9 @@ def _markdown_to_text(src: str) -> tuple[str, str | None]:
             flush()
             current = [_inline(item.group(1))]
             continue
-        current.append(_inline(line.strip()))
+        text = _inline(line.strip())
+        if text.strip():
+            current.append(text)
     flush()
-    text = "\n\n".join("\n".join(b) for b in blocks if any(s.strip() for s in b))
-    return text, title
+    paragraphs = ["\n".join(b) for b in blocks if any(s.strip() for s in b)]
+    return "\n\n".join(paragraphs), title
