@@ -300,3 +300,19 @@ def test_furniture_roles_are_carried_to_segments() -> None:
 def test_bytes_are_refused_with_a_hint() -> None:
     with pytest.raises(TypeError, match="got bytes; decode it first"):
         compare(b"The tram ran.", "The tram ran.")  # type: ignore[arg-type]
+
+
+def test_one_word_between_two_longer_edits_does_not_split_them() -> None:
+    old = "The detour adds twenty minutes to peak-hour journeys across the harbour."
+    new = "The detour adds twenty minutes to journeys at peak hours across the harbour."
+    (seg,) = compare(old, new).segments
+    assert [(c.op, c.a, c.b) for c in seg.changes] == [
+        ("replace", "peak-hour journeys", "journeys at peak hours")
+    ]
+
+
+def test_single_word_edits_stay_apart_so_each_number_is_its_own_change() -> None:
+    old = "The closure will force about 18,000 vehicles a day onto the ring road."
+    new = "The closure will push about 18,500 vehicles a day onto the ring road."
+    (seg,) = compare(old, new).segments
+    assert [(c.a, c.b) for c in seg.changes] == [("force", "push"), ("18,000", "18,500")]

@@ -176,20 +176,29 @@ def word_changes(
     vocab: dict[str, str] = {}
     code_a = "".join(vocab.setdefault(w, chr(0x21 + len(vocab) % 0xD7DE)) for w, _, _ in wa)
     code_b = "".join(vocab.setdefault(w, chr(0x21 + len(vocab) % 0xD7DE)) for w, _, _ in wb)
-    edits: list[Change] = []
     # Indel gives only inserts and deletes; each run of them between equal words is one edit.
-    run: list[int] | None = None  # [a_start, a_end, b_start, b_end]
-    for op in [*Indel.opcodes(code_a, code_b), None]:
-        if op is not None and op.tag != "equal":
-            if run is None:
-                run = [op.src_start, op.src_end, op.dest_start, op.dest_end]
-            else:
-                run[1], run[3] = op.src_end, op.dest_end
+    runs: list[list[int]] = []  # [a_start, a_end, b_start, b_end]
+    for op in Indel.opcodes(code_a, code_b):
+        if op.tag == "equal":
             continue
-        if run is not None:
-            edits.append(_change(text_a, wa, text_b, wb, run))
-            run = None
-    return tuple(edits)
+        if runs and runs[-1][1] == op.src_start and runs[-1][3] == op.dest_start:
+            runs[-1][1], runs[-1][3] = op.src_end, op.dest_end
+        else:
+            runs.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
+    # One word left standing between two longer edits reads as noise ("insert 'journeys at',
+    # keep 'peak', replace 'hour journeys'"): such edits become one.
+    merged: list[list[int]] = []
+    for run in runs:
+        if merged and run[0] - merged[-1][1] == 1 and _size(merged[-1]) >= 2 and _size(run) >= 2:
+            merged[-1][1], merged[-1][3] = run[1], run[3]
+        else:
+            merged.append(run)
+    return tuple(_change(text_a, wa, text_b, wb, run) for run in merged)
+
+
+def _size(run: list[int]) -> int:
+    """Words an edit touches on its larger side."""
+    return max(run[1] - run[0], run[3] - run[2])
 
 
 def _point(words: list[tuple[str, int, int]], k: int) -> Span:
