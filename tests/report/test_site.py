@@ -6,6 +6,7 @@ import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -100,7 +101,7 @@ def _parse(path: Path) -> _Page:
     return page
 
 
-def _site(tmp_path: Path, corpus: tuple[list[Cluster], dict[str, Document]], **kw: int) -> Path:
+def _site(tmp_path: Path, corpus: tuple[list[Cluster], dict[str, Document]], **kw: Any) -> Path:
     clusters, docs = corpus
     return write_site(tmp_path / "out", clusters, docs.__getitem__, **kw)
 
@@ -336,3 +337,16 @@ def test_when_the_canonical_version_cannot_be_loaded_the_next_one_leads_the_tabl
     # post.html leads: the wire version lacks its fourth sentence and rewords its third.
     assert _parse(page).classes.count("td.reworded") == 1
     assert "<mark>seven</mark>" in html
+
+
+def test_worker_processes_write_the_same_site(
+    tmp_path: Path, corpus: tuple[list[Cluster], dict[str, Document]]
+) -> None:
+    done: list[tuple[int, int]] = []
+    one = _site(tmp_path / "one", corpus).parent
+    two = _site(tmp_path / "two", corpus, jobs=2, progress=lambda *a: done.append(a)).parent
+    files = sorted(p.relative_to(one) for p in one.rglob("*.html"))
+    assert files == sorted(p.relative_to(two) for p in two.rglob("*.html"))
+    for name in files:
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+    assert done == [(1, 2), (2, 2)]

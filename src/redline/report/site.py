@@ -15,10 +15,11 @@ themselves: ids can be paths or URLs.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing as mp
 import re
 import shutil
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +51,7 @@ def write_site(
     max_versions: int = DEFAULT_MAX_VERSIONS,
     max_clusters: int = DEFAULT_MAX_CLUSTERS,
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> Path:
     """Write the browsable report of `clusters` to `outdir/report/`.
 
@@ -66,18 +68,21 @@ def write_site(
         max_versions: columns of a collation table (the canonical version and the first others).
         max_clusters: clusters given pages, the largest first; the rest are counted on the index.
         progress: called as progress(done, total) after each cluster page.
+        jobs: worker processes for the cluster pages (forked, so `load` need not be picklable;
+            1 where fork is unavailable). The pages are the same whatever the number.
 
     Returns:
         The path of `outdir/report/index.html`.
 
     Raises:
-        ConfigError: a limit below 1.
+        ConfigError: a limit or `jobs` below 1.
         OSError: the output folder cannot be written.
     """
     for name, value in (
         ("max_pairs_per_cluster", max_pairs_per_cluster),
         ("max_versions", max_versions),
         ("max_clusters", max_clusters),
+        ("jobs", jobs),
     ):
         if value < 1:
             raise ConfigError(f"{name} must be at least 1, got {value}")
@@ -89,7 +94,7 @@ def write_site(
         (tmp / "clusters").mkdir(parents=True)
         (tmp / "pairs").mkdir()
         _Builder(tmp, load, max_pairs_per_cluster, max_versions).build(
-            clusters, max_clusters, progress
+            clusters, max_clusters, progress, jobs
         )
         _replace(tmp, final)
     except BaseException:
@@ -190,13 +195,17 @@ class _Builder:
         self.max_versions = max_versions
 
     def build(
-        self, clusters: Sequence[Cluster], max_clusters: int, progress: Progress | None
+        self,
+        clusters: Sequence[Cluster],
+        max_clusters: int,
+        progress: Progress | None,
+        jobs: int,
     ) -> None:
         ordered = sorted(clusters, key=lambda c: (-len(c.documents), c.id))
         shown = ordered[:max_clusters]
         entries = []
-        for n, cluster in enumerate(shown, start=1):
-            entries.append(self.cluster(cluster))
+        for n, entry in enumerate(self._cluster_pages(shown, jobs), start=1):
+            entries.append(entry)
             if progress is not None:
                 progress(n, len(shown))
         hidden = ordered[max_clusters:]
@@ -209,6 +218,19 @@ class _Builder:
             hidden_documents=sum(len(c.documents) for c in hidden),
         )
         (self.root / "index.html").write_text(html, encoding="utf-8")
+
+    def _cluster_pages(self, clusters: list[Cluster], jobs: int) -> Iterator[_IndexEntry]:
+        """Write each cluster's pages, in worker processes where asked; entries in order."""
+        if jobs == 1 or len(clusters) < 2 or "fork" not in mp.get_all_start_methods():
+            yield from map(self.cluster, clusters)
+            return
+        global _WORKER  # noqa: PLW0603  (forked workers inherit the builder and its `load`)
+        _WORKER = self
+        try:
+            with mp.get_context("fork").Pool(min(jobs, len(clusters))) as pool:
+                yield from pool.imap(_cluster_in_worker, clusters)
+        finally:
+            _WORKER = None
 
     def cluster(self, cluster: Cluster) -> _IndexEntry:
         from redline.compare.redline import compare  # noqa: PLC0415  (heavy imports)
@@ -294,6 +316,14 @@ class _Builder:
         nav = _render("site_nav.html", back="../" + back, cluster=cluster)
         (self.root / path).write_text(_with_nav(to_html(redline), nav), encoding="utf-8")
         return path
+
+
+_WORKER: _Builder | None = None
+
+
+def _cluster_in_worker(cluster: Cluster) -> _IndexEntry:
+    assert _WORKER is not None, "set by _Builder._cluster_pages before the fork"
+    return _WORKER.cluster(cluster)
 
 
 _BODY = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
