@@ -18,15 +18,16 @@ from rich.table import Table
 
 from redline.cli.common import guard
 from redline.compare.redline import compare
-from redline.errors import InputError
+from redline.ingest.collection import ReadOptions, read_collection
 from redline.ingest.files import read_document
+from redline.ingest.jsonl import Fields
+from redline.ingest.records import Skip, to_document
 from redline.models import Document
 from redline.report.terminal import render
 from redline.store import Index, Match, StoredDocument
 from redline.store.sqlite import content_hash
 
 DEFAULT_DB = "redline.db"
-_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml")
 
 db_option = click.option(
     "--db",
@@ -44,7 +45,7 @@ def index() -> None:
 
 
 class _Skipped:
-    """Inputs that could not be read, counted by reason for the summary."""
+    """Inputs that could not be used, for the summary."""
 
     def __init__(self) -> None:
         self.items: list[tuple[str, str]] = []
@@ -53,32 +54,17 @@ class _Skipped:
         self.items.append((where, reason))
 
 
-def _read_inputs(paths: tuple[str, ...], skipped: _Skipped) -> Iterator[Document]:
-    """Documents from files and folders (recursively), ids relative to each folder given."""
-    for given in paths:
-        root = Path(given)
-        if root.is_dir():
-            files = sorted(p for p in root.rglob("*") if p.is_file() and _readable_name(p.name))
-            for path in files:
-                yield from _read_one(path, path.relative_to(root).as_posix(), skipped)
+def _read_inputs(
+    paths: tuple[str, ...], options: ReadOptions, skipped: _Skipped
+) -> Iterator[Document]:
+    """Documents from every input `redline find` reads; unusable ones are noted and passed over."""
+    for item in read_collection(paths, options):
+        doc = item if isinstance(item, Skip) else to_document(item, max_bytes=options.max_bytes)
+        if isinstance(doc, Skip):
+            where = doc.source if doc.position is None else f"{doc.source}:{doc.position}"
+            skipped.add(where, f"{doc.reason}: {doc.message}")
         else:
-            yield from _read_one(root, given, skipped)
-
-
-def _readable_name(name: str) -> bool:
-    lower = name.lower().removesuffix(".gz")
-    return lower.endswith(_SUFFIXES)
-
-
-def _read_one(path: Path, doc_id: str, skipped: _Skipped) -> Iterator[Document]:
-    try:
-        doc = read_document(path)
-    except InputError as exc:
-        skipped.add(exc.path, exc.reason)
-        return
-    yield Document(
-        id=doc_id, text=doc.text, title=doc.title, url=doc.url, date=doc.date, byline=doc.byline
-    )
+            yield doc
 
 
 @index.command(name="add")
@@ -86,8 +72,25 @@ def _read_one(path: Path, doc_id: str, skipped: _Skipped) -> Iterator[Document]:
 @db_option
 @click.option("--batch", default=32, show_default=True, help="Documents per transaction.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress line.")
-def add(paths: tuple[str, ...], db: str, batch: int, quiet: bool) -> None:
-    """Add the documents in PATHS (files or folders) to the index.
+@click.option("--id-field", default="id", show_default=True, help="JSONL/CSV/Parquet id field.")
+@click.option("--text-field", default="text", show_default=True, help="Field with the text.")
+@click.option("--title-field", default="title", show_default=True, help="Field with the title.")
+@click.option("--url-field", default="url", show_default=True, help="Field with the URL.")
+@click.option("--date-field", default="date", show_default=True, help="Field with the date.")
+def add(
+    *,
+    paths: tuple[str, ...],
+    db: str,
+    batch: int,
+    quiet: bool,
+    id_field: str,
+    text_field: str,
+    title_field: str,
+    url_field: str,
+    date_field: str,
+) -> None:
+    """Add the documents in PATHS to the index: what `redline find` reads (folders, text,
+    Markdown, HTML, JSONL, CSV, Parquet, WARC; "-" for JSONL on stdin).
 
     Re-adding a document already indexed changes nothing. Each batch is committed on its own,
     so an interrupted run loses nothing it reported, and running it again completes it.
@@ -98,8 +101,12 @@ def add(paths: tuple[str, ...], db: str, batch: int, quiet: bool) -> None:
     renamed: list[tuple[str, str]] = []
     started = time.perf_counter()
     with guard(), Index(db) as store:
+        fields = Fields(
+            id=id_field, text=text_field, title=title_field, url=url_field, date=date_field
+        )
+        documents = _read_inputs(paths, ReadOptions(fields=fields), skipped)
         progress = not quiet and err.is_terminal
-        for result in store.add_many(_read_inputs(paths, skipped), batch=batch):
+        for result in store.add_many(documents, batch=batch):
             counts[result.status] += 1
             if result.status == "skipped":
                 skipped.add(result.id, result.reason or "skipped")
@@ -115,7 +122,8 @@ def add(paths: tuple[str, ...], db: str, batch: int, quiet: bool) -> None:
     click.echo(
         f"added {counts['added']:,}, already present {counts['present']:,},"
         f" skipped {len(skipped.items):,} in {took:.1f} s;"
-        f" the index holds {stats.documents:,} documents in {stats.clusters:,} clusters"
+        f" the index holds {_plural(stats.documents, 'document')} in"
+        f" {_plural(stats.clusters, 'cluster')} of versions"
     )
     for old, new in renamed:
         click.echo(f"  {old}: id already held a different text; added as {new}")
@@ -158,6 +166,10 @@ def query(*, file: str, db: str, limit: int, show_diff: bool, fmt: str, width: i
     if redline is not None:
         console.print()
         render(redline, console)
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _best_other(store: Index, matches: list[Match], doc: Document) -> StoredDocument:

@@ -1,0 +1,164 @@
+"""`redline index` through the CLI entry point: add, query, stats, export, remove."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "store"))
+
+from invented import article, corpus, version
+
+from redline.cli import main
+
+STORIES = corpus(3, 3, seed=11)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    root = tmp_path / "news"
+    for doc_id, text in STORIES.items():
+        path = root / doc_id[:2] / f"{doc_id}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    (root / "empty.txt").write_text("   \n", encoding="utf-8")
+    (root / "junk.txt").write_bytes(bytes(range(256)) * 8)
+    return root
+
+
+def run(*args: str, stdin: str | None = None) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), input=stdin, catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def test_add_reports_added_present_and_skipped(folder: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "i.db")
+    code, out = run("index", "add", str(folder), "--db", db)
+    assert code == 0, out
+    assert "added 9, already present 0, skipped 2" in out
+    assert "9 documents in 3 clusters of versions" in out
+    assert "skipped 1: empty" in out
+    assert "skipped 1: binary" in out
+    code, out = run("index", "add", str(folder), "--db", db)
+    assert "added 0, already present 9, skipped 2" in out
+
+
+def test_add_reads_jsonl_like_find(tmp_path: Path) -> None:
+    lines = [
+        json.dumps(
+            {"key": k, "body": v, "headline": f"Story {k}", "published": "2026-03-0" + k[-1]}
+        )
+        for k, v in STORIES.items()
+    ]
+    src = tmp_path / "feed.jsonl"
+    src.write_text("\n".join([*lines, "{not json"]) + "\n", encoding="utf-8")
+    db = str(tmp_path / "j.db")
+    code, out = run(
+        "index", "add", str(src), "--db", db, "--id-field", "key", "--text-field", "body",
+        "--title-field", "headline", "--date-field", "published",
+    )  # fmt: skip
+    assert code == 0, out
+    assert "added 9" in out
+    assert "skipped 1: malformed line" in out
+    code, out = run("index", "export", "--db", db)
+    first = json.loads(out.splitlines()[0])
+    assert (first["id"], first["title"], first["date"]) == ("s0v0", "Story s0v0", "2026-03-00")
+
+
+def test_query_text_and_json(folder: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "q.db")
+    run("index", "add", str(folder), "--db", db)
+    probe = tmp_path / "probe.txt"
+    probe.write_text(version(STORIES["s1v0"], 5), encoding="utf-8")
+    code, out = run("index", "query", str(probe), "--db", db, "--format", "json")
+    assert code == 0, out
+    answer = json.loads(out)
+    assert {m["id"] for m in answer["matches"]} == {f"s1/s1v{v}.txt" for v in range(3)}
+    assert all(0 < m["jaccard"] <= 1 and "a_in_b" in m and "b_in_a" in m for m in answer["matches"])
+    code, out = run("index", "query", "-", "--db", db, "--limit", "1", stdin=STORIES["s2v1"])
+    assert "s2/s2v1.txt" in out
+    assert "s2/s2v0.txt" not in out
+    code, out = run("index", "query", "-", "--db", db, stdin=article(4242))
+    assert "no known versions" in out
+
+
+def test_query_diff_shows_the_redline_against_the_best_other_version(
+    folder: Path, tmp_path: Path
+) -> None:
+    db = str(tmp_path / "d.db")
+    run("index", "add", str(folder), "--db", db)
+    code, out = run("index", "query", str(folder / "s0" / "s0v1.txt"), "--db", db, "--diff")
+    assert code == 0, out
+    assert "Similarity" in out
+    # Not a redline of the document against its own stored copy.
+    assert "100% shared" not in out
+    code, out = run(
+        "index", "query", "-", "--db", db, "--diff", "--format", "json", stdin=STORIES["s0v1"]
+    )
+    assert json.loads(out)["diff"]["schema"] == "redline.diff/1"
+
+
+def test_stats_export_remove(folder: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    run("index", "add", str(folder), "--db", db)
+    code, out = run("index", "stats", "--db", db, "--format", "json")
+    stats = json.loads(out)
+    assert (stats["documents"], stats["clusters"], stats["edges"]) == (9, 3, 9)
+    code, out = run("index", "stats", "--db", db)
+    assert "documents   9" in out
+    parquet = tmp_path / "all.parquet"
+    code, out = run("index", "export", "--db", db, "--format", "parquet", "-o", str(parquet))
+    assert code == 0, out
+    table = pq.read_table(parquet)
+    assert table.num_rows == 9
+    assert sorted(set(table.column("cluster").to_pylist())) == ["c000001", "c000002", "c000003"]
+    code, out = run("index", "export", "--db", db, "--format", "parquet")
+    assert code == 2
+    assert "-o FILE.parquet" in out
+    code, out = run("index", "remove", "s0/s0v0.txt", "--db", db)
+    assert code == 0
+    assert "cluster c000001 now holds 2 documents" in out
+    code, out = run("index", "remove", "s0/s0v0.txt", "--db", db)
+    assert code == 1
+    assert "no document 's0/s0v0.txt'" in out
+
+
+def test_reading_a_missing_index_is_one_clear_line(tmp_path: Path) -> None:
+    code, out = run("index", "stats", "--db", str(tmp_path / "none.db"))
+    assert code == 1
+    assert "no index at" in out
+    assert "Traceback" not in out
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_index_and_find_agree_on_the_clusters(tmp_path: Path) -> None:
+    root = tmp_path / "mixed"
+    root.mkdir()
+    texts = corpus(4, 3, seed=12)
+    long = article(77, sentences=30)
+    texts["excerpt-of-long"] = "\n\n".join(long.split("\n\n")[:8])
+    texts["long"] = long
+    texts["alone"] = article(78)
+    for doc_id, text in texts.items():
+        (root / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+    db = str(tmp_path / "p.db")
+    run("index", "add", str(root), "--db", db)
+    code, out = run("find", str(root), "-o", str(tmp_path / "found"), "--jobs", "1")
+    assert code == 0, out
+    found = {
+        frozenset(json.loads(line)["documents"])
+        for line in (tmp_path / "found" / "clusters.jsonl").read_text().splitlines()
+    }
+    from redline.store import Index
+
+    with Index(db) as index:
+        indexed = {
+            frozenset(index.cluster(c.id).documents) for c in index.clusters(limit=100).clusters
+        }
+    assert indexed == found
+    assert frozenset({"long.txt", "excerpt-of-long.txt"}) in indexed
