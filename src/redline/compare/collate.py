@@ -156,16 +156,7 @@ def collate(documents: Sequence[Document], *, reference: str | None = None) -> C
     ref = _pick_reference(documents, reference)
     from redline.compare.redline import compare  # noqa: PLC0415  (compare imports are heavy)
 
-    others = [d for d in documents if d is not ref]
-    if not others:
-        # A lone version still needs its sentences; its redline against itself carries them.
-        alone = collate_redlines(ref, [(ref, compare(ref, ref))])
-        return Collation(
-            versions=alone.versions[:1],
-            rows=tuple(Row(cells=r.cells[:1], role=r.role) for r in alone.rows),
-            titles=alone.titles[:1],
-        )
-    return collate_redlines(ref, [(d, compare(ref, d)) for d in others])
+    return collate_redlines(ref, [(d, compare(ref, d)) for d in documents if d is not ref])
 
 
 def _pick_reference(documents: Sequence[Document], reference: str | None) -> Document:
@@ -193,10 +184,8 @@ def collate_redlines(reference: Document, others: Sequence[tuple[Document, Redli
     """Build the table from redlines already computed as `compare(reference, other)`.
 
     Lets callers that also show the pairwise redlines (the static site, the web UI) compare
-    each pair once.
+    each pair once. With no others, the table is the reference's sentences alone.
     """
-    if not others:
-        raise ConfigError("collate_redlines needs at least one (document, redline) pair")
     columns = 1 + len(others)
     ref_cells, roles = _reference_column(reference, [r for _, r in others])
     base: list[list[Cell | None]] = [[cell] + [None] * (columns - 1) for cell in ref_cells]
@@ -268,7 +257,9 @@ def _reference_column(
     own = assign_roles(
         segment(reference.text), reference.text, title=reference.title, byline=reference.byline
     )
-    if len(own) == count and all(own[i].text == text for i, text in texts.items()):
+    if not redlines or (
+        len(own) == count and all(own[i].text == text for i, text in texts.items())
+    ):
         return [Cell(s.text, None) for s in own], [
             roles.get(i) or s.role for i, s in enumerate(own)
         ]
