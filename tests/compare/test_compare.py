@@ -316,3 +316,23 @@ def test_single_word_edits_stay_apart_so_each_number_is_its_own_change() -> None
     new = "The closure will push about 18,500 vehicles a day onto the ring road."
     (seg,) = compare(old, new).segments
     assert [(c.a, c.b) for c in seg.changes] == [("force", "push"), ("18,000", "18,500")]
+
+
+def test_very_long_sentence_without_stops_is_diffed_in_bounded_memory(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    words = [VOCAB[i % len(VOCAB)] for i in range(3000)]
+    old = " ".join(words)
+    new = " ".join([*words[:1000], "lantern", "festival", *words[1002:]])
+    (seg,) = compare(old, new).segments
+    assert [c.b for c in seg.changes] == ["lantern festival"]
+    # Past the cap, the differing middle is one replace instead of a huge word matrix.
+    monkeypatch.setattr("redline.compare.redline._MAX_DIFF_CELLS", 1)
+    new = " ".join([*words[:1000], "lantern", *words[1001:1500], "festival", *words[1501:]])
+    (seg,) = compare(old, new).segments
+    (change,) = seg.changes
+    assert change.op == "replace"
+    assert change.a_span is not None and change.b_span is not None
+    assert change.a is not None and change.a.startswith(words[1000])
+    assert change.b is not None and change.b.startswith("lantern")
+    assert change.b.endswith("festival")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import Indel, Postfix, Prefix
 
 from redline.compare.align import DEFAULT_CANDIDATES, REWORD_THRESHOLD, Unit, align
 from redline.discover.shingle import overlap, shingles
@@ -30,6 +30,9 @@ from redline.text.facts import diff_facts
 from redline.text.furniture import assign_roles
 from redline.text.normalize import word_spans
 from redline.text.segment import segment
+
+# Above this many word pairs (64 MiB of opcode bit matrix) a change is not cut into words.
+_MAX_DIFF_CELLS = 1 << 29
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,15 +179,26 @@ def word_changes(
     vocab: dict[str, str] = {}
     code_a = "".join(vocab.setdefault(w, chr(0x21 + len(vocab) % 0xD7DE)) for w, _, _ in wa)
     code_b = "".join(vocab.setdefault(w, chr(0x21 + len(vocab) % 0xD7DE)) for w, _, _ in wb)
-    # Indel gives only inserts and deletes; each run of them between equal words is one edit.
+    # Common ends cost nothing to set aside, and what is left is usually short.
+    head = Prefix.similarity(code_a, code_b)
+    tail = Postfix.similarity(code_a[head:], code_b[head:])
+    mid_a, mid_b = code_a[head : len(code_a) - tail], code_b[head : len(code_b) - tail]
     runs: list[list[int]] = []  # [a_start, a_end, b_start, b_end]
-    for op in Indel.opcodes(code_a, code_b):
-        if op.tag == "equal":
-            continue
-        if runs and runs[-1][1] == op.src_start and runs[-1][3] == op.dest_start:
-            runs[-1][1], runs[-1][3] = op.src_end, op.dest_end
-        else:
-            runs.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
+    if len(mid_a) * len(mid_b) > _MAX_DIFF_CELLS:
+        # Word opcodes keep a bit matrix of len(a)·len(b); a "sentence" this long is a text
+        # without stops, and one replace over the differing middle is the honest answer.
+        runs.append([head, len(code_a) - tail, head, len(code_b) - tail])
+    else:
+        # Indel gives only inserts and deletes; each run of them between equal words is one edit.
+        for op in Indel.opcodes(mid_a, mid_b):
+            if op.tag == "equal":
+                continue
+            a0, a1 = head + op.src_start, head + op.src_end
+            b0, b1 = head + op.dest_start, head + op.dest_end
+            if runs and runs[-1][1] == a0 and runs[-1][3] == b0:
+                runs[-1][1], runs[-1][3] = a1, b1
+            else:
+                runs.append([a0, a1, b0, b1])
     # One word left standing between two longer edits reads as noise ("insert 'journeys at',
     # keep 'peak', replace 'hour journeys'"): such edits become one.
     merged: list[list[int]] = []
