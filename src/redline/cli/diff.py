@@ -58,7 +58,8 @@ DEFAULT_WIDTH = 100
     type=click.IntRange(min=0),
     default=1,
     show_default=True,
-    help="Unchanged sentences shown next to each change; longer runs are folded.",
+    help="Unchanged sentences shown next to each change in terminal and HTML output; "
+    "longer runs are folded.",
 )
 @click.option(
     "--max-bytes",
@@ -81,7 +82,18 @@ def diff(
     max_bytes: int,
     encoding: str | None,
 ) -> None:
-    """Compare OLD and NEW (.txt, .md, .html, or - for standard input) sentence by sentence."""
+    """Show, sentence by sentence, what changed between OLD and NEW.
+
+    OLD and NEW are .txt, .md or .html files (gzipped too), or - for standard input (one of
+    them). Sentences are reported as reworded (with word-level edits), moved, added, removed
+    or unchanged; titles, bylines, bios and promos are listed apart as boilerplate.
+
+    \b
+    Examples:
+      redline diff old.txt new.html
+      redline diff old.txt new.html --format html -o report.html
+      cat draft.md | redline diff published.html - --format json
+    """
     if old == "-" and new == "-":
         raise click.UsageError("only one of OLD and NEW can be - (standard input)")
     with guard():
@@ -95,7 +107,9 @@ def diff(
 
     to_terminal = output is None and sys.stdout.isatty()
     if fmt == "terminal":
-        color = to_terminal and not no_color and not os.environ.get("NO_COLOR")
+        # NO_COLOR and FORCE_COLOR follow the conventions of no-color.org and Rich.
+        wants = to_terminal or (bool(os.environ.get("FORCE_COLOR")) and output is None)
+        color = wants and not no_color and not os.environ.get("NO_COLOR")
         text = _terminal(
             redline, width=width, color=color, to_terminal=to_terminal, context=context
         )
