@@ -80,16 +80,20 @@ def _root(paths: Sequence[Path]) -> Path:
     return Path(os.path.commonpath([str(f.resolve()) for f in folders]))
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    """Files under `folder` in a stable order, hidden ones left out, folder links not followed."""
+def _walk(folder: Path) -> Iterator[tuple[Path, str]]:
+    """(file, path relative to `folder`) in a stable order, hidden names left out, links to
+    folders not followed."""
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        rel = os.path.relpath(dirpath, folder)
+        prefix = "" if rel == "." else Path(rel).as_posix() + "/"
         for name in sorted(filenames):
             if not name.startswith("."):
-                yield Path(dirpath) / name
+                yield Path(dirpath) / name, prefix + name
 
 
-def _doc_id(path: Path, root: Path) -> str:
+def _relative(path: Path, root: Path) -> str:
+    """`path` relative to `root` with / separators (as given when outside it)."""
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
@@ -115,10 +119,16 @@ def read_collection(
             yield from _guarded(STDIN_ID, _read_stdin(options))
             continue
         path = Path(given)
-        files = _walk(path) if path.is_dir() else iter([path])
-        for file in files:
-            name = _doc_id(file, root)
-            yield from _guarded(name, _read_file(file, name, options))
+        if path.is_dir():
+            # Resolve once per input: resolving every file costs more than reading it.
+            base = _relative(path, root)
+            prefix = "" if base == "." else base + "/"
+            for file, rel in _walk(path):
+                name = prefix + rel
+                yield from _guarded(name, _read_file(file, name, options))
+        else:
+            name = _relative(path, root)
+            yield from _guarded(name, _read_file(path, name, options))
 
 
 def _read_stdin(options: ReadOptions) -> Iterator[Item]:
