@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -19,8 +20,15 @@ NEW = FIXTURES / "ferry-new.html"
 
 
 def run(*args: str | Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    # The caller's colour settings would change what a pipe receives.
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
     return subprocess.run(
-        [str(REDLINE), *map(str, args)], input=stdin, capture_output=True, timeout=60, check=False
+        [str(REDLINE), *map(str, args)],
+        input=stdin,
+        capture_output=True,
+        timeout=60,
+        check=False,
+        env=env,
     )
 
 
@@ -159,7 +167,6 @@ def test_unwritable_output_is_one_line_too(tmp_path: Path) -> None:
 def _on_a_terminal(args: list[str], rows: int, env: dict[str, str]) -> str:
     """Run `redline` with a pseudo-terminal of `rows` lines as stdin and stdout; its output."""
     import fcntl
-    import os
     import struct
     import termios
 
@@ -192,11 +199,10 @@ def _on_a_terminal(args: list[str], rows: int, env: dict[str, str]) -> str:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 def test_pager_runs_only_for_output_longer_than_the_screen(tmp_path: Path) -> None:
-    import os
-
     paged = tmp_path / "paged.txt"
     pager = f"{sys.executable} -c \"import sys; open(r'{paged}', 'w').write(sys.stdin.read())\""
-    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS", "LINES")}
+    drop = ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES")
+    env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(PAGER=pager, TERM="xterm-256color")
 
     out = _on_a_terminal(["diff", str(OLD), str(NEW), "--no-pager"], 10, env)
