@@ -18,7 +18,9 @@ def plain(redline: Redline, width: int = 80) -> str:
 
 
 def coloured(redline: Redline) -> str:
-    console = Console(file=io.StringIO(), width=80, color_system="truecolor", force_terminal=True)
+    console = Console(
+        file=io.StringIO(), width=80, color_system="truecolor", force_terminal=True, no_color=False
+    )
     render(redline, console)
     return console.file.getvalue()  # type: ignore[attr-defined,no-any-return]
 
