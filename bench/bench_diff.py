@@ -8,6 +8,7 @@ own sentence segmentation.
 
     python bench/bench_diff.py                  # speed table at 1k / 10k / 100k words
     python bench/bench_diff.py --sizes 1000     # one size
+    python bench/bench_diff.py worst            # candidate search under stress
     python bench/bench_diff.py threshold        # how the reword threshold was chosen
 
 Corpus text never leaves this process; only timings are printed.
@@ -196,6 +197,27 @@ def speed(sizes: list[int]) -> None:
         )
 
 
+def worst() -> None:
+    """Inputs that defeat exact matching: every sentence must go through candidate search."""
+    pool = articles()
+    old, _ = make_pair(pool, 100_000, seed=1)
+    other, _ = make_pair(pool, 100_000, seed=2)
+    t_red = median_ms(partial(compare, old, other), 3)
+    t_ali = median_ms(partial(redline_matcher, old, other), 3)
+    print(f"two unrelated ~100k-word texts: compare() {t_red:,.0f} ms, align {t_ali:,.0f} ms")
+    rnd = random.Random(3)
+    sents = [s.text for s in segment(old)]
+    changed = [reword(s, rnd) for s in sents]
+    rnd.shuffle(changed)
+    t_all = median_ms(partial(align, sents, changed), 3)
+    counts = {k: sum(1 for u in align(sents, changed) if u.kind == k) for k in KINDS}
+    print(
+        f"every sentence of ~100k words reworded and shuffled: align {t_all:,.0f} ms,"
+        f" {len(sents):,} sentences, added/removed/reworded (not moved) ="
+        f" {counts['added']}/{counts['removed']}/{counts['reworded']}"
+    )
+
+
 def threshold() -> None:
     """Scores of real human rewordings (IteraTeR) against unrelated same-document pairs."""
     rnd = random.Random(1)
@@ -234,11 +256,13 @@ def threshold() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", nargs="?", choices=("speed", "threshold"), default="speed")
+    parser.add_argument("what", nargs="?", choices=("speed", "worst", "threshold"), default="speed")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     args = parser.parse_args()
     if args.what == "threshold":
         threshold()
+    elif args.what == "worst":
+        worst()
     else:
         speed(args.sizes)
 
