@@ -61,6 +61,13 @@ def test_utf16_with_bom_is_decoded(tmp_path: Path) -> None:
     assert doc.text == "Grüße aus Lübeck."
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_not_mistaken_for_binary(tmp_path: Path, codec: str) -> None:
+    text = "Ferry fares rise by 12% — the operator said so on Monday."
+    doc = read_document(write(tmp_path, "wide.txt", text.encode(codec)))
+    assert doc.text == text
+
+
 def test_latin1_text_is_detected_as_western(tmp_path: Path) -> None:
     data = "Le café de la gare rouvre. Très bien, dit la maire. Naïve façade.".encode("latin-1")
     doc = read_document(write(tmp_path, "old.txt", data))
@@ -207,6 +214,7 @@ def test_directory(tmp_path: Path) -> None:
     [
         b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00",
         bytes([1, 2, 3, 4, 5, 6, 7, 8]) * 20 + b"some text",
+        bytes([1, 0, 2, 0, 3, 0, 4, 0, 5, 0]) * 50,  # 16-bit integers, NULs like UTF-16
     ],
 )
 def test_binary(tmp_path: Path, data: bytes) -> None:

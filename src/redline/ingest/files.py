@@ -220,6 +220,9 @@ def _decode(name: str, data: bytes, encoding: str | None) -> str:
                 raise EncodingError(
                     name, f"starts with a {codec} byte-order mark but is not valid {codec}"
                 ) from exc
+    wide = _utf16_without_bom(data)
+    if wide is not None:
+        return wide
     if _looks_binary(data):
         raise BinaryInputError(name, "binary data, not text")
     try:
@@ -236,6 +239,25 @@ def _decode(name: str, data: bytes, encoding: str | None) -> str:
     if detected is None:
         raise EncodingError(name, "not UTF-8 and no charset could be detected; pass --encoding")
     return detected
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text saved without a byte-order mark: mostly-ASCII text has NULs every other byte."""
+    sample = data[: _SNIFF_BYTES - _SNIFF_BYTES % 2]
+    half = len(sample) // 2
+    if half < 2 or b"\x00" not in sample:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    for codec, zeros, others in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros > 0.6 * half and others < 0.05 * half:
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+            # Arrays of small 16-bit numbers have the same NUL pattern; text has few controls.
+            controls = sum(1 for ch in text[:_SNIFF_BYTES] if ord(ch) in _CONTROL)
+            return text if controls <= _CONTROL_RATIO * min(len(text), _SNIFF_BYTES) else None
+    return None
 
 
 def _detect(data: bytes) -> str | None:
