@@ -186,7 +186,7 @@ def run_find(
 
     if os.environ.get("REDLINE_EVAL_ENGINE") == "library":
         t0 = time.perf_counter()
-        clusters = run_library(docs)
+        clusters = run_library(docs, args)
         return clusters, time.perf_counter() - t0
 
     with tempfile.TemporaryDirectory(prefix="redline-eval-", dir=workdir) as tmp:
@@ -279,21 +279,28 @@ def band_candidates(band_keys: np.ndarray) -> set[tuple[int, int]]:
     return pairs
 
 
-def run_library(docs: Sequence[tuple[str, str]]) -> list[dict[str, object]]:
-    """The discover stages wired by hand (shingles, sign, band, verify, cluster) with their
-    defaults: for checking a harness before, or beside, the real CLI."""
+def run_library(
+    docs: Sequence[tuple[str, str]], args: Sequence[str] = ()
+) -> list[dict[str, object]]:
+    """The discover stages wired by hand (shingles, sign, band, verify, cluster): for checking a
+    harness before, or beside, the real CLI. Understands `--threshold J` and `--containment C`
+    (0 turns containment off) in `args`; everything else stays at the library defaults."""
     from redline.discover import cluster, lsh, minhash, shingle, verify
 
+    opts = dict(zip(args[::2], args[1::2], strict=False))
+    jac = float(opts.get("--threshold", 0.5))
+    cont = float(opts.get("--containment", 0.8)) or None
+    rules = verify.Thresholds(jaccard=jac, containment=cont)
     sets = [shingle.shingles(t) for _, t in docs]
     keep = [i for i, s in enumerate(sets) if len(s)]
     sigs = minhash.sign_batch([sets[i] for i in keep])
-    cfg = lsh.derive()
+    cfg = lsh.derive(jac, cont)
     cands = band_candidates(lsh.band_keys_batch(sigs, cfg.bands, cfg.rows))
     pairs = []
     for a, b in cands:
         i, j = keep[a], keep[b]
-        p = verify.verify(sets[i], sets[j], a_id=docs[i][0], b_id=docs[j][0])
+        p = verify.verify(sets[i], sets[j], rules, a_id=docs[i][0], b_id=docs[j][0])
         if p is not None:
             pairs.append(p)
     members = {d: cluster.Member(d, None, len(t)) for d, t in docs}
-    return [c.to_dict() for c in cluster.cluster(pairs, members)]
+    return [c.to_dict() for c in cluster.cluster(pairs, members, rules)]
