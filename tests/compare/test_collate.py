@@ -152,6 +152,20 @@ def test_the_same_addition_in_two_versions_shares_one_row() -> None:
     assert [c.status for c in shared.cells[1:] if c] == [None, "reworded"]
 
 
+def test_the_same_addition_at_different_places_still_shares_one_row() -> None:
+    quote = "Councillor Ada Brennan said the bridge was safe."
+    v1 = [*REF[:2], quote, *REF[2:]]
+    v2 = [*REF[:4], quote, REF[4]]
+    l1 = [((i,), (i if i < 2 else i + 1,), "same") for i in range(5)]
+    l2 = [((i,), (i if i < 4 else i + 1,), "same") for i in range(5)]
+    table = collate_redlines(
+        _doc("ref", REF),
+        [(_doc("v1", v1), _redline(REF, v1, l1)), (_doc("v2", v2), _redline(REF, v2, l2))],
+    )
+    assert len(table.rows) == 6
+    assert [c.text if c else None for c in table.rows[2].cells] == [None, quote, quote]
+
+
 def test_unrelated_additions_at_one_place_get_rows_of_their_own_in_reading_order() -> None:
     v1 = [*REF[:2], "The mayor was away.", *REF[2:]]
     v2 = [

@@ -191,6 +191,7 @@ def collate_redlines(reference: Document, others: Sequence[tuple[Document, Redli
     base: list[list[Cell | None]] = [[cell] + [None] * (columns - 1) for cell in ref_cells]
     # Extra rows by anchor: the base row they follow (-1: before the first base row).
     extras: dict[int, list[_ExtraRow]] = {}
+    exact: dict[str, list[_ExtraRow]] = {}
 
     for col, (_, redline) in enumerate(others, start=1):
         anchors: list[tuple[int, int]] = []  # (b sentence index, base row) of aligned sentences
@@ -210,7 +211,7 @@ def collate_redlines(reference: Document, others: Sequence[tuple[Document, Redli
                 added.append(seg)
         anchors.sort()
         for anchor, run in _runs(added, anchors):
-            _place(extras.setdefault(anchor, []), run, col)
+            _place(extras.setdefault(anchor, []), run, col, exact)
 
     # Row numbers change once extra rows are interleaved; merged_into must name final rows.
     order: list[tuple[int, int | None]] = [(-1, k) for k in range(len(extras.get(-1, ())))]
@@ -310,8 +311,14 @@ def _runs(added: list[Segment], anchors: list[tuple[int, int]]) -> list[tuple[in
     return list(runs.items())
 
 
-def _place(rows: list[_ExtraRow], run: list[Segment], col: int) -> None:
-    """Put one version's added sentences into the extra rows at one anchor, in reading order."""
+def _place(
+    rows: list[_ExtraRow], run: list[Segment], col: int, exact: dict[str, list[_ExtraRow]]
+) -> None:
+    """Put one version's added sentences into the extra rows at one anchor, in reading order.
+
+    `exact` indexes every extra row by its words: a sentence another version added elsewhere
+    (its neighbours differ there) still shares that row rather than repeating it.
+    """
     # First pass: which existing rows (other versions' additions) does each sentence match?
     matched: list[_ExtraRow | None] = []
     taken: set[int] = set()
@@ -325,11 +332,15 @@ def _place(rows: list[_ExtraRow], run: list[Segment], col: int) -> None:
             score = float(Indel.normalized_similarity(seg_keys, candidate.keys))
             if score > best_score or (best is None and score == best_score):
                 best, best_score = candidate, score
+        if best is None and seg_keys:
+            free = (r for r in exact.get(" ".join(seg_keys), ()) if col not in r.cells)
+            best = next((r for r in free if id(r) not in taken), None)
         if best is not None:
             taken.add(id(best))
         matched.append(best)
     # Second pass: a new row goes just before the row its next matched sibling landed in, so the
     # version's reading order survives; with no matched sibling after it, after the last row.
+    here = {id(r) for r in rows}
     for j, seg in enumerate(run):
         text = seg.b or ""
         match = matched[j]
@@ -337,9 +348,10 @@ def _place(rows: list[_ExtraRow], run: list[Segment], col: int) -> None:
             match.cells[col] = Cell(text, _status(match.text, text))
             continue
         new = _ExtraRow(col, text, keys(text), seg.boilerplate, {col: Cell(text, None)})
-        following = next((m for m in matched[j + 1 :] if m is not None), None)
+        following = next((m for m in matched[j + 1 :] if m is not None and id(m) in here), None)
         at = next(k for k, r in enumerate(rows) if r is following) if following else len(rows)
         rows.insert(at, new)
+        exact.setdefault(" ".join(new.keys), []).append(new)
 
 
 def _status(a: str | None, b: str | None) -> Status:
