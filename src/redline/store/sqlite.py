@@ -31,9 +31,11 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from redline.discover.cluster import Member, canonical
+from redline.discover.fingerprint import shingle_batch
 from redline.discover.lsh import band_keys_batch, derive
 from redline.discover.minhash import MinHashConfig, sign_batch
-from redline.discover.shingle import DEFAULT_SHINGLE, U64Array, overlap, shingles
+from redline.discover.shingle import DEFAULT_SHINGLE, U64Array, overlap
+from redline.discover.tokens import word_hashes
 from redline.discover.verify import Thresholds, classify
 from redline.errors import ConfigError, NotFoundError, StoreError
 from redline.models import Cluster, Document, Pair
@@ -295,11 +297,12 @@ class Index:
 
     # -- signing -----------------------------------------------------------------------------
 
-    def _shingles(self, text: str) -> U64Array:
-        return shingles(text, self.config.shingle)
+    def _shingle_sets(self, texts: Sequence[str]) -> list[U64Array]:
+        # The batched path of `redline find`: equal to `shingle.shingles`, several times faster.
+        return shingle_batch([word_hashes(t) for t in texts], self.config.shingle)
 
     def _sign(self, documents: Sequence[Document]) -> list[_Signed | AddResult]:
-        sets = [self._shingles(d.text) for d in documents]
+        sets = self._shingle_sets([d.text for d in documents])
         nonempty = [i for i, s in enumerate(sets) if len(s)]
         sigs = sign_batch([sets[i] for i in nonempty], self._minhash)
         keys = band_keys_batch(sigs, self._bands, self._rows).view(np.int64)
@@ -331,8 +334,11 @@ class Index:
                     found[doc] = hit
         for chunk in _chunks(missing, 500):
             marks = ",".join("?" * len(chunk))
-            rows = db.execute(f"SELECT doc, text FROM documents WHERE doc IN ({marks})", chunk)
-            fresh = {doc: self._shingles(text) for doc, text in rows}
+            rows = db.execute(
+                f"SELECT doc, text FROM documents WHERE doc IN ({marks})", chunk
+            ).fetchall()
+            sets = self._shingle_sets([text for _, text in rows])
+            fresh = {doc: sh for (doc, _), sh in zip(rows, sets, strict=True)}
             found.update(fresh)
             with self._lock:
                 self._cache.update(fresh)
