@@ -336,3 +336,21 @@ def test_very_long_sentence_without_stops_is_diffed_in_bounded_memory(
     assert change.a is not None and change.a.startswith(words[1000])
     assert change.b is not None and change.b.startswith("lantern")
     assert change.b.endswith("festival")
+
+
+# Messy text: stops, abbreviations, quotes, dashes, invisible and combining characters.
+messy = st.lists(
+    st.sampled_from(
+        [*"abcXYZ éü  .,;!?\"'“”’—-–\n\n\t\u00a0\u00ad0123456789%$()", "Mr.", "U.S.", "\u0301"]
+    ),
+    max_size=200,
+).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(messy, messy)
+def test_any_text_pair_keeps_the_contract(a: str, b: str) -> None:
+    red = compare(a, b)
+    check_partition(red)
+    check_quotes(red)
+    assert {seg.kind for seg in compare(a, a).segments} <= {"same"}
