@@ -83,3 +83,10 @@ def test_document_text_is_not_read_as_rich_markup() -> None:
     out = plain(build(text, text, [("same", text, text, None)]))
     assert "[bold]not bold[/bold]" in out
     assert "[link=x]y[/link]" in out
+
+
+def test_hard_wrapped_source_lines_do_not_show_through() -> None:
+    old = "The ferry will\nleave at noon\nfrom pier 4."
+    new = "The ferry will\nleave at one\nfrom pier 4."
+    out = plain(build(old, new, [("reworded", old, new, None)]), width=200)
+    assert "~ The ferry will leave at [-noon-]{+one+} from pier 4." in out.splitlines()

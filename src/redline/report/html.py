@@ -21,6 +21,7 @@ from redline.report.pieces import (
     boilerplate,
     content,
     excerpt,
+    flat,
     fold,
     moved_from,
     percent,
@@ -115,7 +116,7 @@ def _cell(seg: Segment, which: Literal["a", "b"]) -> list[Piece] | None:
         return None
     if seg.kind in ("reworded", "moved"):
         return side(seg, which)
-    return [("same", text)]
+    return [("same", flat(text))]
 
 
 @cache

@@ -29,6 +29,7 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 # not a changed word.
 _TOKEN = re.compile(r"(?:[^\W_]+(?:[.,'’][^\W_]+)*|[^\w\s]+|_+)\s*")
 _TRAILING_SPACE = re.compile(r"\s+$")
+_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +126,10 @@ def _own_diff(a: str, b: str) -> list[Aligned]:
 
 
 def inline(seg: Segment) -> list[Piece]:
-    """The new sentence with deletions shown where they were: one line for both versions."""
+    """The new sentence with deletions shown where they were: one line for both versions.
+
+    Whitespace is flattened (see `flat`), as in `side`.
+    """
     out: list[Piece] = []
     for part in aligned(seg):
         if part.op == "equal":
@@ -176,9 +180,14 @@ def _add(out: list[Piece], kind: PieceKind, text: str) -> None:
         out.append((kind, text))
 
 
+def flat(text: str) -> str:
+    """Text on one line: hard wraps and runs of spaces in a document are layout, not content."""
+    return _SPACES.sub(" ", text)
+
+
 def _merge(pieces: list[Piece]) -> list[Piece]:
     merged: list[Piece] = []
-    for kind, text in pieces:
+    for kind, text in ((k, flat(t)) for k, t in pieces):
         if merged and merged[-1][0] == kind:
             merged[-1] = (kind, merged[-1][1] + text)
         else:

@@ -22,6 +22,7 @@ from redline.report.pieces import (
     Row,
     boilerplate,
     content,
+    flat,
     fold,
     inline,
     moved_from,
@@ -205,11 +206,11 @@ class _Painter:
         """The marker and the text of one segment."""
         mark = Text(self.marks[seg.kind] + " ", style=_MARK_STYLE[seg.kind])
         if seg.kind == "same":
-            text = Text(seg.b or seg.a or "", style="dim")
+            text = Text(flat(seg.b or seg.a or ""), style="dim")
         elif seg.kind == "added":
-            text = Text(seg.b or "", style="green")
+            text = Text(flat(seg.b or ""), style="green")
         elif seg.kind == "removed":
-            text = Text(seg.a or "", style="red")
+            text = Text(flat(seg.a or ""), style="red")
         else:
             text = self._pieces(inline(seg))
         notes = []
