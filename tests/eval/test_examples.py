@@ -1,0 +1,103 @@
+"""The sample corpus in examples/: what `make demo` and a first-time user see."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+from redline.compare.redline import compare
+from redline.discover.shingle import overlap, shingles
+from redline.ingest.files import read_document
+from redline.models import Redline
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+FILES = sorted(p for p in EXAMPLES.rglob("*") if p.is_file() and p.name != "README.md")
+PAGES = [p for p in FILES if p.suffix == ".html"]
+STORIES = sorted(p for p in EXAMPLES.iterdir() if p.is_dir() and p.name != "unrelated")
+
+
+def _id(path: Path) -> str:
+    return str(path.relative_to(EXAMPLES))
+
+
+def test_corpus_has_the_promised_shape() -> None:
+    assert len(STORIES) >= 5
+    for story in STORIES:
+        assert 2 <= len(list(story.iterdir())) <= 4, story.name
+    assert 4 <= len(list((EXAMPLES / "unrelated").iterdir())) <= 6
+    assert {p.suffix for p in FILES} == {".txt", ".md", ".html"}
+
+
+@pytest.mark.parametrize("path", FILES, ids=_id)
+def test_every_example_reads_as_an_article(path: Path) -> None:
+    doc = read_document(path)
+    assert 250 <= len(doc.text.split()) <= 800
+
+
+@pytest.mark.parametrize("path", PAGES, ids=_id)
+def test_html_pages_keep_title_and_drop_page_chrome(path: Path) -> None:
+    raw = path.read_text(encoding="utf-8")
+    h1 = re.search(r"<h1>(.*?)</h1>", raw, re.S)
+    assert h1 is not None
+    title = html.unescape(h1.group(1)).strip()
+    doc = read_document(path)
+    assert doc.title == title
+    assert doc.text.startswith(title)
+    for chrome in ("cookie", "Advertisement", "ADVERTISEMENT", "©", "Privacy"):
+        assert chrome not in doc.text, chrome
+
+
+@pytest.fixture(scope="module")
+def harbour() -> Redline:
+    return compare(
+        read_document(EXAMPLES / "harbour-bridge" / "civic-ledger.txt"),
+        read_document(EXAMPLES / "harbour-bridge" / "the-coastal-post.html"),
+    )
+
+
+def _segments(red: Redline, kind: str, words: str) -> list[str]:
+    return [
+        (s.a or "") + (s.b or "")
+        for s in red.segments
+        if s.kind == kind and words in (s.a or "") + (s.b or "")
+    ]
+
+
+def test_demo_pair_shows_the_edits_the_readme_lists(harbour: Redline) -> None:
+    # Each line below is an edit examples/README.md says was made.
+    assert _segments(harbour, "moved", "Nobody is going to sit in traffic")
+    assert _segments(harbour, "added", "expected to finish ahead of schedule")
+    assert _segments(harbour, "removed", "opened in 1964")
+    assert _segments(harbour, "reworded", "4.5 million crowns")
+    assert "4.2 million" in " ".join(harbour.facts.removed)
+    assert "4.5 million" in " ".join(harbour.facts.added)
+
+
+def test_demo_pair_sets_furniture_apart(harbour: Redline) -> None:
+    roles = {(s.b or s.a or "")[:24]: s.boilerplate for s in harbour.segments}
+    assert roles["Click here to get The Co"] == "promo"
+    assert roles["Read more: Selby Street "] == "promo"
+    assert roles["Marta Ellingsen is a tra"] == "bio"
+    assert "Port Calloway's Harbour " in roles
+    assert roles["Port Calloway's Harbour "] == "title"
+
+
+def test_unrelated_articles_share_no_passage_with_the_stories() -> None:
+    stories = [read_document(p).text for p in FILES if "unrelated" not in p.parts]
+    for path in (EXAMPLES / "unrelated").iterdir():
+        mine = shingles(read_document(path).text)
+        for text in stories:
+            jaccard, _, _ = overlap(mine, shingles(text))
+            assert jaccard < 0.02, path.name
+
+
+@pytest.mark.parametrize("story", STORIES, ids=lambda p: p.name)
+def test_versions_of_a_story_overlap(story: Path) -> None:
+    docs = [read_document(p).text for p in sorted(story.iterdir())]
+    first = shingles(docs[0])
+    for text in docs[1:]:
+        _, a_in_b, b_in_a = overlap(first, shingles(text))
+        assert max(a_in_b, b_in_a) > 0.2, story.name
