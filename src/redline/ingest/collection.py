@@ -142,12 +142,11 @@ def _read_stdin(options: ReadOptions) -> Iterator[Item]:
 
 def _open(file: Path) -> IO[bytes]:
     """The file, decompressed on the fly when it is gzip."""
-    raw = file.open("rb")
-    if raw.read(2) == _GZIP_MAGIC:
-        raw.seek(0)
-        return cast(IO[bytes], gzip.GzipFile(fileobj=raw))
-    raw.seek(0)
-    return raw
+    with file.open("rb") as fh:
+        gzipped = fh.read(2) == _GZIP_MAGIC
+    if gzipped:
+        return cast(IO[bytes], gzip.open(file, "rb"))
+    return file.open("rb")
 
 
 def _read_file(file: Path, name: str, options: ReadOptions) -> Iterator[Item]:

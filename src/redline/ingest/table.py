@@ -22,6 +22,14 @@ def read_csv(
     """Documents from a CSV file with a header row; positions are physical line numbers."""
     fields = fields or Fields()
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict", newline="")
+    try:
+        yield from _csv_rows(text, source, fields, delimiter)
+    finally:
+        # The caller owns the byte stream: let go of it without closing it.
+        text.detach()
+
+
+def _csv_rows(text: IO[str], source: str, fields: Fields, delimiter: str) -> Iterator[Item]:
     # A field may hold a whole article; the default 128 KiB limit would reject long ones.
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     reader = csv.reader(text, delimiter=delimiter)

@@ -1,0 +1,169 @@
+"""`redline find` through the installed entry point, on invented collections."""
+
+from __future__ import annotations
+
+import json
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+REDLINE = Path(sys.executable).parent / "redline"
+SYLLABLES = ["ka", "lo", "mi", "ren", "tu", "vas", "qel", "dor", "pa", "zu", "bri", "ost", "fe"]
+
+
+def run(
+    *args: str | Path, cwd: Path | None = None, stdin: bytes | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(REDLINE), "find", *map(str, args)],
+        input=stdin.decode() if stdin is not None else None,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=cwd,
+    )
+
+
+def article(seed: int, words: int = 300) -> str:
+    rng = random.Random(seed)
+    vocab = ["".join(rng.choice(SYLLABLES) for _ in range(3)) for _ in range(2000)]
+    sentences = [" ".join(rng.choice(vocab) for _ in range(12)) + "." for _ in range(words // 12)]
+    return "\n\n".join(" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3))
+
+
+def records() -> list[dict[str, str]]:
+    """Three stories in three versions each (copy, trimmed, edited) and four unrelated texts."""
+    out = []
+    for story in range(3):
+        text = article(story)
+        paras = text.split("\n\n")
+        out += [
+            {"id": f"s{story}-a", "text": text, "date": "2024-01-02"},
+            {"id": f"s{story}-b", "text": "\n\n".join(paras[:5]), "date": "2024-01-01"},
+            {"id": f"s{story}-c", "text": text.replace("ka", "ke", 3)},
+        ]
+    out += [{"id": f"other-{k}", "text": article(50 + k)} for k in range(4)]
+    return out
+
+
+def write_jsonl(path: Path, rows: list[dict[str, str]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def test_no_path_reads_examples_and_writes_every_output(tmp_path: Path) -> None:
+    examples = tmp_path / "examples"
+    for row in records():
+        folder = examples / row["id"][:2]
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{row['id']}.txt").write_text(row["text"])
+    result = run(cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "out" / "find"
+    lines = [json.loads(x) for x in (out / "clusters.jsonl").read_text().splitlines()]
+    groups = sorted(sorted(c["documents"]) for c in lines)
+    assert groups == [[f"s{s}/s{s}-{v}.txt" for v in "abc"] for s in range(3)]
+    for c in lines:
+        assert set(c) == {"cluster", "canonical", "documents", "pairs"}
+        assert c["canonical"] == c["documents"][0]
+        assert {"a", "b", "jaccard", "a_in_b", "b_in_a"} == set(c["pairs"][0])
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(out / "clusters.parquet").to_pylist()
+    assert len(table) == 13  # every document, clustered or not
+    assert sum(1 for r in table if r["cluster"] is None) == 4
+    index = (out / "report" / "index.html").read_text()
+    assert all(c["cluster"] in index for c in lines)
+    assert "13 documents" in result.stdout
+    assert "3 clusters" in result.stdout
+
+
+def test_jsonl_custom_fields_dedup_out_and_its_map(tmp_path: Path) -> None:
+    rows = [{"key": r["id"], "body": r["text"], "when": r.get("date", "")} for r in records()]
+    src = write_jsonl(tmp_path / "in.jsonl", rows)
+    dedup = tmp_path / "dedup.jsonl"
+    result = run(
+        src, "-o", tmp_path / "o", "--id-field", "key", "--text-field", "body",
+        "--date-field", "when", "--dedup-out", dedup, "--no-report",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    kept = [json.loads(x)["id"] for x in dedup.read_text().splitlines()]
+    mapping = [json.loads(x) for x in (tmp_path / "dedup.map.jsonl").read_text().splitlines()]
+    # Earliest date wins: the trimmed "b" versions are dated first.
+    assert sorted(kept) == ["other-0", "other-1", "other-2", "other-3", "s0-b", "s1-b", "s2-b"]
+    assert sorted((m["id"], m["kept"]) for m in mapping) == [
+        (f"s{s}-{v}", f"s{s}-b") for s in range(3) for v in "ac"
+    ]
+
+
+def test_same_clusters_file_whatever_the_order_and_jobs(tmp_path: Path) -> None:
+    rows = records()
+    shuffled = rows[:]
+    random.Random(1).shuffle(shuffled)
+    first = run(write_jsonl(tmp_path / "a.jsonl", rows), "-o", tmp_path / "a", "-j", "1",
+                "--no-report")  # fmt: skip
+    second = run(write_jsonl(tmp_path / "b.jsonl", shuffled), "-o", tmp_path / "b", "-j", "2",
+                 "--no-report")  # fmt: skip
+    assert first.returncode == second.returncode == 0, first.stderr + second.stderr
+    a = (tmp_path / "a" / "clusters.jsonl").read_bytes()
+    assert a == (tmp_path / "b" / "clusters.jsonl").read_bytes()
+    assert a.count(b"\n") == 3
+
+
+def test_stdin_jsonl(tmp_path: Path) -> None:
+    data = "".join(json.dumps(r) + "\n" for r in records()).encode()
+    result = run("-", "-o", tmp_path / "o", "--no-report", stdin=data)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "o" / "clusters.jsonl").read_text().count("\n") == 3
+
+
+def test_bad_input_is_skipped_and_listed_and_strict_makes_it_fatal(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in records()) + "{broken\n" + '{"id": "x"}\n')
+    (tmp_path / "junk.txt").write_bytes(bytes(range(256)) * 50)
+    result = run(src, tmp_path / "junk.txt", "-o", tmp_path / "o", "--no-report")
+    assert result.returncode == 0, result.stderr
+    assert "3 skipped" in result.stdout
+    assert "in.jsonl:14" in result.stdout
+    assert "malformed line" in result.stdout
+    assert "binary" in result.stdout
+
+    strict = run(src, "-o", tmp_path / "strict", "--strict", "--no-report")
+    assert strict.returncode == 1
+    assert strict.stderr.strip().count("\n") == 0
+    assert "in.jsonl:14" in strict.stderr
+    assert not (tmp_path / "strict" / "clusters.jsonl").exists()
+
+
+def test_interrupted_run_leaves_no_output(tmp_path: Path) -> None:
+    proc = subprocess.Popen(
+        [str(REDLINE), "find", "-", "-o", str(tmp_path / "o"), "--no-report"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdin is not None
+    proc.stdin.write("".join(json.dumps(r) + "\n" for r in records()).encode())
+    proc.stdin.flush()
+    time.sleep(1.5)  # the stream is still open: the run is waiting for more documents
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert b"interrupted" in err
+    leftovers = list((tmp_path / "o").rglob("*")) if (tmp_path / "o").exists() else []
+    assert leftovers == []
+
+
+def test_missing_path_is_one_clear_line(tmp_path: Path) -> None:
+    result = run(tmp_path / "nope", "-o", tmp_path / "o")
+    assert result.returncode == 1
+    assert "no such file or folder" in result.stderr
+    assert "Traceback" not in result.stderr
