@@ -264,7 +264,10 @@ class _Builder:
                     continue
                 a, b = docs.get(pair.a), docs.get(pair.b)
                 if a is not None and b is not None:
-                    pages[pair.a, pair.b] = self.pair(cluster, compare(a, b), page)
+                    # Read as old -> new where the dates say which came first.
+                    if a.date and b.date and b.date < a.date:
+                        a, b = b, a
+                    pages[a.id, b.id] = self.pair(cluster, compare(a, b), page)
 
         canonical = docs.docs.get(cluster.canonical)
         evidence = [
