@@ -259,3 +259,14 @@ def test_gzip_bomb_is_stopped_at_the_limit(tmp_path: Path) -> None:
     path = write(tmp_path, "bomb.txt.gz", gzip.compress(b"a" * 1_000_000))
     with pytest.raises(TooLargeError):
         read_document(path, max_bytes=10_000)
+    # The same in a second member, behind a harmless first one.
+    two = gzip.compress(b"small. ") + gzip.compress(b"a" * 1_000_000)
+    with pytest.raises(TooLargeError):
+        read_document(write(tmp_path, "two.txt.gz", two), max_bytes=10_000)
+
+
+def test_gzip_members_are_all_read_and_corrupt_data_is_refused(tmp_path: Path) -> None:
+    two = gzip.compress(b"First part. ") + gzip.compress(b"Second part.")
+    assert read_document(write(tmp_path, "two.txt.gz", two)).text == "First part. Second part."
+    with pytest.raises(BinaryInputError, match="gzip"):
+        read_document(write(tmp_path, "cut.txt.gz", gzip.compress(b"x" * 5000)[:30]))

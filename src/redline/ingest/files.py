@@ -7,7 +7,6 @@ with the page's title and byline kept as their own leading paragraphs.
 
 from __future__ import annotations
 
-import gzip
 import re
 import sys
 import zlib
@@ -172,21 +171,22 @@ def _format_from_name(name: str) -> Format | None:
 
 
 def _gunzip(name: str, data: bytes, max_bytes: int) -> bytes:
-    """Decompress, stopping as soon as the output passes the size limit (gzip bombs)."""
-    decomp = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        out = decomp.decompress(data, max_bytes + 1)
-    except zlib.error as exc:
-        raise BinaryInputError(name, f"corrupt gzip data ({exc})") from exc
-    _check_size(name, len(out), max_bytes)
-    # Concatenated gzip members are rare; gzip.decompress handles them once size is known safe.
-    if decomp.unused_data:
+    """Decompress every gzip member, stopping as soon as the output passes the size limit."""
+    out = bytearray()
+    rest = data
+    # A member at a time, each told how much room is left: a small file that inflates to
+    # gigabytes (a gzip bomb) is refused after max_bytes, never held in memory.
+    while rest.strip(b"\x00"):
+        member = zlib.decompressobj(16 + zlib.MAX_WBITS)
         try:
-            out = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
+            out += member.decompress(rest, max_bytes + 1 - len(out))
+        except zlib.error as exc:
             raise BinaryInputError(name, f"corrupt gzip data ({exc})") from exc
         _check_size(name, len(out), max_bytes)
-    return out
+        if not member.eof:
+            raise BinaryInputError(name, "truncated gzip data")
+        rest = member.unused_data
+    return bytes(out)
 
 
 def _looks_binary(data: bytes) -> bool:
