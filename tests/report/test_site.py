@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 import shutil
+import uuid
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from redline.discover.shingle import overlap, shingles
 from redline.errors import ConfigError, InputError
@@ -350,3 +353,21 @@ def test_worker_processes_write_the_same_site(
     for name in files:
         assert (one / name).read_bytes() == (two / name).read_bytes(), name
     assert done == [(1, 2), (2, 2)]
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.text(min_size=1, max_size=30), min_size=2, max_size=3, unique=True))
+@example(["../../etc/passwd", "\ud800 lone surrogate", "a\x00b"])
+@example(["https://news.example/a?b=1", f"{ATTR}{XSS}"])
+def test_any_ids_give_safe_file_names_and_a_complete_site(tmp_path: Path, ids: list[str]) -> None:
+    # Ids as JSONL can carry them: slashes, dots, NUL, markup, lone surrogates.
+    docs = [_doc(doc_id, [*STORY[:3], f"Filed as {doc_id}."]) for doc_id in ids]
+    out = tmp_path / uuid.uuid4().hex
+    index = write_site(out, [_cluster(ids[0], docs)], {d.id: d for d in docs}.__getitem__)
+    pages = [p for p in index.parent.rglob("*") if p.is_file()]
+    assert len(pages) == 2 + len(ids) - 1 + (1 if len(ids) == 3 else 0)
+    for page in pages:
+        assert re.fullmatch(r"[a-z0-9-]+\.html", page.name), page
+        assert page.parent in {index.parent, index.parent / "clusters", index.parent / "pairs"}

@@ -217,7 +217,7 @@ class _Builder:
             hidden=len(hidden),
             hidden_documents=sum(len(c.documents) for c in hidden),
         )
-        (self.root / "index.html").write_text(html, encoding="utf-8")
+        _write(self.root / "index.html", html)
 
     def _cluster_pages(self, clusters: list[Cluster], jobs: int) -> Iterator[_IndexEntry]:
         """Write each cluster's pages, in worker processes where asked; entries in order."""
@@ -297,7 +297,7 @@ class _Builder:
                 for doc_id in order
             ],
         )
-        (self.root / page).write_text(html, encoding="utf-8")
+        _write(self.root / page, html)
         best = max(cluster.pairs, key=lambda p: (p.jaccard, p.a, p.b), default=None)
         worst = min(cluster.pairs, key=lambda p: (p.jaccard, p.a, p.b), default=None)
         return _IndexEntry(
@@ -317,8 +317,13 @@ class _Builder:
 
         path = pair_page(cluster.id, redline.a.source, redline.b.source)
         nav = _render("site_nav.html", back="../" + back, cluster=cluster)
-        (self.root / path).write_text(_with_nav(to_html(redline), nav), encoding="utf-8")
+        _write(self.root / path, _with_nav(to_html(redline), nav))
         return path
+
+
+def _write(path: Path, html: str) -> None:
+    # Ids from JSON can hold lone surrogates; one such id must not stop the whole site.
+    path.write_text(html, encoding="utf-8", errors="replace")
 
 
 _WORKER: _Builder | None = None
