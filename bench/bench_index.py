@@ -15,7 +15,7 @@ Measures, on this machine:
     a few connections; requests/s, error rate, server RSS before and after.
 
 Usage:
-  .venv/bin/python bench/bench_index.py --docs 100000 --workdir /tmp/redline-bench
+  .venv/bin/python bench/bench_index.py --docs 100000 --workdir /tmp/redline-bench-index
 """
 
 from __future__ import annotations
@@ -133,7 +133,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--load", type=int, default=2000, help="requests in the load test")
     parser.add_argument("--connections", type=int, default=4)
-    parser.add_argument("--workdir", type=Path, default=Path("/tmp/redline-bench"))
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/redline-bench-index"))
     parser.add_argument("--reuse", action="store_true", help="keep an existing index of that size")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
