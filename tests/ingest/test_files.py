@@ -109,6 +109,18 @@ def test_html_byline_already_in_text_is_not_repeated() -> None:
     assert doc.byline == "By Mirela Okonjo and staff"
 
 
+def test_html_byline_is_kept_as_the_page_wrote_it() -> None:
+    page = PAGE.replace(
+        "<h1>Ferry fares to rise in spring</h1>",
+        "<h1>Ferry fares to rise in spring</h1>"
+        '<p class="byline">By <a href="/a/mo">Mirela Okonjo</a>, transport reporter</p>',
+    )
+    doc = document_from_bytes("page", page.encode(), fmt="html")
+    assert doc.byline == "By Mirela Okonjo, transport reporter"
+    assert doc.text.split("\n\n")[1] == "By Mirela Okonjo, transport reporter"
+    assert doc.text.count("Mirela Okonjo") == 1
+
+
 def test_html_title_from_metadata_when_the_page_has_no_headline() -> None:
     page = PAGE.replace("<h1>Ferry fares to rise in spring</h1>", "")
     doc = document_from_bytes("page", page.encode(), fmt="html")

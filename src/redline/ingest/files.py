@@ -319,7 +319,7 @@ def _from_html(name: str, html: str) -> Document:
         names = [n.strip() for n in author.split(";") if n.strip()]
         byline = _existing_byline(blocks[:4], names)
         if byline is None:
-            byline = "By " + " and ".join(names)
+            byline = _page_byline(html, names[0]) or "By " + " and ".join(names)
             blocks.insert(1 if title else 0, byline)
     date = result.date if result is not None else None
     url = result.url if result is not None else None
@@ -376,6 +376,35 @@ def _existing_byline(blocks: list[str], names: list[str]) -> str | None:
         folded = normalize(block).casefold()
         if folded.startswith("by ") and all(normalize(n).casefold() in folded for n in names):
             return block
+    return None
+
+
+# Elements a byline sits in; checking only these keeps the search linear in the page size.
+_BYLINE_TAGS = frozenset(
+    {"p", "div", "span", "address", "li", "small", "strong", "em", "b", "i", "td", "h4", "h5", "h6"}
+)
+
+
+def _page_byline(html: str, author: str) -> str | None:
+    """The page's own "By ..." line naming `author` (trafilatura drops it from the main text).
+
+    Kept as written ("By Jane Roe, transport correspondent") so that a changed byline reads as
+    a reworded byline rather than as a byline rebuilt from metadata.
+    """
+    # lxml comes with trafilatura and has no type stubs; only HTML input needs it.
+    import lxml.html  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    try:
+        tree = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+    wanted = normalize(author).casefold()
+    for element in tree.iter(*_BYLINE_TAGS):
+        if len(element) > 8:
+            continue  # a container of many elements is not a byline
+        text = _one_line(element.text_content())
+        if len(text) <= 200 and _BYLINE.match(text) and wanted in normalize(text).casefold():
+            return text
     return None
 
 
