@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from rapidfuzz.distance import Indel
 
+from redline.compare.redline import compare
 from redline.errors import ConfigError
 from redline.models import Document, Redline, Role, Segment
 from redline.text.furniture import assign_roles
@@ -154,8 +155,6 @@ def collate(documents: Sequence[Document], *, reference: str | None = None) -> C
         ConfigError: no documents, duplicate ids, or a reference id that is not among them.
     """
     ref = _pick_reference(documents, reference)
-    from redline.compare.redline import compare  # noqa: PLC0415  (compare imports are heavy)
-
     return collate_redlines(ref, [(d, compare(ref, d)) for d in documents if d is not ref])
 
 

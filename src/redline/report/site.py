@@ -27,8 +27,10 @@ import jinja2
 from rapidfuzz.distance import Indel
 
 from redline.compare.collate import Collation, collate_redlines
+from redline.compare.redline import compare
 from redline.errors import ConfigError, RedlineError
 from redline.models import Cluster, Document, Pair, Redline
+from redline.report.html import to_html
 from redline.text.normalize import keys, word_spans
 
 DEFAULT_MAX_PAIRS = 40
@@ -233,8 +235,6 @@ class _Builder:
             _WORKER = None
 
     def cluster(self, cluster: Cluster) -> _IndexEntry:
-        from redline.compare.redline import compare  # noqa: PLC0415  (heavy imports)
-
         docs = _ClusterDocs(self.load)
         order = list(dict.fromkeys((cluster.canonical, *cluster.documents)))
         page = cluster_page(cluster.id)
@@ -313,8 +313,6 @@ class _Builder:
 
     def pair(self, cluster: Cluster, redline: Redline, back: str) -> str:
         """Write one pairwise redline page; returns its path relative to the report folder."""
-        from redline.report.html import to_html  # noqa: PLC0415  (templates load lazily)
-
         path = pair_page(cluster.id, redline.a.source, redline.b.source)
         nav = _render("site_nav.html", back="../" + back, cluster=cluster)
         _write(self.root / path, _with_nav(to_html(redline), nav))
