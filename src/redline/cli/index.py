@@ -18,6 +18,7 @@ from rich.table import Table
 
 from redline.cli.common import guard
 from redline.compare.redline import compare
+from redline.errors import InputError
 from redline.ingest.collection import ReadOptions, read_collection
 from redline.ingest.files import read_document
 from redline.ingest.jsonl import Fields
@@ -100,6 +101,11 @@ def add(
     counts: Counter[str] = Counter()
     renamed: list[tuple[str, str]] = []
     started = time.perf_counter()
+    with guard():
+        # Check the inputs before creating an index file for a mistyped path.
+        for given in paths:
+            if given != "-" and not Path(given).exists():
+                raise InputError(given, "no such file or folder; check the path")
     with guard(), Index(db) as store:
         fields = Fields(
             id=id_field, text=text_field, title=title_field, url=url_field, date=date_field
