@@ -371,3 +371,16 @@ def test_any_ids_give_safe_file_names_and_a_complete_site(tmp_path: Path, ids: l
     for page in pages:
         assert re.fullmatch(r"[a-z0-9-]+\.html", page.name), page
         assert page.parent in {index.parent, index.parent / "clusters", index.parent / "pairs"}
+
+
+def test_untitled_versions_are_named_by_their_first_line(tmp_path: Path) -> None:
+    long_line = " ".join(["The Inchmore ferry timetable will change again next month"] * 3)
+    docs = [
+        Document(f"{k}", "\n\n".join([long_line, *STORY[1:]]), title=None) for k in ("17", "42")
+    ]
+    index = write_site(tmp_path, [_cluster("c", docs)], {d.id: d for d in docs}.__getitem__)
+    html = index.read_text(encoding="utf-8")
+    assert (
+        ">The Inchmore ferry timetable will change again next month The Inchmore ferry timetable…<"
+        in html
+    )

@@ -278,7 +278,7 @@ class _Builder:
             "site_cluster.html",
             cluster=cluster,
             canonical=canonical,
-            title=(canonical.title if canonical else None) or cluster.canonical,
+            title=_headline(canonical) or cluster.canonical,
             columns=_columns(collation, docs, pages) if collation else [],
             rows=_rows(collation) if collation else [],
             boilerplate=_rows(collation, boilerplate=True) if collation else [],
@@ -304,7 +304,7 @@ class _Builder:
             size=len(cluster.documents),
             id=cluster.id,
             canonical=cluster.canonical,
-            title=canonical.title if canonical else None,
+            title=_headline(canonical),
             page=page,
             best=best,
             worst=worst,
@@ -341,6 +341,18 @@ def _with_nav(page: str, nav: str) -> str:
     if match is None:
         return nav + page
     return page[: match.end()] + nav + page[match.end() :]
+
+
+def _headline(doc: Document | None, limit: int = 90) -> str | None:
+    """The document's title, else its first line, cut at a word near `limit` characters."""
+    if doc is None:
+        return None
+    if doc.title and doc.title.strip():
+        return doc.title.strip()
+    line = next((ln.strip() for ln in doc.text.splitlines() if ln.strip()), "")
+    if len(line) <= limit:
+        return line or None
+    return line[:limit].rsplit(" ", 1)[0] + "…"
 
 
 def _by_score(pairs: Sequence[Pair]) -> list[Pair]:
