@@ -364,7 +364,9 @@ def make_pairs(n_c50: int, n_bbc: int, seed: int, profile: Profile) -> list[Pair
             doc_id, text = articles[k]
             rng = random.Random(f"{seed}:{corpus}:{doc_id}")
             donor = articles[rng.randrange(len(articles))][1]
-            text_a, truth_a = make_version(text, rng, profile=ORIGINAL, has_title=has_title)
+            text_a, truth_a = make_version(
+                text, rng, profile=ORIGINAL, donor=donor, has_title=has_title
+            )
             text_b, truth_b = make_version(
                 text, rng, profile=profile, donor=donor, has_title=has_title
             )

@@ -364,6 +364,11 @@ _WHEN = re.compile(
     r"|September|October|November|December)(?: \d+)?\b",
 )
 _BREAK_BEFORE = frozenset(_listed("in of for at to from with after over as amid by on"))
+# A headline does not end on these.
+_WEAK_END = frozenset(
+    _listed("""would will could should may might has have had is are was were be to the a an and
+    or but of in on at for that which who it its their his her said says as by with from""")
+)
 
 
 def make_title(lead: str, rng: random.Random) -> str:
@@ -379,6 +384,8 @@ def make_title(lead: str, rng: random.Random) -> str:
         (k for k in range(4, min(limit, len(ws))) if ws[k].lower() in _BREAK_BEFORE), default=0
     )
     ws = ws[: cut or limit]
+    while len(ws) > 3 and ws[-1].lower() in _WEAK_END:
+        ws.pop()
     if rng.random() < 0.3:
         return " ".join(w[:1].upper() + w[1:] for w in ws)
     return " ".join([ws[0][:1].upper() + ws[0][1:], *ws[1:]])
