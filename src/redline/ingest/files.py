@@ -59,10 +59,19 @@ _SNIFF_BYTES = 64 * 1024
 # text is far more common in news, so these win among equally clean candidates.
 _PREFERRED = ("utf_8", "cp1252", "latin_1", "iso8859_15")
 
-_HTML_SNIFF = re.compile(
-    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b"
-    r"|<(?:html|body|article|p|div)(?:\s[^>]*)?>",
+_HTML_START = re.compile(
+    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head)\b",
     re.IGNORECASE | re.DOTALL,
+)
+# A fragment is HTML when it uses two different common tags, or closes a block tag it opened.
+# <body> is left out: SGML and XML records have it too (Reuters-21578 wraps text in <BODY>).
+_HTML_TAG = re.compile(
+    r"<(p|div|br|span|a|article|section|h[1-6]|li|ul|ol|em|strong|b|i|table)(?:\s[^>]*)?/?>",
+    re.IGNORECASE,
+)
+_HTML_TAGS_NEEDED = 2
+_HTML_BLOCK = re.compile(
+    r"<(p|div|article|section|h[1-6]|li|table)(?:\s[^>]*)?>[^<]*</\1>", re.IGNORECASE
 )
 _HTML_ROOT = re.compile(r"<(?:html|body)\b", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
@@ -275,7 +284,10 @@ def _detect(data: bytes) -> str | None:
 
 def _sniff(text: str) -> Format:
     head = text[:_SNIFF_BYTES]
-    if _HTML_SNIFF.search(head):
+    if _HTML_START.search(head):
+        return "html"
+    tags = {m.group(1).lower() for m in _HTML_TAG.finditer(head)}
+    if len(tags) >= _HTML_TAGS_NEEDED or _HTML_BLOCK.search(head):
         return "html"
     if _MD_SNIFF.search(head):
         return "markdown"
