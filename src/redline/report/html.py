@@ -119,6 +119,10 @@ def _cell(seg: Segment, which: Literal["a", "b"]) -> list[Piece] | None:
     return [("same", flat(text))]
 
 
+def _basename(source: str) -> str:
+    return source.replace("\\", "/").rsplit("/", 1)[-1] or source
+
+
 @cache
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
@@ -150,8 +154,12 @@ def to_html(redline: Redline, *, context: int = 1) -> str:
         _environment()
         .get_template("diff.html")
         .render(
+            # The story's headline names the page; both versions' titles are in the summary.
+            headline=redline.b.title or redline.a.title or _basename(redline.b.source),
             a=redline.a,
             b=redline.b,
+            a_name=_basename(redline.a.source),
+            b_name=_basename(redline.b.source),
             similarity={
                 "jaccard": percent(sim.jaccard),
                 "a_in_b": percent(sim.a_in_b),
