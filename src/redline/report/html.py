@@ -13,8 +13,11 @@ from typing import Literal
 
 import jinja2
 
-from redline.models import KINDS, Kind, Redline, Role, Segment
+from redline.models import Kind, Redline, Role, Segment
 from redline.report.pieces import (
+    LABELS,
+    MARKS,
+    SUMMARY_ORDER,
     Fold,
     Paragraphs,
     Piece,
@@ -28,21 +31,6 @@ from redline.report.pieces import (
     shape,
     side,
 )
-
-_MARK: dict[Kind, str] = {
-    "same": "=",
-    "reworded": "~",
-    "moved": ">",
-    "added": "+",
-    "removed": "−",
-}
-_LABEL: dict[Kind, str] = {
-    "same": "unchanged",
-    "reworded": "reworded",
-    "moved": "moved",
-    "added": "added",
-    "removed": "removed",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +78,8 @@ class _Builder:
                 JumpView(
                     anchor=anchor,
                     kind=seg.kind,
-                    mark=_MARK[seg.kind],
-                    label=_LABEL[seg.kind],
+                    mark=MARKS[seg.kind],
+                    label=LABELS[seg.kind],
                     excerpt=excerpt(seg.b or seg.a or ""),
                     role=seg.boilerplate,
                 )
@@ -146,7 +134,7 @@ def to_html(redline: Redline, *, context: int = 1) -> str:
         else:
             rows.append(builder.row(item))
     groups = [(role, [builder.row(s) for s in segs]) for role, segs in boilerplate(redline)]
-    order: list[Kind] = [*(k for k in KINDS if k != "same"), "same"]
+    order = SUMMARY_ORDER
     counts = redline.counts()
     bp = redline.counts(boilerplate=True)
     sim = redline.similarity
@@ -165,8 +153,8 @@ def to_html(redline: Redline, *, context: int = 1) -> str:
                 "a_in_b": percent(sim.a_in_b),
                 "b_in_a": percent(sim.b_in_a),
             },
-            counts=[(k, _MARK[k], _LABEL[k], counts[k]) for k in order],
-            boilerplate_counts=[(k, _MARK[k], _LABEL[k], bp[k]) for k in order if bp[k]],
+            counts=[(k, MARKS[k], LABELS[k], counts[k]) for k in order],
+            boilerplate_counts=[(k, MARKS[k], LABELS[k], bp[k]) for k in order if bp[k]],
             facts=redline.facts,
             rows=rows,
             groups=groups,

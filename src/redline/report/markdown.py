@@ -9,8 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from redline.models import KINDS, Kind, Redline, Segment
+from redline.models import Kind, Redline, Segment
 from redline.report.pieces import (
+    LABELS,
+    MARKS,
+    SUMMARY_ORDER,
     Fold,
     Paragraphs,
     boilerplate,
@@ -22,20 +25,6 @@ from redline.report.pieces import (
     shape,
 )
 
-_MARK: dict[Kind, str] = {
-    "same": "=",
-    "reworded": "~",
-    "moved": ">",
-    "added": "+",
-    "removed": "−",
-}
-_LABEL: dict[Kind, str] = {
-    "same": "unchanged",
-    "reworded": "reworded",
-    "moved": "moved",
-    "added": "added",
-    "removed": "removed",
-}
 # Characters that would turn document text into markup (emphasis, links, tables, HTML).
 _SPACES = re.compile(r"\s+")
 _SPECIAL = re.compile(r"([\\`*_~\[\]<>|#])")
@@ -107,9 +96,9 @@ def _or_dash(text: str | None) -> str:
 
 
 def _counts(counts: dict[Kind, int], *, zeros: bool) -> str:
-    order: list[Kind] = [*(k for k in KINDS if k != "same"), "same"]
+    order = SUMMARY_ORDER
     return " · ".join(
-        f"{counts[k]} {_LABEL[k]}" for k in order if counts[k] or (zeros and k != "same")
+        f"{counts[k]} {LABELS[k]}" for k in order if counts[k] or (zeros and k != "same")
     )
 
 
@@ -119,7 +108,7 @@ def _facts(items: Sequence[str]) -> str:
 
 def _item(seg: Segment, old: Paragraphs) -> str:
     """One list item: the kind, where it came from, and the sentence with its edits."""
-    label = f"{_MARK[seg.kind]} {_LABEL[seg.kind]}"
+    label = f"{MARKS[seg.kind]} {LABELS[seg.kind]}"
     notes = []
     if seg.kind == "moved":
         notes.append(moved_from(seg, old).removeprefix("moved "))

@@ -14,12 +14,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from redline.models import ROLES, Redline, Role, Segment, Side
+from redline.models import ROLES, Kind, Redline, Role, Segment, Side
 from redline.text.normalize import normalize
 
 Op = Literal["equal", "delete", "insert", "replace"]
 PieceKind = Literal["same", "delete", "insert"]
 Piece = tuple[PieceKind, str]
+
+# How every report names and marks the kinds (the terminal swaps "−" for "-" without colour).
+LABELS: dict[Kind, str] = {
+    "same": "unchanged",
+    "reworded": "reworded",
+    "moved": "moved",
+    "added": "added",
+    "removed": "removed",
+}
+MARKS: dict[Kind, str] = {"same": "=", "reworded": "~", "moved": ">", "added": "+", "removed": "−"}
+# Summary order: the changes first, what stayed last.
+SUMMARY_ORDER: tuple[Kind, ...] = ("reworded", "moved", "added", "removed", "same")
 
 # A run of unchanged sentences is folded when it would hide at least this many sentences.
 MIN_FOLD = 2

@@ -14,8 +14,11 @@ from rich.console import Console
 from rich.rule import Rule
 from rich.text import Text
 
-from redline.models import KINDS, Kind, Redline, Segment
+from redline.models import Kind, Redline, Segment
 from redline.report.pieces import (
+    LABELS,
+    MARKS,
+    SUMMARY_ORDER,
     Fold,
     Paragraphs,
     Piece,
@@ -37,21 +40,8 @@ _MARK_STYLE: dict[Kind, str] = {
     "added": "bold green",
     "removed": "bold red",
 }
-_COLOR_MARK: dict[Kind, str] = {
-    "same": " ",
-    "reworded": "~",
-    "moved": ">",
-    "added": "+",
-    "removed": "−",
-}
+_COLOR_MARK: dict[Kind, str] = {**MARKS, "same": " "}
 _PLAIN_MARK: dict[Kind, str] = {**_COLOR_MARK, "removed": "-"}
-_LABEL: dict[Kind, str] = {
-    "same": "unchanged",
-    "reworded": "reworded",
-    "moved": "moved",
-    "added": "added",
-    "removed": "removed",
-}
 
 
 def render(
@@ -86,14 +76,14 @@ def render(
 
 
 def _counts(counts: dict[Kind, int], marks: dict[Kind, str], *, zeros: bool) -> Text:
-    order: list[Kind] = [*(k for k in KINDS if k != "same"), "same"]
+    order = SUMMARY_ORDER
     parts = [(k, counts[k]) for k in order if counts[k] or (zeros and k != "same")]
     out = Text()
     for i, (kind, n) in enumerate(parts):
         if i:
             out.append(" · ")
         mark = f"{marks[kind]} " if kind != "same" else ""
-        out.append(f"{mark}{n} {_LABEL[kind]}", _MARK_STYLE[kind] if n else "dim")
+        out.append(f"{mark}{n} {LABELS[kind]}", _MARK_STYLE[kind] if n else "dim")
     return out
 
 
