@@ -26,7 +26,7 @@ import time
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
@@ -36,16 +36,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from find_corpus import bbc_articles, c50_articles
 from versions import (
     FULL,
+    HTML,
     LAYOUT_ONLY,
+    LAYOUTS,
     ORIGINAL,
     Profile,
     Truth,
     make_version,
     pair_truth,
     piece_of_words,
+    present_only,
 )
 
-from redline.models import Sentence
+from redline.ingest.files import document_from_bytes
+from redline.models import Document, Sentence
 from redline.text.normalize import word_spans, words
 from redline.text.segment import segment
 
@@ -62,17 +66,17 @@ class PredUnit:
     b: tuple[int, ...]
 
 
-Matcher = Callable[[str, str], tuple[list[PredUnit], list[Sentence], list[Sentence]]]
+Matcher = Callable[[Document, Document], tuple[list[PredUnit], list[Sentence], list[Sentence]]]
 
 
 def redline_units(
-    text_a: str, text_b: str
+    doc_a: Document, doc_b: Document
 ) -> tuple[list[PredUnit], list[Sentence], list[Sentence]]:
     """Units from `redline.compare`, with the sentences its indices refer to."""
     from redline.compare.redline import compare
 
-    red = compare(text_a, text_b)
-    sa, sb = segment(text_a), segment(text_b)
+    red = compare(doc_a, doc_b)
+    sa, sb = segment(doc_a.text), segment(doc_b.text)
     if len(sa) != red.a.sentences or len(sb) != red.b.sentences:
         raise SystemExit("compare() no longer segments with redline.text.segment: update the eval")
     units = [PredUnit(s.kind, s.boilerplate, s.a_sentences, s.b_sentences) for s in red.segments]
@@ -80,10 +84,10 @@ def redline_units(
 
 
 def difflib_units(
-    text_a: str, text_b: str
+    doc_a: Document, doc_b: Document
 ) -> tuple[list[PredUnit], list[Sentence], list[Sentence]]:
     """The baseline: difflib over normalized sentences, ratio pairing in replace blocks."""
-    sa, sb = segment(text_a), segment(text_b)
+    sa, sb = segment(doc_a.text), segment(doc_b.text)
     wa = [words(s.text) for s in sa]
     wb = [words(s.text) for s in sb]
     ka = [" ".join(w).casefold() for w in wa]
@@ -183,16 +187,24 @@ class Pair:
     """An original and a rewritten version of one article, with their truths."""
 
     label: str
-    text_a: str
+    doc_a: Document
     truth_a: Truth
-    text_b: str
+    doc_b: Document
     truth_b: Truth
+
+    @property
+    def text_a(self) -> str:
+        return self.doc_a.text
+
+    @property
+    def text_b(self) -> str:
+        return self.doc_b.text
 
 
 def score_pair(pair: Pair, matcher: Matcher, tallies: Sequence[Tally]) -> None:
     """Run one matcher on one pair and add what it got right and wrong to each tally."""
     t0 = time.perf_counter()
-    units, sa, sb = matcher(pair.text_a, pair.text_b)
+    units, sa, sb = matcher(pair.doc_a, pair.doc_b)
     seconds = time.perf_counter() - t0
     for tally in tallies:
         tally.seconds.append(seconds)
@@ -370,7 +382,14 @@ def make_pairs(n_c50: int, n_bbc: int, seed: int, profile: Profile) -> list[Pair
             text_b, truth_b = make_version(
                 text, rng, profile=profile, donor=donor, has_title=has_title
             )
-            pairs.append(Pair(f"{corpus}:{doc_id}", text_a, truth_a, text_b, truth_b))
+            label = f"{corpus}:{doc_id}"
+            if truth_b.layout == HTML:
+                doc_b = document_from_bytes(f"{label}.html", text_b.encode(), fmt="html")
+                # What the extractor dropped (captions, say) is no longer in the version.
+                truth_b = present_only(doc_b.text, truth_b)
+            else:
+                doc_b = Document(f"{label}#b", text_b)
+            pairs.append(Pair(label, Document(f"{label}#a", text_a), truth_a, doc_b, truth_b))
     return pairs
 
 
@@ -399,9 +418,12 @@ def main() -> None:
     args = ap.parse_args()
 
     t0 = time.perf_counter()
-    pairs = make_pairs(args.c50, args.bbc, args.seed, FULL)
+    # Every fifth version is a whole web page, read back through the HTML extractor.
+    web = (*LAYOUTS, HTML)
+    pairs = make_pairs(args.c50, args.bbc, args.seed, replace(FULL, layouts=web))
     half = args.layout // 2
-    layout_pairs = make_pairs(half, args.layout - half, args.seed + 1000, LAYOUT_ONLY)
+    layout_only = replace(LAYOUT_ONLY, layouts=web)
+    layout_pairs = make_pairs(half, args.layout - half, args.seed + 1000, layout_only)
     print(f"generated {len(pairs)} edited + {len(layout_pairs)} layout-only pairs "
           f"in {time.perf_counter() - t0:.1f} s (seed {args.seed})")  # fmt: skip
 
@@ -415,8 +437,10 @@ def main() -> None:
         for subset, items in (("edited", pairs), ("layout-only", layout_pairs)):
             tally = Tally()
             per_source = {"c50": Tally(), "bbc": Tally()}
+            per_layout: dict[str, Tally] = defaultdict(Tally)
             for pair in items:
-                score_pair(pair, matcher, [tally, per_source[pair.label.split(":", 1)[0]]])
+                source = per_source[pair.label.split(":", 1)[0]]
+                score_pair(pair, matcher, [tally, source, per_layout[pair.truth_b.layout]])
             s = tally.summary()
             results[f"{name}/{subset}"] = s
             rows.append([f"{name} {subset}", *_fmt(s)])
@@ -425,6 +449,9 @@ def main() -> None:
                 by_source = {k: v.summary() for k, v in per_source.items()}
                 rows.extend([f"  {k}", *_fmt(v)] for k, v in by_source.items())
                 results[f"{name}/edited/by_source"] = by_source
+                by_layout = {k: per_layout[k].summary() for k in sorted(per_layout)}
+                rows.extend([f"  layout {k}", *_fmt(v)] for k, v in by_layout.items())
+                results[f"{name}/edited/by_layout"] = by_layout
     width = max(len(r[0]) for r in rows)
     print(f"{'':{width}}  " + "  ".join(f"{h:>9}" for h in head))
     for r in rows:

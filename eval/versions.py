@@ -17,6 +17,7 @@ Every random choice comes from the `random.Random` passed in, so a seed fixes th
 
 from __future__ import annotations
 
+import html
 import random
 import re
 from collections.abc import Sequence
@@ -28,6 +29,10 @@ from redline.text.normalize import keys, words
 from redline.text.segment import segment
 
 LAYOUTS = ("paragraphs", "lines", "lines-compact", "wrap")
+# A whole web page (cookie banner, navigation, adverts, footer around an <article>); read it with
+# `redline.ingest.files.document_from_bytes(..., fmt="html")`. Not in LAYOUTS: callers that
+# want plain text never get a page.
+HTML = "html"
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +199,9 @@ _STARTERS = frozenset(
     _listed(
         """The A An It He She They This That These Those We Its Their His Her There On In At
         For But And However As If When After Before While Since Some Many Most Analysts
-        Officials Shares Prices Sales Profits Other Another Both Each Such Under Over With"""
+        Officials Shares Prices Sales Profits Other Another Both Each Such Under Over With
+        During Late Earlier Last Next Despite Although Meanwhile Elsewhere Still Yet So Then Now
+        Also Even Only Just Analysts Investors Traders Experts Critics"""
     )
 )
 
@@ -698,6 +705,58 @@ def render(paragraphs: Sequence[Sequence[str]], layout: str, rng: random.Random)
     raise ValueError(f"unknown layout {layout!r}; use one of {', '.join(LAYOUTS)}")
 
 
+_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>{title} | {outlet}</title>
+<meta property="og:site_name" content="{outlet}">{author}
+</head><body>
+<div class="cookie-banner"><p>We use cookies to improve your experience and to show you relevant
+advertising. By continuing to browse you agree to our use of cookies.</p>
+<button>Accept all</button></div>
+<header><a class="logo" href="/">{outlet}</a>
+<nav><ul><li><a href="/news">News</a></li><li><a href="/business">Business</a></li>
+<li><a href="/sport">Sport</a></li><li><a href="/opinion">Opinion</a></li>
+<li><a href="/subscribe">Subscribe</a></li></ul></nav></header>
+<div class="ad">Advertisement: spring offers on every model at Northgate Motors.</div>
+<main><article>
+{body}
+</article>
+<aside><h2>Most read</h2><ol><li><a href="/a">Tide tables for the summer season</a></li>
+<li><a href="/b">Rowers take silver at the regatta</a></li></ol>
+<div class="ad">Advertisement: new patients welcome at Quayside Dental.</div></aside></main>
+<footer><p>&copy; {outlet}. All rights reserved.</p><a href="/privacy">Privacy</a>
+<a href="/terms">Terms</a> <a href="/contact">Contact</a></footer>
+</body></html>
+"""
+
+
+def render_html(blocks: Sequence[Sequence[Piece]], rng: random.Random) -> str:
+    """A news page around the blocks: title in <h1>, byline and date in their own elements."""
+    esc = html.escape
+    parts: list[str] = []
+    title = author = ""
+    for block in blocks:
+        text = " ".join(x.text for x in block)
+        role = block[0].role
+        if role == "title" and not title:
+            title = text
+            parts.append(f"<h1>{esc(text)}</h1>")
+        elif role == "byline":
+            author = text.removeprefix("By ").split(",")[0].split("|")[0].strip()
+            parts.append(f'<p class="byline">{esc(text)}</p>')
+        elif role == "dateline":
+            parts.append(f'<p class="date"><time>{esc(text)}</time></p>')
+        else:
+            parts.append(f"<p>{esc(text)}</p>")
+    meta = f'\n<meta name="author" content="{esc(author)}">' if author else ""
+    return _PAGE.format(
+        title=esc(title or "News"),
+        outlet=esc(rng.choice(_OUTLETS)),
+        author=meta,
+        body="\n".join(parts),
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # The generator.
 
@@ -806,7 +865,14 @@ def make_version(
             para_of.append(b)
             line.append(t)
         lines.append(line)
-    out = render(lines, layout, rng)
+    if layout == HTML:
+        rendered = [
+            [Piece(t, x.sources, x.role) for t, x in zip(line, block, strict=True)]
+            for line, block in zip(lines, blocks, strict=True)
+        ]
+        out = render_html(rendered, rng)
+    else:
+        out = render(lines, layout, rng)
     truth = Truth(
         tuple(sources),
         tuple(roles),
@@ -926,3 +992,24 @@ def piece_of_words(text: str, truth: Truth) -> list[int]:
         for t in range(blk.size):
             out[blk.a + t] = owner[blk.b + t]
     return out
+
+
+def present_only(text: str, truth: Truth) -> Truth:
+    """The truth of what a reader kept: pieces none of whose words are in `text` are dropped.
+
+    An HTML extractor rightly drops some furniture (share bars, captions); those pieces are then
+    no longer part of the version, and their sources count as dropped by the "reader".
+    """
+    kept = set(piece_of_words(text, truth)) - {-1}
+    if len(kept) == len(truth.pieces):
+        return truth
+    gone = [p for i, p in enumerate(truth.pieces) if i not in kept]
+    return Truth(
+        truth.sources,
+        truth.source_roles,
+        tuple(p for i, p in enumerate(truth.pieces) if i in kept),
+        tuple(b for i, b in enumerate(truth.paragraphs) if i in kept),
+        truth.ops,
+        truth.layout,
+        tuple(sorted([*truth.dropped, *((s, "reader") for p in gone for s in p.sources)])),
+    )
