@@ -1,6 +1,6 @@
 """End-to-end scaling of the real `redline find` on generated JSONL corpora, 10k to 1M documents.
 
-    .venv/bin/python bench/bench_find_scale.py generate          # once: /tmp/redline-bench/*.jsonl
+    .venv/bin/python bench/bench_find_scale.py generate          # once: /tmp/redline-bench/find/*.jsonl
     .venv/bin/python bench/bench_find_scale.py run 10000 30000   # wall time, peak RSS, pair P/R
     .venv/bin/python bench/bench_find_scale.py plot              # docs/img/find_scaling.png
 
@@ -30,7 +30,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "eval"))
 import find_corpus as fc
 
-BENCH_DIR = Path(os.environ.get("REDLINE_BENCH_DIR", "/tmp/redline-bench"))
+BENCH_DIR = Path(os.environ.get("REDLINE_BENCH_DIR", "/tmp/redline-bench/find"))
 SIZES = (10_000, 30_000, 100_000, 300_000, 1_000_000)
 RESULTS = BENCH_DIR / "scale_results.jsonl"
 PLOT = fc.REPO / "docs" / "img" / "find_scaling.png"
