@@ -35,8 +35,11 @@ def _wordset(words: str) -> frozenset[str]:
 
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]")
 
-# A stop, with the closing quotes and brackets that belong to the sentence it ends.
-_CANDIDATE = re.compile(r"(?:[.!?\u203d]+|\u2026+)[\"'\u2019\u201d\u00bb\u203a)\]]*(?=\s)")
+# A stop, with the closing quotes and brackets that belong to the sentence it ends. A match
+# starts only at the first stop of a run and never backtracks, so "....." costs linear time.
+_CANDIDATE = re.compile(
+    r"(?<![.!?\u203d\u2026])[.!?\u203d\u2026]++[\"'\u2019\u201d\u00bb\u203a)\]]*+(?=\s)"
+)
 _NEXT_WORD = re.compile(r"[^\W\d_][\w'\u2019]*")
 _TRAILING_CLOSERS = "\"'\u2019\u201d\u00bb\u203a)]"
 _LEADING_OPENERS = "\"'\u2018\u201c\u00ab\u2039(["
