@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from redline.errors import (
     BinaryInputError,
@@ -286,3 +288,19 @@ def test_gzip_members_are_all_read_and_corrupt_data_is_refused(tmp_path: Path) -
     assert read_document(write(tmp_path, "two.txt.gz", two)).text == "First part. Second part."
     with pytest.raises(BinaryInputError, match="gzip"):
         read_document(write(tmp_path, "cut.txt.gz", gzip.compress(b"x" * 5000)[:30]))
+
+
+WORDS = ["Fähre", "fares", "rise", "12%", "“quoted”", "naïve", "Zürich", "—", "déjà", "Ødegaard"]
+
+
+@given(
+    st.lists(st.sampled_from(WORDS), min_size=1, max_size=30),
+    st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-32"]),
+    st.booleans(),
+)
+def test_the_same_text_however_it_is_stored(words: list[str], codec: str, zipped: bool) -> None:
+    text = " ".join(words)
+    data = text.encode(codec)
+    if zipped:
+        data = gzip.compress(data)
+    assert document_from_bytes("x", data, fmt="text").text == text
