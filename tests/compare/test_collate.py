@@ -166,6 +166,28 @@ def test_the_same_addition_at_different_places_still_shares_one_row() -> None:
     assert [c.text if c else None for c in table.rows[2].cells] == [None, quote, quote]
 
 
+def test_an_addition_elsewhere_shares_a_row_only_when_nearly_the_same() -> None:
+    quote = "Councillor Ada Brennan of the harbour ward said the old bridge was safe."
+    close = "Councillor Ada Brennan of the harbour ward said the old bridge was quite safe."
+    loose = "Councillor Brennan said she had always known it was safe."
+    links = [
+        [((i,), (i if i < 2 else i + 1,), "same") for i in range(5)],
+        [((i,), (i if i < 4 else i + 1,), "same") for i in range(5)],
+    ]
+    versions = [[*REF[:2], quote, *REF[2:]], [*REF[:4], close, REF[4]]]
+    table = collate_redlines(
+        _doc("ref", REF),
+        [(_doc(f"v{k}", v), _redline(REF, v, links[k])) for k, v in enumerate(versions)],
+    )
+    assert [c.status if c else None for c in table.rows[2].cells] == [None, None, "reworded"]
+    versions[1][4] = loose
+    table = collate_redlines(
+        _doc("ref", REF),
+        [(_doc(f"v{k}", v), _redline(REF, v, links[k])) for k, v in enumerate(versions)],
+    )
+    assert len(table.rows) == 7
+
+
 def test_unrelated_additions_at_one_place_get_rows_of_their_own_in_reading_order() -> None:
     v1 = [*REF[:2], "The mayor was away.", *REF[2:]]
     v2 = [

@@ -31,6 +31,10 @@ COLLATION_SCHEMA = "redline.collation/1"
 # least this share of their words agree (Indel similarity over word keys). Below it, they are
 # independent additions and get rows of their own.
 SHARED_ADDITION = 0.5
+# Away from its place, a sentence joins another version's extra row only when closer than this:
+# neighbours no longer vouch for the match.
+SHARED_ELSEWHERE = 0.7
+COMMON_WORD_ROWS = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +194,7 @@ def collate_redlines(reference: Document, others: Sequence[tuple[Document, Redli
     base: list[list[Cell | None]] = [[cell] + [None] * (columns - 1) for cell in ref_cells]
     # Extra rows by anchor: the base row they follow (-1: before the first base row).
     extras: dict[int, list[_ExtraRow]] = {}
-    exact: dict[str, list[_ExtraRow]] = {}
+    elsewhere = _ExtraIndex()
 
     for col, (_, redline) in enumerate(others, start=1):
         anchors: list[tuple[int, int]] = []  # (b sentence index, base row) of aligned sentences
@@ -210,7 +214,7 @@ def collate_redlines(reference: Document, others: Sequence[tuple[Document, Redli
                 added.append(seg)
         anchors.sort()
         for anchor, run in _runs(added, anchors):
-            _place(extras.setdefault(anchor, []), run, col, exact)
+            _place(extras.setdefault(anchor, []), run, col, elsewhere)
 
     # Row numbers change once extra rows are interleaved; merged_into must name final rows.
     order: list[tuple[int, int | None]] = [(-1, k) for k in range(len(extras.get(-1, ())))]
@@ -299,6 +303,41 @@ class _ExtraRow:
     cells: dict[int, Cell] = field(default_factory=dict)
 
 
+class _ExtraIndex:
+    """Extra rows by their words, to find the row of a sentence added at another place."""
+
+    def __init__(self) -> None:
+        self.rows: list[_ExtraRow] = []
+        self.postings: dict[str, list[int]] = {}
+
+    def add(self, row: _ExtraRow) -> None:
+        for key in set(row.keys):
+            self.postings.setdefault(key, []).append(len(self.rows))
+        self.rows.append(row)
+
+    def find(self, sentence_keys: list[str], col: int, taken: set[int]) -> _ExtraRow | None:
+        """The most similar row (at least SHARED_ELSEWHERE) this version has no cell in yet."""
+        distinct = set(sentence_keys)
+        shared: dict[int, int] = {}
+        for key in distinct:
+            postings = self.postings.get(key, ())
+            # Words in very many rows (the, of, said) say nothing about which row it is, and
+            # would make each look-up scan the whole table.
+            if len(postings) <= COMMON_WORD_ROWS:
+                for i in postings:
+                    shared[i] = shared.get(i, 0) + 1
+        best, best_score = None, SHARED_ELSEWHERE
+        least = SHARED_ELSEWHERE * len(distinct) / 2
+        for i, count in shared.items():
+            row = self.rows[i]
+            if count < least or col in row.cells or id(row) in taken:
+                continue
+            score = float(Indel.normalized_similarity(sentence_keys, row.keys))
+            if score > best_score or (best is None and score == best_score):
+                best, best_score = row, score
+        return best
+
+
 def _runs(added: list[Segment], anchors: list[tuple[int, int]]) -> list[tuple[int, list[Segment]]]:
     """Added segments grouped by the base row of their nearest preceding aligned sentence."""
     keys_b = [b for b, _ in anchors]
@@ -310,13 +349,11 @@ def _runs(added: list[Segment], anchors: list[tuple[int, int]]) -> list[tuple[in
     return list(runs.items())
 
 
-def _place(
-    rows: list[_ExtraRow], run: list[Segment], col: int, exact: dict[str, list[_ExtraRow]]
-) -> None:
+def _place(rows: list[_ExtraRow], run: list[Segment], col: int, elsewhere: _ExtraIndex) -> None:
     """Put one version's added sentences into the extra rows at one anchor, in reading order.
 
-    `exact` indexes every extra row by its words: a sentence another version added elsewhere
-    (its neighbours differ there) still shares that row rather than repeating it.
+    `elsewhere` indexes every extra row by its words: a sentence another version added at
+    another place (its neighbours differ there) still shares that row rather than repeating it.
     """
     # First pass: which existing rows (other versions' additions) does each sentence match?
     matched: list[_ExtraRow | None] = []
@@ -331,9 +368,8 @@ def _place(
             score = float(Indel.normalized_similarity(seg_keys, candidate.keys))
             if score > best_score or (best is None and score == best_score):
                 best, best_score = candidate, score
-        if best is None and seg_keys:
-            free = (r for r in exact.get(" ".join(seg_keys), ()) if col not in r.cells)
-            best = next((r for r in free if id(r) not in taken), None)
+        if best is None:
+            best = elsewhere.find(seg_keys, col, taken)
         if best is not None:
             taken.add(id(best))
         matched.append(best)
@@ -350,7 +386,7 @@ def _place(
         following = next((m for m in matched[j + 1 :] if m is not None and id(m) in here), None)
         at = next(k for k, r in enumerate(rows) if r is following) if following else len(rows)
         rows.insert(at, new)
-        exact.setdefault(" ".join(new.keys), []).append(new)
+        elsewhere.add(new)
 
 
 def _status(a: str | None, b: str | None) -> Status:
