@@ -164,6 +164,7 @@ def test_the_same_addition_at_different_places_still_shares_one_row() -> None:
     )
     assert len(table.rows) == 6
     assert [c.text if c else None for c in table.rows[2].cells] == [None, quote, quote]
+    assert [c.moved if c else None for c in table.rows[2].cells] == [None, False, True]
 
 
 def test_an_addition_elsewhere_shares_a_row_only_when_nearly_the_same() -> None:

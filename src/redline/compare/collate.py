@@ -380,7 +380,9 @@ def _place(rows: list[_ExtraRow], run: list[Segment], col: int, elsewhere: _Extr
         text = seg.b or ""
         match = matched[j]
         if match is not None:
-            match.cells[col] = Cell(text, _status(match.text, text))
+            # Matched at another place: in this version the sentence stands elsewhere.
+            moved = id(match) not in here
+            match.cells[col] = Cell(text, _status(match.text, text), moved)
             continue
         new = _ExtraRow(col, text, keys(text), seg.boilerplate, {col: Cell(text, None)})
         following = next((m for m in matched[j + 1 :] if m is not None and id(m) in here), None)
