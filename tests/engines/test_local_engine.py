@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from conftest import invented_article, reword
 
-from redline.engines.local import FindOptions, run
-from redline.errors import InputError
+from redline.engines.local import FindOptions, find_versions, run
+from redline.errors import ConfigError, InputError
 from redline.ingest.records import Item, Raw, Skip
 from redline.models import Cluster, Document
 
@@ -119,3 +120,16 @@ def test_strict_stops_at_the_first_bad_item(article: Callable[..., str]) -> None
     ]
     with pytest.raises(InputError, match=r"dump.jsonl:7: not valid JSON"):
         run(items, FindOptions(jobs=1, strict=True))
+
+
+def test_find_versions_takes_documents_or_paths(tmp_path: Path) -> None:
+    text = invented_article(77)
+    docs = [Document(id="a", text=text), Document(id="b", text=reword(text, 0.02, seed=1))]
+    (cluster,) = find_versions(iter(docs), jobs=1)
+    assert set(cluster.documents) == {"a", "b"}
+    for d in docs:
+        (tmp_path / f"{d.id}.txt").write_text(d.text)
+    (from_files,) = find_versions([tmp_path], jobs=1)
+    assert set(from_files.documents) == {"a.txt", "b.txt"}
+    with pytest.raises(ConfigError, match="mixes"):
+        find_versions([docs[0], tmp_path], jobs=1)

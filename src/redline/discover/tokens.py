@@ -7,6 +7,8 @@ observations make it cheap:
   end sees whitespace there or the end of the string, which it treats alike. So the words of a
   text are the words of its whitespace-separated tokens, in order, and a token's word hashes
   can be cached: news prose repeats tokens ("said,", "the", "Inc.") constantly.
+- Hyphens and slashes split words just as whitespace does (they are neither word characters nor
+  joiners, and every lookaround treats them like whitespace), so they become spaces first.
 - Without the in-word characters (soft hyphen, zero-width characters, combining marks) WORD_RE
   is equivalent to a pattern that consumes letter runs with `+` instead of one alternation per
   character. Texts with those characters take the exact original path.
@@ -19,7 +21,6 @@ text.
 from __future__ import annotations
 
 import re
-from itertools import chain
 
 import numpy as np
 import xxhash
@@ -43,12 +44,26 @@ _SPECIAL = re.compile(f"[{_IN_WORD}]")
 _CACHE_LIMIT = 400_000
 
 
-class _TokenCache(dict[str, tuple[int, ...]]):
-    def __missing__(self, token: str) -> tuple[int, ...]:
+class _TokenCache(dict[str, int | None]):
+    """token -> the hash of its one word, or None when it has no word or several (then the
+    hashes are in `multi`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.multi: dict[str, tuple[int, ...]] = {}
+
+    def __missing__(self, token: str) -> int | None:
         assert _FAST is not None
-        value = tuple(xxhash.xxh3_64_intdigest(word_key(w).encode()) for w in _FAST.findall(token))
+        found = tuple(xxhash.xxh3_64_intdigest(word_key(w).encode()) for w in _FAST.findall(token))
+        value = found[0] if len(found) == 1 else None
+        if value is None:
+            self.multi[token] = found
         self[token] = value
         return value
+
+    def reset(self) -> None:
+        self.clear()
+        self.multi.clear()
 
 
 _cache = _TokenCache()
@@ -56,8 +71,31 @@ _cache = _TokenCache()
 
 def word_hashes(text: str) -> U64Array:
     """64-bit hashes of the word keys of `text`, equal to `hash_words(keys(text))`."""
-    if _FAST is None or _SPECIAL.search(text):
+    # isascii is a flag check: ASCII text cannot hold the in-word characters.
+    if _FAST is None or (not text.isascii() and _SPECIAL.search(text)):
         return hash_words(keys(text))
     if len(_cache) > _CACHE_LIMIT:
-        _cache.clear()
-    return np.fromiter(chain.from_iterable(map(_cache.__getitem__, text.split())), dtype=np.uint64)
+        _cache.reset()
+    # Hyphens and slashes are neither word characters nor joiners, so they split words exactly
+    # as whitespace does; turning them into spaces makes compounds single-word tokens.
+    if "-" in text:
+        text = text.replace("-", " ")
+    if "/" in text:
+        text = text.replace("/", " ")
+    tokens = text.split()
+    values = list(map(_cache.__getitem__, tokens))
+    if None not in values:
+        return np.array(values, dtype=np.uint64)
+    # A few tokens hold no word or several ("AT&T", "--", "end.Next"): splice in their hashes.
+    multi = _cache.multi
+    flat: list[int | None] = []
+    start = 0
+    while True:
+        try:
+            i = values.index(None, start)
+        except ValueError:
+            flat.extend(values[start:])
+            return np.array(flat, dtype=np.uint64)
+        flat.extend(values[start:i])
+        flat.extend(multi[tokens[i]])
+        start = i + 1

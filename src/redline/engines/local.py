@@ -25,6 +25,7 @@ from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import chain
 from multiprocessing import get_context
 from pathlib import Path
 from types import TracebackType
@@ -504,3 +505,63 @@ def _verify_all(
     while pending:
         done, future = pending.popleft()
         yield done, future.result()
+
+
+def find_versions(
+    collection: Iterable[Document] | Sequence[str | Path],
+    *,
+    threshold: float = 0.5,
+    containment: float | None = 0.8,
+    jobs: int | None = None,
+) -> list[Cluster]:
+    """The clusters of versions in a collection: documents, or paths to read.
+
+    Args:
+        collection: `Document` objects, or files and folders (anything `redline find` reads).
+        threshold: Jaccard similarity of word 5-shingles at or above which two documents are
+            versions.
+        containment: share of the shorter document found in the longer one at or above which
+            they are versions (None: Jaccard only).
+        jobs: worker processes (default: all cores; 1 runs in this process).
+
+    Returns:
+        Clusters of two or more documents, largest first; see `Cluster`.
+
+    Raises:
+        InputError: a path does not exist.
+        ConfigError: a threshold out of range.
+    """
+    # Imported here: ingest pulls in the readers of every format, which Document callers skip.
+    from redline.ingest.collection import read_collection  # noqa: PLC0415
+
+    stream = iter(collection)
+    first = next(stream, None)
+    items: Iterable[Item]
+    if first is None:
+        items = []
+    elif isinstance(first, Document):
+        # Streamed, never listed: the collection may be a generator over millions of documents.
+        items = _only_documents(chain([first], stream))
+    else:
+        items = read_collection([first, *(_only_paths(stream))])
+    options = FindOptions(
+        thresholds=Thresholds(jaccard=threshold, containment=containment), jobs=jobs
+    )
+    with run(items, options) as result:
+        return result.clusters
+
+
+def _only_documents(items: Iterable[object]) -> Iterator[Document]:
+    for item in items:
+        if not isinstance(item, Document):
+            raise ConfigError(f"a collection mixes documents and paths ({item!r}); pass one kind")
+        yield item
+
+
+def _only_paths(items: Iterable[object]) -> Iterator[str | Path]:
+    for item in items:
+        if not isinstance(item, str | Path):
+            raise ConfigError(
+                f"a collection mixes paths and other values ({item!r}); pass one kind"
+            )
+        yield item

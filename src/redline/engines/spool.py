@@ -38,7 +38,9 @@ class Spool:
 
     def add(self, doc: Document, shingles: U64Array) -> int:
         """Store a document and its shingle set; returns its index."""
-        blob = pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
+        # A plain tuple: pickling a slotted dataclass goes through dataclasses.fields() each time.
+        fields = (doc.id, doc.text, doc.title, doc.url, doc.date, doc.byline)
+        blob = pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL)
         self._docs.write(blob)
         self._doc_offsets.append(self._doc_offsets[-1] + len(blob))
         self._shingles.write(np.ascontiguousarray(shingles, dtype=np.uint64).tobytes())
@@ -63,8 +65,9 @@ class Spool:
     def document(self, index: int) -> Document:
         """Document `index` as it was read."""
         start, end = self._doc_offsets[index], self._doc_offsets[index + 1]
-        doc: Document = pickle.loads(os.pread(self._docs.fileno(), end - start, start))  # noqa: S301 - our own temp file
-        return doc
+        blob = os.pread(self._docs.fileno(), end - start, start)
+        doc_id, text, title, url, date, byline = pickle.loads(blob)  # noqa: S301 - our own temp file
+        return Document(doc_id, text, title, url, date, byline)
 
     def close(self) -> None:
         """Close and delete the spool files."""
