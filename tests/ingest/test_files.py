@@ -182,6 +182,25 @@ def test_markdown_markup_is_stripped(tmp_path: Path) -> None:
     ]
 
 
+def test_markdown_setext_title_and_tables() -> None:
+    md = (
+        "Harbour bridge reopens\n"
+        "======================\n\n"
+        "Traffic is back.\n\n"
+        "| Route | Minutes |\n"
+        "|:------|--------:|\n"
+        "| Ring road | 35 |\n"
+    )
+    doc = document_from_bytes("story.md", md.encode(), fmt="markdown")
+    assert doc.title == "Harbour bridge reopens"
+    assert doc.text.split("\n\n") == [
+        "Harbour bridge reopens",
+        "Traffic is back.",
+        "Route Minutes",
+        "Ring road 35",
+    ]
+
+
 @pytest.mark.parametrize(
     ("data", "fmt"),
     [

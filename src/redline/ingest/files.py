@@ -449,6 +449,8 @@ _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _RULE = re.compile(r"^\s{0,3}(?:[-*_=]\s*){3,}$")
 _REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S+")
 _ATX = re.compile(r"^\s{0,3}#{1,6}(?:\s+(.*?))?(?:\s+#+)?\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_TABLE_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
 _ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+(.*)$")
 _QUOTE = re.compile(r"^\s{0,3}>\s?(.*)$")
 _INLINE: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -476,7 +478,7 @@ def _inline(line: str) -> str:
 def _markdown_to_text(src: str) -> tuple[str, str | None]:
     """Strip Markdown markup; headings and list items become paragraphs of their own.
 
-    Returns the text and the leading level-one heading as the title, if there is one.
+    Returns the text and the leading level-one heading (ATX or setext) as the title, if any.
     """
     blocks: list[list[str]] = []
     current: list[str] = []
@@ -497,9 +499,20 @@ def _markdown_to_text(src: str) -> tuple[str, str | None]:
         if in_fence:
             current.append(line.rstrip())
             continue
-        if not line.strip() or _RULE.match(line):
+        if not line.strip() or _RULE.match(line) or _TABLE_RULE.match(line):
+            # A setext "===" under the first line of the text makes it the title.
+            if line.strip().startswith("=") and not blocks and len(current) == 1:
+                title = current[0]
             # A rule or setext underline ends the block above (which then stands alone).
             flush()
+            continue
+        row = _TABLE_ROW.match(line)
+        if row:
+            # Each table row is a paragraph of its cells, as in HTML input.
+            flush()
+            cells = [c for cell in row.group(1).split("|") if (c := _inline(cell.strip()))]
+            if cells:
+                blocks.append([" ".join(cells)])
             continue
         if _REF_DEF.match(line):
             continue
