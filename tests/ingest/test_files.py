@@ -323,3 +323,16 @@ def test_the_same_text_however_it_is_stored(words: list[str], codec: str, zipped
     if zipped:
         data = gzip.compress(data)
     assert document_from_bytes("x", data, fmt="text").text == text
+
+
+@pytest.mark.parametrize(
+    ("line", "byline"),
+    [
+        ("Written by Ola Brandt, 4 May", "Written by Ola Brandt, 4 May"),
+        ("By Ola Brandt | Farm Weekly", "By Ola Brandt | Farm Weekly"),
+        ("by the way, nothing here is a byline", None),
+    ],
+)
+def test_markdown_byline_forms(line: str, byline: str | None) -> None:
+    doc = document_from_bytes("s.md", f"# Title\n\n{line}\n\nText.".encode(), fmt="markdown")
+    assert doc.byline == byline

@@ -302,8 +302,8 @@ def _clean_text(text: str) -> str:
 # --- HTML --------------------------------------------------------------------------------
 
 _SPACE = re.compile(r"\s+")
-# "By Jane Roe", "By Jane Roe and Al Poe · The Courier": short, one line, a capitalised name.
-_BYLINE = re.compile(r"By\s+[A-Z][^\n]{1,150}$")
+# "By Jane Roe", "Written by Jane Roe, 4 May", "By Jane Roe · The Courier": one short line.
+_BYLINE = re.compile(r"(?:(?:Written|Words|Story|Text|Reporting) [Bb]y|By)\s+[A-Z][^\n]{1,150}$")
 
 
 def _from_html(name: str, html: str) -> Document:
