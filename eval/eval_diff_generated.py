@@ -40,6 +40,7 @@ from versions import (
     LAYOUT_ONLY,
     LAYOUTS,
     ORIGINAL,
+    STRESS,
     Profile,
     Truth,
     make_version,
@@ -48,6 +49,7 @@ from versions import (
     present_only,
 )
 
+from redline.compare.align import similarity
 from redline.ingest.files import document_from_bytes
 from redline.models import Document, Sentence
 from redline.text.normalize import word_spans, words
@@ -276,6 +278,8 @@ def _account(
                 tally.kind_ok += kind_right
                 tally.confusion[(tu.kind, got)] += not kind_right
                 tags = set(piece.edits or ("copy",)) | ({"moved"} if tu.kind == "moved" else set())
+                if tu.a and "reworded" in tu.accept | {tu.kind} and tu.kind != "same":
+                    tags.add(_similarity_bin(truth_a, tu.a, truth_b, tu.b))
                 for tag in tags:
                     tally.by_edit[tag]["n"] += 1
                     tally.by_edit[tag]["kind_error"] += not kind_right
@@ -354,6 +358,17 @@ def _account(
     tally.perfect += errors == 0
 
 
+def _similarity_bin(truth_a: Truth, ia: Sequence[int], truth_b: Truth, ib: Sequence[int]) -> str:
+    """Which band of word similarity a truly reworded unit falls in."""
+    a = " ".join(truth_a.pieces[i].text for i in ia)
+    b = " ".join(truth_b.pieces[j].text for j in ib)
+    sim = similarity(a, b)
+    for edge in (0.9, 0.7, 0.5):
+        if sim >= edge:
+            return f"similarity>={edge}"
+    return "similarity<0.5"
+
+
 def _example(tally: Tally, tags: set[str], example: dict[str, Any]) -> None:
     """Keep a few failure examples per transformation, each under its first tag."""
     for tag in sorted(tags):
@@ -412,6 +427,7 @@ def main() -> None:
     ap.add_argument("--c50", type=int, default=300, help="pairs from Reuters C50")
     ap.add_argument("--bbc", type=int, default=300, help="pairs from BBC News")
     ap.add_argument("--layout", type=int, default=100, help="layout-only pairs (must be all same)")
+    ap.add_argument("--stress", type=int, default=200, help="pairs with heavy rewording and moves")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--out", type=Path, default=REPO / "out" / "eval")
@@ -424,7 +440,12 @@ def main() -> None:
     half = args.layout // 2
     layout_only = replace(LAYOUT_ONLY, layouts=web)
     layout_pairs = make_pairs(half, args.layout - half, args.seed + 1000, layout_only)
-    print(f"generated {len(pairs)} edited + {len(layout_pairs)} layout-only pairs "
+    half = args.stress // 2
+    stress_pairs = make_pairs(
+        half, args.stress - half, args.seed + 2000, replace(STRESS, layouts=web)
+    )
+    print(f"generated {len(pairs)} edited + {len(layout_pairs)} layout-only + "
+          f"{len(stress_pairs)} stress pairs "
           f"in {time.perf_counter() - t0:.1f} s (seed {args.seed})")  # fmt: skip
 
     matchers: list[tuple[str, Matcher]] = [("redline", redline_units)]
@@ -434,7 +455,8 @@ def main() -> None:
     head = ["P", "R", "F1", "kind acc", "role F1", "detect F1", "perfect", "ms/pair"]
     rows = []
     for name, matcher in matchers:
-        for subset, items in (("edited", pairs), ("layout-only", layout_pairs)):
+        subsets = (("edited", pairs), ("layout-only", layout_pairs), ("stress", stress_pairs))
+        for subset, items in subsets:
             tally = Tally()
             per_source = {"c50": Tally(), "bbc": Tally()}
             per_layout: dict[str, Tally] = defaultdict(Tally)
@@ -444,6 +466,8 @@ def main() -> None:
             s = tally.summary()
             results[f"{name}/{subset}"] = s
             rows.append([f"{name} {subset}", *_fmt(s)])
+            if subset == "stress":
+                _write_failures(args.out / f"diff_failures_{name}_stress.md", name, tally)
             if subset == "edited":
                 _write_failures(args.out / f"diff_failures_{name}.md", name, tally)
                 by_source = {k: v.summary() for k, v in per_source.items()}
@@ -456,16 +480,18 @@ def main() -> None:
     print(f"{'':{width}}  " + "  ".join(f"{h:>9}" for h in head))
     for r in rows:
         print(f"{r[0]:{width}}  " + "  ".join(f"{c:>9}" for c in r[1:]))
-    for name, _ in matchers:
-        s = results[f"{name}/edited"]
-        print(f"\n{name}: errors by transformation (sentences: n, kind errors, pair errors)")
+    for name, subset in ((m, sub) for m, _ in matchers for sub in ("edited", "stress")):
+        s = results[f"{name}/{subset}"]
+        print(
+            f"\n{name} {subset}: errors by transformation (sentences: n, kind errors, pair errors)"
+        )
         for tag, c in sorted(s["by_edit"].items(), key=lambda kv: -kv[1].get("kind_error", 0)):
             print(f"  {tag:24} {c.get('n', 0):6} {c.get('kind_error', 0):6} "
                   f"{c.get('pair_error', 0):6}")  # fmt: skip
-        print(f"{name}: boilerplate by role")
+        print(f"{name} {subset}: boilerplate by role")
         for role, c in s["by_role"].items():
             print(f"  {role:10} {dict(c)}")
-        print(f"{name}: kind confusion (truth->predicted): {s['kind_confusion']}")
+        print(f"{name} {subset}: kind confusion (truth->predicted): {s['kind_confusion']}")
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "diff_generated.json").write_text(json.dumps(results, indent=2))
     print(f"\nwrote {args.out / 'diff_generated.json'} and failure examples in {args.out}")

@@ -101,6 +101,21 @@ ORIGINAL = Profile(
     truncate=0,
     typography=0,
 )
+# Heavier than most newsroom edits: half the sentences reworded, up to half their words touched,
+# several moves. Finds where rewording stops being recognisable.
+STRESS = Profile(
+    delete=0.7,
+    insert=0.7,
+    reword=1.0,
+    numbers=0.6,
+    split=0.7,
+    merge=0.7,
+    move_paragraph=0.8,
+    move_sentence=0.8,
+    reword_share=(0.3, 0.6),
+    reword_strength=(0.2, 0.5),
+    reorder=0.3,
+)
 # Layout and typography only: the redline must be all `same`.
 LAYOUT_ONLY = Profile(
     furniture=0,
