@@ -5,7 +5,9 @@ reference version's sentences give the base rows, in its reading order; every ot
 compared with the reference (`redline.compare.redline.compare`) and its sentences fill the cells
 of the rows they align with. Sentences a version has and the reference lacks become extra rows,
 placed after the row of the version's nearest preceding aligned sentence; the same added sentence
-in several versions shares one extra row.
+in several versions shares one extra row (found at another place, it is marked moved there).
+
+`collate` compares for itself; `collate_redlines` takes redlines a caller already has.
 """
 
 from __future__ import annotations
