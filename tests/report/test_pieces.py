@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
+from report_fixtures import build
 
 from redline.models import Change, Segment, Side, Span
-from redline.report.pieces import Fold, Paragraphs, fold, inline, moved_from, percent, side
+from redline.report.pieces import (
+    Fold,
+    Paragraphs,
+    fold,
+    inline,
+    moved_from,
+    paragraph_starts,
+    percent,
+    side,
+)
 
 
 def pair(a: str, b: str, changes: tuple[Change, ...] = ()) -> Segment:
@@ -102,3 +112,22 @@ def test_percent_never_rounds_a_difference_away() -> None:
     assert percent(0.996) == "99.6%"
     assert percent(0.004) == "<1%"
     assert percent(0.5) == "50%"
+
+
+def test_paragraph_starts_follow_the_new_text_and_the_old_for_removed_sentences() -> None:
+    old = "A one. A two.\n\nB one.\n\nC one. C two."
+    new = "A one. A two.\n\nC one."
+    redline = build(
+        old,
+        new,
+        [
+            ("same", "A one.", "A one.", None),
+            ("same", "A two.", "A two.", None),
+            ("removed", "B one.", None, None),  # a whole paragraph cut
+            ("same", "C one.", "C one.", None),
+            ("removed", "C two.", None, None),  # cut from a kept paragraph
+        ],
+    )
+    segs = list(redline.segments)
+    starts = paragraph_starts(segs, Paragraphs(redline.a), Paragraphs(redline.b))
+    assert starts == [False, False, True, True, False]

@@ -27,6 +27,7 @@ from redline.report.pieces import (
     flat,
     fold,
     moved_from,
+    paragraph_starts,
     percent,
     shape,
     side,
@@ -42,6 +43,7 @@ class RowView:
     b: list[Piece] | None
     anchor: str | None = None
     note: str | None = None
+    paragraph: bool = False  # starts a new paragraph of the text
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,7 @@ class FoldView:
 
     label: str
     rows: list[RowView]
+    paragraph: bool = False
     fold: Literal[True] = True
 
 
@@ -70,7 +73,7 @@ class _Builder:
     old: Paragraphs
     jumps: list[JumpView] = field(default_factory=list)
 
-    def row(self, seg: Segment) -> RowView:
+    def row(self, seg: Segment, *, paragraph: bool = False) -> RowView:
         anchor = None
         if seg.kind != "same":
             anchor = f"c{len(self.jumps) + 1}"
@@ -95,6 +98,7 @@ class _Builder:
             b=_cell(seg, "b"),
             anchor=anchor,
             note="; ".join(notes) or None,
+            paragraph=paragraph,
         )
 
 
@@ -126,13 +130,16 @@ def _environment() -> jinja2.Environment:
 
 def to_html(redline: Redline, *, context: int = 1) -> str:
     """The whole report as one HTML page (a string), with no external assets."""
-    builder = _Builder(Paragraphs(redline.a))
+    old, new = Paragraphs(redline.a), Paragraphs(redline.b)
+    builder = _Builder(old)
     rows: list[RowView | FoldView] = []
-    for item in fold(content(redline), context=context):
+    items = fold(content(redline), context=context)
+    for item, starts in zip(items, paragraph_starts(items, old, new), strict=True):
         if isinstance(item, Fold):
-            rows.append(FoldView(item.label, [builder.row(s) for s in item.segments]))
+            folded = [builder.row(s) for s in item.segments]
+            rows.append(FoldView(item.label, folded, paragraph=starts))
         else:
-            rows.append(builder.row(item))
+            rows.append(builder.row(item, paragraph=starts))
     groups = [(role, [builder.row(s) for s in segs]) for role, segs in boilerplate(redline)]
     order = SUMMARY_ORDER
     counts = redline.counts()

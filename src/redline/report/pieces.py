@@ -219,6 +219,50 @@ class Paragraphs:
         return bisect.bisect_right(self._starts, offset) + 1
 
 
+@dataclass(frozen=True, slots=True)
+class _Where:
+    """The paragraphs a segment stands in on each side (None where the side lacks it)."""
+
+    a: int | None
+    b: int | None
+
+
+def _where(seg: Segment, old: Paragraphs, new: Paragraphs) -> _Where:
+    a = old.of(seg.a_span.start) if seg.a_span and old.known else None
+    b = new.of(seg.b_span.start) if seg.b_span and new.known else None
+    return _Where(a, b)
+
+
+def paragraph_starts(rows: Sequence[Row], old: Paragraphs, new: Paragraphs) -> list[bool]:
+    """For each row, whether it begins a new paragraph of the text as the reader sees it.
+
+    Paragraphs follow the new version; a removed sentence follows the old one, so a paragraph
+    cut whole stands apart while a sentence cut from a kept paragraph stays inside it.
+    """
+    out: list[bool] = []
+    last_a: int | None = None
+    last_b: int | None = None
+    previous: _Where | None = None
+    for row in rows:
+        first = _where(row.segments[0] if isinstance(row, Fold) else row, old, new)
+        out.append(previous is not None and _breaks(previous, first, last_a, last_b))
+        previous = _where(row.segments[-1], old, new) if isinstance(row, Fold) else first
+        last_a = previous.a if previous.a is not None else last_a
+        last_b = previous.b if previous.b is not None else last_b
+    return out
+
+
+def _breaks(prev: _Where, cur: _Where, last_a: int | None, last_b: int | None) -> bool:
+    if prev.b is not None and cur.b is not None:
+        return prev.b != cur.b
+    if prev.a is not None and cur.a is not None:
+        return prev.a != cur.a
+    # An added sentence next to a removed one: compare with the last paragraph seen.
+    if cur.b is not None:
+        return last_b is not None and cur.b != last_b
+    return cur.a is not None and last_a is not None and cur.a != last_a
+
+
 def moved_from(seg: Segment, old: Paragraphs) -> str:
     """Where a moved sentence stood in the old version, for a reader: "moved from ¶3"."""
     parts = []

@@ -8,7 +8,6 @@ column of "+ " added, "- " removed, "~ " reworded, "> " moved.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from rich.console import Console
 from rich.rule import Rule
@@ -29,6 +28,7 @@ from redline.report.pieces import (
     fold,
     inline,
     moved_from,
+    paragraph_starts,
     percent,
     shape,
 )
@@ -98,14 +98,6 @@ def _facts(items: Sequence[str], style: str) -> Text:
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class _Where:
-    """The paragraphs a row stands in on each side (None where the side lacks it)."""
-
-    a: int | None
-    b: int | None
-
-
 class _Painter:
     """Prints segments as rows: a marker, then the text wrapped with a hanging indent."""
 
@@ -160,37 +152,15 @@ class _Painter:
 
     def body(self, rows: Sequence[Row]) -> None:
         """The content rows in reading order, a blank line between paragraphs."""
-        last_a: int | None = None
-        last_b: int | None = None
-        previous: _Where | None = None
-        for row in rows:
-            first = self._where(row.segments[0] if isinstance(row, Fold) else row)
-            if previous is not None and self._breaks(previous, first, last_a, last_b):
+        for row, new_paragraph in zip(
+            rows, paragraph_starts(rows, self.old, self.new), strict=True
+        ):
+            if new_paragraph:
                 self.console.print()
             if isinstance(row, Fold):
                 self.hanging(Text("  "), Text(row.label, style="dim italic"))
-                previous = self._where(row.segments[-1])
             else:
                 self.hanging(*self.row(row))
-                previous = first
-            last_a = previous.a if previous.a is not None else last_a
-            last_b = previous.b if previous.b is not None else last_b
-
-    @staticmethod
-    def _breaks(prev: _Where, cur: _Where, last_a: int | None, last_b: int | None) -> bool:
-        if prev.b is not None and cur.b is not None:
-            return prev.b != cur.b
-        if prev.a is not None and cur.a is not None:
-            return prev.a != cur.a
-        # An added sentence next to a removed one: compare with the last paragraph seen.
-        if cur.b is not None:
-            return last_b is not None and cur.b != last_b
-        return cur.a is not None and last_a is not None and cur.a != last_a
-
-    def _where(self, seg: Segment) -> _Where:
-        a = self.old.of(seg.a_span.start) if seg.a_span and self.old.known else None
-        b = self.new.of(seg.b_span.start) if seg.b_span and self.new.known else None
-        return _Where(a, b)
 
     def row(self, seg: Segment) -> tuple[Text, Text]:
         """The marker and the text of one segment."""
