@@ -33,6 +33,7 @@ def test_boilerplate_listed_apart_with_its_role(redline: Redline) -> None:
     body, _, tail = md.partition("### Boilerplate")
     assert "Read more" not in body
     assert "- _promo_ · **+ added**: Read more: transport news." in tail
+    assert "By Ana Reyes" not in md  # unchanged boilerplate is left out
 
 
 def test_markup_in_document_text_stays_text() -> None:

@@ -20,6 +20,7 @@ from redline.report.pieces import (
     content,
     fold,
     inline,
+    is_change,
     moved_from,
     percent,
     shape,
@@ -74,12 +75,11 @@ def to_markdown(redline: Redline) -> str:
             lines.append(f"- _{row.label}_")
         else:
             lines.append(f"- {_item(row, old)}")
-    groups = boilerplate(redline)
-    if groups:
+    # Only changed boilerplate is listed: in a ticket an unchanged byline is noise.
+    changed = [(role, seg) for role, segs in boilerplate(redline) for seg in segs if is_change(seg)]
+    if changed:
         lines += ["", "### Boilerplate", ""]
-        for role, segments in groups:
-            for seg in segments:
-                lines.append(f"- _{role}_ · {_item(seg, old)}")
+        lines += [f"- _{role}_ · {_item(seg, old)}" for role, seg in changed]
     return "\n".join(lines) + "\n"
 
 
