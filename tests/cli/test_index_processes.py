@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "store"))
@@ -59,16 +60,33 @@ def test_a_killed_add_leaves_a_consistent_index_and_a_rerun_completes(tmp_path: 
     _write(folder, texts)
     db = tmp_path / "crash.db"
     proc = subprocess.Popen(
-        [REDLINE, "index", "add", str(folder), "--db", str(db), "--batch", "4", "-q"],
+        [
+            REDLINE,
+            "index",
+            "add",
+            str(folder),
+            "--db",
+            str(db),
+            "--batch",
+            "4",
+            "--jobs",
+            "1",
+            "-q",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
     while _count(db) < 60 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
+    helpers = psutil.Process(proc.pid).children(recursive=True)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert proc.returncode == -signal.SIGKILL
+    # Its signing workers notice and exit rather than linger as orphans.
+    assert helpers, "the run should sign in worker processes"
+    _, alive = psutil.wait_procs(helpers, timeout=10)
+    assert alive == []
     kept = _count(db)
     assert 60 <= kept < len(texts), "the run must be killed part-way for this test to mean much"
     _assert_consistent(db)
@@ -131,7 +149,10 @@ def test_two_writers_and_three_readers_lose_nothing(tmp_path: Path) -> None:
     ]
     writers = [
         subprocess.Popen(
-            [REDLINE, "index", "add", str(tmp_path / name), "--db", str(db), "--batch", "8", "-q"],
+            [
+                *(REDLINE, "index", "add", str(tmp_path / name), "--db", str(db)),
+                *("--batch", "8", "--jobs", "0", "-q"),
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

@@ -245,3 +245,17 @@ def test_add_many_commits_in_batches_and_reports_every_document(index: Index) ->
     stats = index.stats()
     assert (stats.documents, stats.clusters, stats.clustered_documents) == (12, 4, 12)
     assert [d.document.id for d in index.documents()] == list(texts)
+
+
+def test_signing_in_worker_processes_gives_the_same_index(tmp_path: Path) -> None:
+    texts = corpus(4, 3, seed=5)
+    docs = [Document(id=k, text=v) for k, v in texts.items()]
+    outcomes = []
+    for jobs in (0, 1):
+        with Index(tmp_path / f"jobs{jobs}.db") as store:
+            results = list(store.add_many(docs, batch=2, jobs=jobs))
+            outcomes.append(
+                ([(r.status, r.id, r.cluster) for r in results], store.stats().clusters)
+            )
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][1] == 4

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections import Counter
@@ -72,6 +73,13 @@ def _read_inputs(
 @click.argument("paths", nargs=-1, required=True)
 @db_option
 @click.option("--batch", default=32, show_default=True, help="Documents per transaction.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Processes signing ahead of the writer [default: cores - 1]; 0 signs in this process.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress line.")
 @click.option("--id-field", default="id", show_default=True, help="JSONL/CSV/Parquet id field.")
 @click.option("--text-field", default="text", show_default=True, help="Field with the text.")
@@ -83,6 +91,7 @@ def add(
     paths: tuple[str, ...],
     db: str,
     batch: int,
+    jobs: int | None,
     quiet: bool,
     id_field: str,
     text_field: str,
@@ -112,7 +121,9 @@ def add(
         )
         documents = _read_inputs(paths, ReadOptions(fields=fields), skipped)
         progress = not quiet and err.is_terminal
-        for result in store.add_many(documents, batch=batch):
+        if jobs is None:
+            jobs = max(0, (os.cpu_count() or 1) - 1)
+        for result in store.add_many(documents, batch=batch, jobs=jobs):
             counts[result.status] += 1
             if result.status == "skipped":
                 skipped.add(result.id, result.reason or "skipped")

@@ -185,8 +185,10 @@ class Store(Protocol):
         """Add one document (idempotent by content) and cluster it with its versions."""
         ...
 
-    def add_many(self, documents: Iterable[Document], *, batch: int = 32) -> Iterator[AddResult]:
-        """Add documents in small transactions, yielding one result per document."""
+    def add_many(
+        self, documents: Iterable[Document], *, batch: int = 32, jobs: int = 0
+    ) -> Iterator[AddResult]:
+        """Add documents in small transactions, yielding one result per committed document."""
         ...
 
     def query(self, document: Document | str, *, limit: int = 10) -> list[Match]:

@@ -19,12 +19,16 @@ Invariants the code below keeps:
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import threading
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import islice
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -196,6 +200,53 @@ class _Signed:
     keys: list[int]
 
 
+@dataclass(frozen=True, slots=True)
+class _Signing:
+    """What signing needs; small and picklable, so worker processes can sign too."""
+
+    shingle: int
+    minhash: MinHashConfig
+    bands: int
+    rows: int
+
+
+def _shingle_sets(texts: Sequence[str], shingle: int) -> list[U64Array]:
+    # The batched path of `redline find`: equal to `shingle.shingles`, several times faster.
+    return shingle_batch([word_hashes(t) for t in texts], shingle)
+
+
+def sign_documents(documents: Sequence[Document], how: _Signing) -> list[_Signed | AddResult]:
+    """Shingles, signature and band keys of each document (a skip result when it has no words)."""
+    sets = _shingle_sets([d.text for d in documents], how.shingle)
+    nonempty = [i for i, s in enumerate(sets) if len(s)]
+    sigs = sign_batch([sets[i] for i in nonempty], how.minhash)
+    keys = band_keys_batch(sigs, how.bands, how.rows).view(np.int64)
+    out: list[_Signed | AddResult] = [
+        AddResult("skipped", d.id, None, reason="no words to index") for d in documents
+    ]
+    for row, i in enumerate(nonempty):
+        d = documents[i]
+        out[i] = _Signed(d, content_hash(d.text), sets[i], sigs[row].tobytes(), keys[row].tolist())
+    return out
+
+
+def _watch_parent(parent: int) -> None:
+    """Worker start-up: exit as soon as the writer dies (say, SIGKILLed) instead of lingering."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="redline-parent-watch").start()
+
+
+def _batched(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
 class Index:
     """A persistent index of versions in one SQLite file (the default `Store`).
 
@@ -226,6 +277,7 @@ class Index:
         self._bands, self._rows = lsh.bands, lsh.rows
         self._minhash = MinHashConfig(num_perm=self.config.num_perm, seed=self.config.seed)
         self._thresholds = self.config.thresholds()
+        self._signing = _Signing(self.config.shingle, self._minhash, self._bands, self._rows)
 
     # -- connections -------------------------------------------------------------------------
 
@@ -298,23 +350,10 @@ class Index:
     # -- signing -----------------------------------------------------------------------------
 
     def _shingle_sets(self, texts: Sequence[str]) -> list[U64Array]:
-        # The batched path of `redline find`: equal to `shingle.shingles`, several times faster.
-        return shingle_batch([word_hashes(t) for t in texts], self.config.shingle)
+        return _shingle_sets(texts, self.config.shingle)
 
     def _sign(self, documents: Sequence[Document]) -> list[_Signed | AddResult]:
-        sets = self._shingle_sets([d.text for d in documents])
-        nonempty = [i for i, s in enumerate(sets) if len(s)]
-        sigs = sign_batch([sets[i] for i in nonempty], self._minhash)
-        keys = band_keys_batch(sigs, self._bands, self._rows).view(np.int64)
-        out: list[_Signed | AddResult] = [
-            AddResult("skipped", d.id, None, reason="no words to index") for d in documents
-        ]
-        for row, i in enumerate(nonempty):
-            d = documents[i]
-            out[i] = _Signed(
-                d, content_hash(d.text), sets[i], sigs[row].tobytes(), keys[row].tolist()
-            )
-        return out
+        return sign_documents(documents, self._signing)
 
     def _keys_of(self, signature: bytes) -> list[int]:
         sig = np.frombuffer(signature, dtype=np.uint32).reshape(1, -1)
@@ -396,28 +435,54 @@ class Index:
             What happened: "added" (with the versions it joined), "present" (same text already
             indexed; nothing changed) or "skipped" (with the reason, e.g. no words).
         """
-        return next(iter(self.add_many([document], batch=1)))
+        return self._add_batch([document], self._sign([document]))[0]
 
-    def add_many(self, documents: Iterable[Document], *, batch: int = 32) -> Iterator[AddResult]:
+    def add_many(
+        self, documents: Iterable[Document], *, batch: int = 32, jobs: int = 0
+    ) -> Iterator[AddResult]:
         """Add documents, committing every `batch` documents; yields results after each commit.
 
         A result is yielded only once its transaction is committed, so a consumer that records
         progress never counts a document the file does not hold.
-        """
-        if batch < 1:
-            raise ConfigError(f"batch must be >= 1, got {batch}")
-        pending: list[Document] = []
-        for document in documents:
-            pending.append(document)
-            if len(pending) >= batch:
-                yield from self._add_batch(pending)
-                pending = []
-        if pending:
-            yield from self._add_batch(pending)
 
-    def _add_batch(self, documents: Sequence[Document]) -> list[AddResult]:
-        # Shingling and signing is the costly part: done before taking the write lock.
-        signed = self._sign(documents)
+        Args:
+            documents: the documents, in the order they are to be added.
+            batch: documents per transaction.
+            jobs: worker processes that shingle and sign ahead of the writer (0: sign here).
+                This process writes, in input order; the pool starts only for a second batch.
+        """
+        if batch < 1 or jobs < 0:
+            raise ConfigError(f"batch must be >= 1 and jobs >= 0, got {batch} and {jobs}")
+        batches = _batched(documents, batch)
+        first = next(batches, None)
+        if first is None:
+            return
+        yield from self._add_batch(first, self._sign(first))
+        if jobs == 0:
+            for docs in batches:
+                yield from self._add_batch(docs, self._sign(docs))
+            return
+        # Spawned, not forked: the caller may be a threaded server holding SQLite handles.
+        with ProcessPoolExecutor(
+            jobs,
+            mp_context=get_context("spawn"),
+            initializer=_watch_parent,
+            initargs=(os.getpid(),),
+        ) as pool:
+            ahead: deque[tuple[list[Document], Future[list[_Signed | AddResult]]]] = deque()
+            for docs in batches:
+                ahead.append((docs, pool.submit(sign_documents, docs, self._signing)))
+                if len(ahead) > 2 * jobs:
+                    done, signed = ahead.popleft()
+                    yield from self._add_batch(done, signed.result())
+            while ahead:
+                done, signed = ahead.popleft()
+                yield from self._add_batch(done, signed.result())
+
+    def _add_batch(
+        self, documents: Sequence[Document], signed: Sequence[_Signed | AddResult]
+    ) -> list[AddResult]:
+        # Shingling and signing (the costly part) happened before taking the write lock.
         with self._write() as db:
             now = time.time()
             return [
