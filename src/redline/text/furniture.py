@@ -29,7 +29,8 @@ _BOTTOM_CONTENT = 2
 # Furniture is short; a sentence longer than this is content whatever it starts with.
 _SHORT = 25
 
-_STOP_END = re.compile(r"[.!?\u2026][\"'\u2019\u201d)\]]*$")
+_CLOSERS = "\"'\u2019\u201d)]"
+_BLANK_AFTER = re.compile(r"[ \t\u00a0]*(?:\r\n|[\n\r])[ \t\u00a0]*(?:[\n\r]|$)|[ \t\u00a0]*$")
 
 _BYLINE_LEAD = re.compile(
     r"^(?:by|written by|words by|story by|text by|reporting by|from)\s+(?P<rest>.+)$",
@@ -42,6 +43,12 @@ _BYLINE_WORDS = _wordset(
     contributing associated press news agency bureau"""
 )
 
+# A byline without "By": "Jane Doe, business correspondent", "Li Wei - Staff Writer".
+_BYLINE_BARE = re.compile(
+    r"^[A-Z][\w.'\u2019-]+(?:\s+[A-Z][\w.'\u2019-]+){1,3}\s*(?:,|-|\u2013|\u2014|\|)\s*"
+    r"(?:[\w&-]+\s+){0,3}(?i:correspondent|reporter|editor|writer|columnist|journalist"
+    r"|contributor|staff)s?$"
+)
 _MONTH = (
     r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?"
     r"|Aug(?:ust|\.)?|Sep(?:tember|t\.|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
@@ -61,6 +68,7 @@ _DATELINE = re.compile(
           \s*(?:\([^)]{{1,40}}\)\s*[-\u2013\u2014:]*|[-\u2013\u2014]+)
         |[A-Z][\w.'\u2019-]+(?:\s+[A-Z][\w.'\u2019-]+)*,\s+[A-Z][\w.]+(?:\s+[A-Z][\w.]+)*
           \s*(?:\([^)]{{1,40}}\))?\s*[-\u2013\u2014]+
+        |[A-Z][\w.'\u2019-]+(?:\s+[A-Z][\w.'\u2019-]+){{0,2}},\s+{_DATE}
     )\s*$""",
     re.VERBOSE,
 )
@@ -77,17 +85,16 @@ _CREDIT = re.compile(
 )
 # Trailing agency credits on a caption: "Jane Doe / Harbour Wire", "(Harbour Wire via Getty)".
 _AGENCY_CREDIT = re.compile(
-    r"^[(\[]?[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,4}\s*(?:/|for|via)\s*"
-    r"[A-Z][\w.&'\u2019 -]{1,40}[)\]]?$"
+    r"^[(\[]?[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,4}\s*(?:/|\bfor\b|\bvia\b)\s*"
+    r"[A-Z][\w&.'\u2019-]*(?:\s+[A-Z&][\w&.'\u2019-]*){0,5}[)\]]?$"
 )
 _JOB = (
-    r"(?:reporter|correspondent|writer|editor|journalist|columnist|contributor|producer|"
-    r"photographer|photojournalist|critic|blogger|anchor|host|freelancer|intern|fellow|"
-    r"author|analyst\s+(?:at|for|with))"
+    r"(?:reporter|correspondent|writer|editor|journalist|columnist|contributor|"
+    r"photographer|photojournalist|blogger|freelancer|freelance\s+\w+)"
 )
 _BIO = re.compile(
     rf"""^(?:
-        [A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){{0,3}}\s+
+        [A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){{1,3}}\s+
           (?:is|was|has\s+been|serves\s+as|works\s+as|joined)\b[^.]{{0,80}}\b{_JOB}s?\b
         |[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){{0,3}}\s+
           (?:writes|reports|covers|blogs)\b[^.]{{0,120}}\b(?:for|at)\b
@@ -120,7 +127,7 @@ _PROMO = re.compile(
 )
 # Promo openers that are strong enough anywhere in the text (a mid-story ad slot).
 _PROMO_ANYWHERE = re.compile(
-    r"^[(\[]?\s*(?:advertisement|read\s+more\s*:|related\s*:|click\s+here|sponsored(?:\s+content)?\s*$"
+    r"^[(\[]?\s*(?:advertisement\b|read\s+more\s*:|related\s*:|click\s+here|sponsored(?:\s+content)?\s*$"
     r"|subscribe\s+(?:now|today|to\s+(?:our|the))|sign\s+up\s+(?:for|to)\s+(?:our|the)\b)",
     re.IGNORECASE,
 )
@@ -252,7 +259,7 @@ def _role(
             return "byline"
         if _CREDIT.match(body) or (_own_line(sent, text) and _AGENCY_CREDIT.match(body)):
             return "credit"
-        if _DATELINE.match(body) and n_words <= 10:
+        if top and _DATELINE.match(body) and n_words <= 10:
             return "dateline"
     if top and index == 0 and title_key is None and _looks_like_title(raw, sent, text):
         return "title"
@@ -272,17 +279,27 @@ def _role(
 
 
 def _looks_like_title(raw: str, sent: Sentence, text: str) -> bool:
-    """A first line without a final stop, short, on its own line."""
-    return (
-        not _STOP_END.search(raw)
-        and len(words(raw)) <= 20
-        and _own_line(sent, text)
-        and (raw[:1].isupper() or raw[:1].isdigit() or raw[:1] in "\"'")
-    )
+    """A short first line that does not end like a sentence, on its own line.
+
+    Headlines may end in "?", "!" or an ellipsis; those count only when a blank line follows,
+    as a question opening a story's first paragraph is content.
+    """
+    if len(words(raw)) > 20 or not _own_line(sent, text) or raw[-1:] in ":;,":
+        return False
+    if raw[:1].islower() and not raw[1:2].isupper():
+        return False  # "iTunes ..." may head a page; "and then ..." may not
+    bare = raw.rstrip(_CLOSERS)
+    if not bare.endswith((".", "!", "?", "…")):
+        return True
+    if bare.endswith(".") and not bare.endswith("..."):
+        return False
+    return _BLANK_AFTER.match(text, sent.span.end) is not None
 
 
 def _is_byline(body: str) -> bool:
     """'By Jane Doe', 'By JANE DOE and Li Wei, Staff Writers', not 'By 5 percent ...'."""
+    if _BYLINE_BARE.match(body):
+        return True
     m = _BYLINE_LEAD.match(body)
     if not m:
         return False

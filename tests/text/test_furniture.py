@@ -1,0 +1,141 @@
+"""Furniture roles: what an editor would call page furniture is marked, story text is not."""
+
+from __future__ import annotations
+
+import pytest
+
+from redline.models import Sentence
+from redline.text.furniture import assign_roles
+from redline.text.segment import segment
+
+STORY = (
+    "The Harbour Authority approved the dredging plan on Tuesday after a two-year dispute. "
+    "Subscribers will pay more for the ferry from next year, officials said. "
+    "By Tuesday evening, the port had closed its gates to all traffic for the night.\n\n"
+    "Prices rose by 5 percent in the first quarter, according to the council. "
+    "Read the report and you see why, said Ana Sousa, a lawyer for residents."
+)
+
+
+def roles(text: str, **kw: str) -> list[tuple[str | None, str]]:
+    return [(s.role, s.text) for s in assign_roles(segment(text), text, **kw)]
+
+
+def role_of(text: str, sentence: str, **kw: str) -> str | None:
+    found = [r for r, t in roles(text, **kw) if t == sentence]
+    assert found, f"{sentence!r} not segmented as one sentence"
+    return found[0]
+
+
+def test_plain_story_has_no_furniture() -> None:
+    assert all(r is None for r, _ in roles(STORY))
+
+
+@pytest.mark.parametrize(
+    ("line", "role"),
+    [
+        ("By Jane Doe", "byline"),
+        ("By JANE DOE and Li Wei, Staff Writers", "byline"),
+        ("By Jane Doe | Harbour Gazette", "byline"),
+        ("Jane Doe, business correspondent", "byline"),
+        ("LONDON (Harbour Wire) -", "dateline"),
+        ("PORTLAND, Maine \u2014", "dateline"),
+        ("March 3, 2026", "dateline"),
+        ("Updated 4:15 p.m. ET", "dateline"),
+        ("Updated: 14:30 GMT, 3 March 2026", "dateline"),
+        ("Lisbon, March 3", "dateline"),
+        ("Photo: Sam Reed / Harbour Wire", "credit"),
+        ("(Photograph by Sam Reed for the Harbour Gazette)", "credit"),
+        ("Image credit: Harbour Wire", "credit"),
+        ("(Image: Harbour Wire)", "credit"),
+    ],
+)
+def test_head_furniture(line: str, role: str) -> None:
+    text = f"Harbour Plan Wins Approval\n\n{line}\n\n{STORY}"
+    assert role_of(text, line) == role
+    assert role_of(text, "Harbour Plan Wins Approval") == "title"
+
+
+@pytest.mark.parametrize(
+    ("tail", "role"),
+    [
+        ("Jane Doe is a reporter at the Harbour Gazette.", "bio"),
+        ("Li Wei writes about shipping and ports for the Harbour Gazette.", "bio"),
+        ("Contact her at jane@example.org.", "bio"),
+        ("Read more: Port strike ends after six weeks", "promo"),
+        ("Click here to subscribe to the Harbour Gazette.", "promo"),
+        ("Subscribe to our weekly newsletter for the top stories.", "promo"),
+        ("Sign up for our newsletter", "promo"),
+        ("Share this article", "promo"),
+        ("Follow us on social media for the latest updates.", "promo"),
+        ("Advertisement", "promo"),
+        ("Related: Ferry fares to rise in spring", "promo"),
+        ("\u00a9 2026 Harbour Gazette. All rights reserved.", "other"),
+    ],
+)
+def test_tail_furniture(tail: str, role: str) -> None:
+    text = f"{STORY}\n\n{tail}"
+    first = segment(tail)[0].text
+    assert role_of(text, first) == role
+    assert all(r is None for r, t in roles(text) if t in STORY)
+
+
+def test_bio_continues_to_the_end_of_its_paragraph() -> None:
+    bio = "Jane Doe is a reporter at the Harbour Gazette. She has covered ports since 2011."
+    text = f"{STORY}\n\n{bio}"
+    assert role_of(text, "She has covered ports since 2011.") == "bio"
+
+
+def test_given_title_and_byline_are_matched_whatever_the_typography() -> None:
+    text = f"Harbour \u201cplan\u201d wins\n\nBY JANE DOE\n\n{STORY}"
+    got = roles(text, title='Harbour "Plan" Wins', byline="Jane Doe")
+    assert got[0] == ("title", "Harbour \u201cplan\u201d wins")
+    assert got[1] == ("byline", "BY JANE DOE")
+
+
+def test_headline_question_is_a_title_only_when_it_stands_alone() -> None:
+    assert roles(f"Can the port survive?\n\n{STORY}")[0][0] == "title"
+    assert roles(f"Can the port survive? {STORY}")[0][0] is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "By Tuesday, the port had closed its gates to all traffic.",
+        "By 5 percent, voters backed the plan.",
+        "Subscribers will pay more for the ferry.",
+        "Sharecroppers along the river said they were not consulted.",
+        "Ana Sousa is a lawyer for the residents.",
+        "Maria Lopez writes to the council every month.",
+        "Advertisements for the ferry fell by half.",
+        "Following the vote, the mayor resigned.",
+        "Photographers were kept away from the pier.",
+    ],
+)
+def test_story_sentences_at_either_end_stay_content(sentence: str) -> None:
+    head = f"{sentence}\n\n{STORY}"
+    tail = f"{STORY}\n\n{sentence}"
+    assert role_of(head, sentence) is None
+    assert role_of(tail, sentence) is None
+
+
+def test_promo_lines_inside_the_story_are_marked() -> None:
+    paras = STORY.split("\n\n")
+    text = f"{paras[0]}\n\nRead more: Port strike ends after six weeks\n\n{paras[1]}"
+    assert role_of(text, "Read more: Port strike ends after six weeks") == "promo"
+
+
+def test_roles_keep_spans_and_order() -> None:
+    text = f"Harbour Plan Wins Approval\n\nBy Jane Doe\n\n{STORY}\n\nShare this article"
+    before = segment(text)
+    after = assign_roles(before, text)
+    assert [(s.span, s.text, s.paragraph) for s in after] == [
+        (s.span, s.text, s.paragraph) for s in before
+    ]
+    assert all(isinstance(s, Sentence) for s in after)
+    assert [s.role for s in after][:2] == ["title", "byline"]
+    assert after[-1].role == "promo"
+
+
+def test_empty_input() -> None:
+    assert assign_roles([], "") == []
