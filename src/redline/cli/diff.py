@@ -7,7 +7,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import click
 
@@ -150,30 +150,26 @@ def _terminal(
     from redline.report.terminal import render  # noqa: PLC0415
 
     if width is None:
-        width = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns if to_terminal else None
-        width = width or int(os.environ.get("COLUMNS", "0") or 0) or DEFAULT_WIDTH
+        columns = os.environ.get("COLUMNS", "")
+        if to_terminal:
+            width = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
+        else:
+            width = int(columns) if columns.isdigit() else DEFAULT_WIDTH
     # Rendered to a buffer first: the pager decision needs the line count.
-    system = Console(force_terminal=True).color_system if color else None
+    buffer = io.StringIO()
     console = Console(
-        file=io.StringIO(),
+        file=buffer,
         width=width,
-        color_system=_COLOR_SYSTEMS.get(system or ""),
+        # "auto" reads TERM and COLORTERM; a terminal with no colour at all gets markers.
+        color_system="auto" if color else None,
         force_terminal=color,
+        no_color=not color,
         highlight=False,
         emoji=False,
         legacy_windows=False,
     )
-    render(redline, console, context=context, plain=not color)
-    out = console.file.getvalue()  # type: ignore[attr-defined]
-    return str(out)
-
-
-_COLOR_SYSTEMS: dict[str, Literal["standard", "256", "truecolor", "windows"]] = {
-    "standard": "standard",
-    "256": "256",
-    "truecolor": "truecolor",
-    "windows": "windows",
-}
+    render(redline, console, context=context)
+    return buffer.getvalue()
 
 
 def _taller_than_screen(text: str) -> bool:
