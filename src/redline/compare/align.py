@@ -157,6 +157,14 @@ class _Aligner:
             for ch in set(self.ca[i]):
                 index[ch].append(i)
         n = len(rest_a)
+        # Votes are divided by each old sentence's weight norm (a cosine, up to the new
+        # sentence's constant), so long sentences full of mid-frequency words do not crowd a
+        # short partner out of the candidate list.
+        norm: dict[int, float] = {}
+        for i in rest_a:
+            norm[i] = math.sqrt(
+                sum(math.log(1.0 + n / len(index[ch])) ** 2 for ch in set(self.ca[i])) or 1.0
+            )
         matched: list[tuple[float, int, int]] = []
         seeds: list[tuple[float, int, int]] = []
         for j in rest_b:
@@ -172,7 +180,7 @@ class _Aligner:
                 weight = math.log(1.0 + n / size)
                 for i in post:
                     votes[i] = votes.get(i, 0.0) + weight
-            best = heapq.nlargest(self.candidates, votes, key=votes.__getitem__)
+            best = heapq.nlargest(self.candidates, votes, key=lambda i: votes[i] / norm[i])
             best.extend(self.neighbour_candidates(j))
             for i in sorted(set(best)):
                 code_a = self.ca[i]
