@@ -280,14 +280,48 @@ def band_candidates(band_keys: np.ndarray) -> set[tuple[int, int]]:
     return pairs
 
 
+def anchor_candidates(
+    sets: Sequence[np.ndarray], modulus: int = 16, min_shared: int = 2, max_df: int = 50
+) -> set[tuple[int, int]]:
+    """Pairs sharing >= `min_shared` sampled shingles (hash % modulus == 0).
+
+    Sampling by value keeps containment: every sampled shingle of an excerpt is a sampled
+    shingle of its container, however short the excerpt is relative to it, which banded
+    MinHash (a Jaccard estimate) cannot promise. Shingles in more than `max_df` documents are
+    boilerplate and are dropped, which bounds the pairs each one yields.
+    """
+    mod = np.uint64(modulus)
+    picked = [s[s % mod == 0] for s in sets]
+    lengths = np.fromiter(map(len, picked), dtype=np.int64, count=len(picked))
+    flat = np.concatenate(picked) if picked else np.empty(0, np.uint64)
+    rows = np.repeat(np.arange(len(picked), dtype=np.int64), lengths)
+    order = np.argsort(flat, kind="stable")
+    flat, rows = flat[order], rows[order]
+    starts = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]]) if len(flat) else flat
+    sizes = np.diff(np.r_[starts, len(flat)])
+    shared: dict[tuple[int, int], int] = {}
+    for s, k in zip(starts.tolist(), sizes.tolist(), strict=True):
+        if k < 2 or k > max_df:
+            continue
+        run = rows[s : s + k].tolist()
+        for i in range(k):
+            for j in range(i + 1, k):
+                key = (run[i], run[j]) if run[i] < run[j] else (run[j], run[i])
+                shared[key] = shared.get(key, 0) + 1
+    return {p for p, c in shared.items() if c >= min_shared}
+
+
 def run_library(
     docs: Sequence[tuple[str, str]], args: Sequence[str] = ()
 ) -> list[dict[str, object]]:
     """The discover stages wired by hand (shingles, sign, band, verify, cluster): for checking a
     harness before, or beside, the real CLI. Understands `--threshold J` and `--containment C`
-    (0 turns containment off) in `args`; everything else stays at the library defaults."""
+    (0 turns containment off) in `args`, and `--anchors` (add `anchor_candidates`, a prototype
+    that the engine does not have); everything else stays at the library defaults."""
     from redline.discover import cluster, lsh, minhash, shingle, verify
 
+    anchors = "--anchors" in args
+    args = [a for a in args if a != "--anchors"]
     opts = dict(zip(args[::2], args[1::2], strict=False))
     jac = float(opts.get("--threshold", 0.5))
     cont = float(opts.get("--containment", 0.8)) or None
@@ -297,6 +331,8 @@ def run_library(
     sigs = minhash.sign_batch([sets[i] for i in keep])
     cfg = lsh.derive(jac, cont)
     cands = band_candidates(lsh.band_keys_batch(sigs, cfg.bands, cfg.rows))
+    if anchors:
+        cands |= anchor_candidates([sets[i] for i in keep])
     pairs = []
     for a, b in cands:
         i, j = keep[a], keep[b]
