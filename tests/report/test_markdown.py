@@ -44,3 +44,26 @@ def test_markup_in_document_text_stays_text() -> None:
     assert "\\<script\\>" in md
     assert "\\[link\\]" in md
     assert "\\| pipes" in md
+
+
+def rendered(md: str) -> str:
+    """The Markdown as a CommonMark renderer with GitHub's tables and strikethrough shows it."""
+    from markdown_it import MarkdownIt  # installed with rich
+
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(md)
+
+
+def test_rendered_edits_are_struck_and_bold(redline: Redline) -> None:
+    html = rendered(to_markdown(redline))
+    assert "rise by <s>10</s><strong>12</strong>% from April 1" in html
+    assert "<s>Others will drive.</s>" in html
+    assert html.count("<table>") == 2
+
+
+def test_rendered_document_markup_stays_literal() -> None:
+    new = "Use *stars*, <b>tags</b>, [link](http://example.org), ~~no~~, _u_, `c` and | pipes."
+    html = rendered(to_markdown(build("", new, [("added", None, new, None)])))
+    literal = "Use *stars*, &lt;b&gt;tags&lt;/b&gt;, [link](http://example.org), ~~no~~, _u_, `c`"
+    assert literal in html
+    assert "<a href" not in html
+    assert "<code>" not in html
