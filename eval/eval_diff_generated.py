@@ -20,9 +20,11 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import statistics
 import sys
 import time
+import unicodedata
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -51,8 +53,8 @@ from versions import (
 
 from redline.compare.align import similarity
 from redline.ingest.files import document_from_bytes
-from redline.models import Document, Sentence
-from redline.text.normalize import word_spans, words
+from redline.models import Document, Facts, Sentence
+from redline.text.normalize import normalize, word_spans, words
 from redline.text.segment import segment
 
 REPO = Path(__file__).resolve().parent.parent
@@ -68,12 +70,11 @@ class PredUnit:
     b: tuple[int, ...]
 
 
-Matcher = Callable[[Document, Document], tuple[list[PredUnit], list[Sentence], list[Sentence]]]
+Run = tuple[list[PredUnit], list[Sentence], list[Sentence], Facts | None]
+Matcher = Callable[[Document, Document], Run]
 
 
-def redline_units(
-    doc_a: Document, doc_b: Document
-) -> tuple[list[PredUnit], list[Sentence], list[Sentence]]:
+def redline_units(doc_a: Document, doc_b: Document) -> Run:
     """Units from `redline.compare`, with the sentences its indices refer to."""
     from redline.compare.redline import compare
 
@@ -82,12 +83,10 @@ def redline_units(
     if len(sa) != red.a.sentences or len(sb) != red.b.sentences:
         raise SystemExit("compare() no longer segments with redline.text.segment: update the eval")
     units = [PredUnit(s.kind, s.boilerplate, s.a_sentences, s.b_sentences) for s in red.segments]
-    return units, sa, sb
+    return units, sa, sb, red.facts
 
 
-def difflib_units(
-    doc_a: Document, doc_b: Document
-) -> tuple[list[PredUnit], list[Sentence], list[Sentence]]:
+def difflib_units(doc_a: Document, doc_b: Document) -> Run:
     """The baseline: difflib over normalized sentences, ratio pairing in replace blocks."""
     sa, sb = segment(doc_a.text), segment(doc_b.text)
     wa = [words(s.text) for s in sa]
@@ -122,7 +121,7 @@ def difflib_units(
             out.append(PredUnit("same" if wa[i] == wb[j] else "reworded", None, (i,), (j,)))
         out.extend(PredUnit("removed", None, (i,), ()) for i in range(i1, i2) if i not in used_a)
         out.extend(PredUnit("added", None, (), (j,)) for j in range(j1, j2) if j not in used_b)
-    return out, sa, sb
+    return out, sa, sb, None
 
 
 @dataclass
@@ -147,6 +146,7 @@ class Tally:
     by_role: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
     failures: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    facts: Counter[str] = field(default_factory=Counter)
 
     def summary(self) -> dict[str, Any]:
         def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
@@ -165,6 +165,7 @@ class Tally:
             "by_edit": {k: dict(v) for k, v in sorted(self.by_edit.items())},
             "by_role": {k: dict(v) for k, v in sorted(self.by_role.items())},
             "kind_confusion": {f"{t}->{p}": n for (t, p), n in self.confusion.most_common() if n},
+            "facts": dict(self.facts),
         }
 
 
@@ -206,11 +207,13 @@ class Pair:
 def score_pair(pair: Pair, matcher: Matcher, tallies: Sequence[Tally]) -> None:
     """Run one matcher on one pair and add what it got right and wrong to each tally."""
     t0 = time.perf_counter()
-    units, sa, sb = matcher(pair.doc_a, pair.doc_b)
+    units, sa, sb, facts = matcher(pair.doc_a, pair.doc_b)
     seconds = time.perf_counter() - t0
     for tally in tallies:
         tally.seconds.append(seconds)
         _account(pair, units, sa, sb, tally)
+        if facts is not None:
+            _account_facts(pair, facts, tally)
 
 
 def _account(
@@ -358,6 +361,53 @@ def _account(
     tally.perfect += errors == 0
 
 
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _fold(text: str) -> str:
+    """Normalized, case- and accent-free text, thousands separators dropped."""
+    decomposed = unicodedata.normalize("NFKD", normalize(text).casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"(?<=\d),(?=\d{3})", "", plain)
+
+
+def _occurs(needle: str, hay: str) -> bool:
+    """Does `needle` occur in `hay` as written (folded), not inside a longer word or number?"""
+    return re.search(rf"(?<![\w.]){re.escape(needle)}(?![\w]|[.,]\d)", hay) is not None
+
+
+def _account_facts(pair: Pair, facts: Facts, tally: Tally) -> None:
+    """Changed numbers must be listed; nothing listed as removed may occur in the new text."""
+    text_a, text_b = _fold(pair.text_a), _fold(pair.text_b)
+    for fact in facts.removed:
+        tally.facts["removed_listed"] += 1
+        tally.facts["removed_but_present"] += _occurs(_fold(fact), text_b)
+    for fact in facts.added:
+        tally.facts["added_listed"] += 1
+        tally.facts["added_but_present"] += _occurs(_fold(fact), text_a)
+    removed = " | ".join(_fold(f) for f in facts.removed)
+    added = " | ".join(_fold(f) for f in facts.added)
+    for piece in pair.truth_b.pieces:
+        if "number" not in piece.edits:
+            continue
+        source = " ".join(pair.truth_b.sources[s] for s in piece.sources)
+        old = Counter(_fold(n) for n in _DIGITS.findall(source))
+        new = Counter(_fold(n) for n in _DIGITS.findall(piece.text))
+        # A number still found elsewhere in the other version is rightly not listed.
+        for number in old - new:
+            if not _occurs(number, text_b):
+                tally.facts["changed_old"] += 1
+                listed = re.search(rf"(?<![\d.]){re.escape(number)}(?!\d)", removed) is not None
+                tally.facts["changed_old_listed"] += listed
+                if not listed and len(tally.failures["facts-missed"]) < 12:
+                    tally.failures["facts-missed"].append({"pair": pair.label, "old": source})
+        for number in new - old:
+            if not _occurs(number, text_a):
+                tally.facts["changed_new"] += 1
+                listed = re.search(rf"(?<![\d.]){re.escape(number)}(?!\d)", added) is not None
+                tally.facts["changed_new_listed"] += listed
+
+
 def _similarity_bin(truth_a: Truth, ia: Sequence[int], truth_b: Truth, ib: Sequence[int]) -> str:
     """Which band of word similarity a truly reworded unit falls in."""
     a = " ".join(truth_a.pieces[i].text for i in ia)
@@ -492,6 +542,14 @@ def main() -> None:
         for role, c in s["by_role"].items():
             print(f"  {role:10} {dict(c)}")
         print(f"{name} {subset}: kind confusion (truth->predicted): {s['kind_confusion']}")
+        if s["facts"]:
+            f = s["facts"]
+            print(f"{name} {subset}: facts: changed numbers listed, old "
+                  f"{f.get('changed_old_listed', 0)}/{f.get('changed_old', 0)}, new "
+                  f"{f.get('changed_new_listed', 0)}/{f.get('changed_new', 0)}; listed as removed "
+                  f"but present in the new text {f.get('removed_but_present', 0)}/"
+                  f"{f.get('removed_listed', 0)}, as added but present in the old "
+                  f"{f.get('added_but_present', 0)}/{f.get('added_listed', 0)}")  # fmt: skip
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "diff_generated.json").write_text(json.dumps(results, indent=2))
     print(f"\nwrote {args.out / 'diff_generated.json'} and failure examples in {args.out}")
