@@ -671,6 +671,19 @@ def _furniture(d: _Draft, rng: random.Random, lead: str, elsewhere: str) -> None
     if rng.random() < 0.4:
         extra.append(Piece(make_credit(rng), (), "credit", ("furniture",)))
     d.head.extend(extra)
+    if rng.random() < 0.25 and d.body and d.body[0] and d.body[0][0].role is None:
+        # A wire dateline glued to the lead: the lead is then reworded, not furniture.
+        lead_piece = d.body[0][0]
+        city, month, day = rng.choice(_CITIES), rng.choice(_MONTHS), rng.randint(1, 28)
+        prefix = rng.choice(
+            (f"{city}, {month} {day} ({outlet}) - ", f"{city} ({outlet}) -- ", f"{city} - ")
+        )
+        d.body[0][0] = Piece(
+            prefix + lead_piece.text,
+            lead_piece.sources,
+            None,
+            (*lead_piece.edits, "dateline-prefix"),
+        )
     if rng.random() < 0.6:
         d.tail.extend(Piece(t, (), "bio", ("furniture",)) for t in make_bio(rng, name, outlet))
     if rng.random() < 0.7:
