@@ -8,8 +8,10 @@ nor as added while they occur in the old one.
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import lru_cache
 
-from redline.models import Facts, Sentence
+from redline.models import Facts
 from redline.text.normalize import WORD_RE, word_key
 from redline.text.segment import segment
 
@@ -27,20 +29,29 @@ _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"(?:\s?(?:million|billion|trillion|thousand|bn|mn|m|k)\b)?"
 _CURRENCY = r"(?:US\$|C\$|A\$|HK\$|NZ\$|R\$|[$€£¥₹₩₽])"
 _CURRENCY_WORDS = r"(?:dollars|euros|pounds|yen|yuan|francs|rupees|pesos|kronor|krone|roubles)"
-_NAME_WORD = r"(?:[A-Z][\w\u2019'-]*[\w]|[A-Z](?:\.[A-Z])+\.?|[A-Z])"
-_CONNECTOR = r"(?:of|de|del|da|das|do|dos|van|von|der|den|la|le|du|di|bin|al|y|and)"
+# Upper-case letters of the Basic Multilingual Plane, so "Élodie" and "Łódź" are names too.
+_UPPER = "".join(
+    ch for ch in map(chr, range(0x10000)) if ch.isupper() or unicodedata.category(ch) == "Lt"
+)
+_UP = f"[{re.escape(_UPPER)}]"
+_NAME_WORD = rf"(?:{_UP}[\w\u2019'&-]*\w|{_UP}(?:\.{_UP})+\.?|{_UP})"
+_CONNECTOR = r"(?:of|de|del|da|das|do|dos|van|von|der|den|la|le|du|di|bin|al|&)"
+_CONNECTOR_RE = re.compile(_CONNECTOR)
+_CAPITALISED = re.compile(rf"(?<!\w){_UP}[\w\u2019'-]*")
 
+# Every fact starts a word; the lookahead lets the scan skip other positions cheaply.
 _FACT = re.compile(
     rf"""
-    (?P<amount>{_CURRENCY}\s?(?:{_NUM}){_SCALE}|(?:{_NUM}){_SCALE}\s{_CURRENCY_WORDS}\b)
+    (?<![\w.,])(?=[\d$€£¥₹₩₽]|{_UP})
+    (?:(?P<amount>{_CURRENCY}\s?(?:{_NUM}){_SCALE}|(?:{_NUM}){_SCALE}\s{_CURRENCY_WORDS}\b)
     |(?P<percent>(?:{_NUM})\s?(?:%|percent\b|per\scent\b|percentage\spoints?\b))
     |(?P<date>{_MONTHS}\s\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s\d{{4}}\b)?
         |\d{{1,2}}(?:st|nd|rd|th)?\s(?:January|February|March|April|May|June|July|August
           |September|October|November|December)\b(?:,?\s\d{{4}}\b)?
         |(?:January|February|March|April|June|July|August|September|October|November|December)
           \s\d{{4}}\b)
-    |(?P<number>\d{{1,2}}:\d{{2}}|(?<![\w.,])(?:{_NUM}){_SCALE}(?![\w]))
-    |(?P<name>{_NAME_WORD}(?:[ \t\u00a0]+(?:{_CONNECTOR}[ \t\u00a0]+)?{_NAME_WORD})*)
+    |(?P<number>\d{{1,2}}:\d{{2}}|(?:{_NUM}){_SCALE}(?![\w]))
+    |(?P<name>{_NAME_WORD}(?:\s(?:{_CONNECTOR}\s)?{_NAME_WORD})*))
     """,
     re.VERBOSE,
 )
@@ -56,13 +67,16 @@ _COMMON = _wordset(
     none one two three four five six seven eight nine ten mr mrs ms dr prof sen rep gov gen
     here like unlike overall only even just once did does do is are was were has have had will
     would can could should may might must my me us let yes okay ok please thanks according
-    among despite asked said says new more less first second third officials police analysts
+    among despite asked said says more less officials police analysts
     critics experts residents people chief executive president minister director spokesman
     spokeswoman spokesperson editor reporter after photo read click subscribe share follow
     advertisement related updated"""
 )
 _PERCENT_WORDS = re.compile(r"\s?(?:%|percent|per\scent)$", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
+_LOWER_WORD = re.compile(r"\b[a-z]+\b")
+_SPACES = re.compile(r"\s+")
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
 _OPENERS = "\"'\u2018\u201c\u00ab(["
 
 
@@ -88,13 +102,14 @@ def diff_facts(a_text: str, b_text: str) -> Facts:
     b_facts = _facts_with_keys(b_text)
     a_keys = {key for key, _ in a_facts}
     b_keys = {key for key, _ in b_facts}
-    a_words = _word_line(a_text)
-    b_words = _word_line(b_text)
-    removed = tuple(f for k, f in a_facts if k not in b_keys and not _occurs(f, b_words))
-    added = tuple(f for k, f in b_facts if k not in a_keys and not _occurs(f, a_words))
+    in_a = _Occurrences(a_text)
+    in_b = _Occurrences(b_text)
+    removed = tuple(f for k, f in a_facts if k not in b_keys and f not in in_b)
+    added = tuple(f for k, f in b_facts if k not in a_keys and f not in in_a)
     return Facts(added=added, removed=removed)
 
 
+@lru_cache(maxsize=1 << 16)
 def fact_key(fact: str) -> str:
     """The comparison key of a fact: case, accents, thousands separators and "%" spelling folded."""
     fact = _PERCENT_WORDS.sub("%", fact.strip())
@@ -121,92 +136,133 @@ _MONTH_KEYS = _wordset("jan feb mar apr may jun jul aug sep oct nov dec")
 
 def _facts_with_keys(text: str) -> list[tuple[str, str]]:
     """(key, fact as written) for each distinct fact, in order of first appearance."""
-    sentences = segment(text)
-    capitalised_mid = _mid_sentence_capitals(text, sentences)
+    sentences = [_plain(s.text) for s in segment(text)]
+    capitalised_mid = _mid_sentence_capitals(sentences)
+    lower_vocab = set(_LOWER_WORD.findall(text))
     seen: set[str] = set()
     out: list[tuple[str, str]] = []
-    for sent in sentences:
-        stext = sent.text
+    for stext in sentences:
         for m in _FACT.finditer(stext):
-            fact = m.group()
-            if m.lastgroup == "name":
-                if m.end() - m.start() >= len(stext.rstrip(".!?:")) and " " in fact:
-                    continue  # a title-case heading line, not a name mentioned in it
-                fact = _clean_name(stext, m.start(), fact, capitalised_mid)
-                if not fact:
-                    continue
-            key = fact_key(fact)
-            if key and key not in seen:
-                seen.add(key)
-                out.append((key, fact))
+            if m.lastgroup != "name":
+                facts = [m.group()]
+            elif m.end() - m.start() >= len(stext.rstrip(".!?:")) and " " in m.group():
+                continue  # a title-case heading line, not a name mentioned in it
+            else:
+                facts = _names(m.group(), _at_start(stext, m.start()), capitalised_mid, lower_vocab)
+            for fact in facts:
+                key = fact_key(fact)
+                if key and key not in seen:
+                    seen.add(key)
+                    out.append((key, fact))
     return out
+
+
+def _plain(sentence: str) -> str:
+    """The sentence composed (NFC), invisible characters dropped, whitespace runs as one space.
+
+    Facts are strings, not spans, so they may be read from this cleaned form: a name wrapped
+    across lines, written with a soft hyphen or in decomposed Unicode is still one name.
+    """
+    sentence = unicodedata.normalize("NFC", sentence.translate(_INVISIBLE))
+    return _SPACES.sub(" ", sentence)
 
 
 def _at_start(stext: str, pos: int) -> bool:
     """Whether `pos` opens the sentence or a quotation/clause where capitals are routine."""
-    before = stext[:pos].rstrip(_OPENERS + " \t\n\r\u00a0")
-    return not before or before[-1] in ":;.!?-\u2013\u2014"
+    k = pos
+    while k > 0 and (stext[k - 1] in _OPENERS or stext[k - 1].isspace()):
+        k -= 1
+    return k == 0 or stext[k - 1] in ":;.!?-\u2013\u2014"
 
 
-def _clean_name(stext: str, pos: int, fact: str, capitalised_mid: set[str]) -> str:
-    """Drop common and sentence-initial capitalised words from a capitalised run."""
-    tokens = fact.split()
-    start = 0
-    at_start = _at_start(stext, pos)
-    # Leading common words ("The Harbour Authority") are not part of the name.
-    while start < len(tokens) and tokens[start].lower().rstrip(".") in _COMMON:
-        start += 1
-        at_start = False
-    tokens = tokens[start:]
-    # Trailing connectors ("Bank of") and common words are not part of the name either.
-    while tokens and (tokens[-1].lower() in _COMMON or re.fullmatch(_CONNECTOR, tokens[-1])):
-        tokens.pop()
-    if not tokens:
-        return ""
-    if len(tokens) == 1:
+def _names(run: str, at_start: bool, capitalised_mid: set[str], lower_vocab: set[str]) -> list[str]:
+    """The names in a run of capitalised words.
+
+    The run is cut after a possessive ("GM's Delphi Interior" names two things); from each
+    piece, leading common words ("The", "However", "President") and trailing connectors go;
+    a sentence-initial word goes when it is an ordinary word that got its capital only from
+    its position (seen in lower case in the text, or an -ing/-ly/-ed form).
+    """
+    groups: list[list[str]] = [[]]
+    for token in run.split(" "):
+        bare = _POSSESSIVE.sub("", token)
+        groups[-1].append(bare)
+        if bare != token:
+            groups.append([])
+    out: list[str] = []
+    for k, group in enumerate(groups):
+        tokens = group
+        first_at_start = at_start and k == 0
+        while tokens and tokens[0].lower().rstrip(".") in _COMMON:
+            tokens = tokens[1:]
+            first_at_start = False
+        if (
+            first_at_start
+            and len(tokens) > 1
+            and word_key(tokens[0]) not in capitalised_mid
+            and (tokens[0].lower() in lower_vocab or tokens[0].endswith(("ing", "ly", "ed")))
+        ):
+            tokens = tokens[1:]
+            first_at_start = False
+        while tokens and (tokens[-1].lower() in _COMMON or _CONNECTOR_RE.fullmatch(tokens[-1])):
+            tokens = tokens[:-1]
+        if not tokens:
+            continue
+        if len(tokens) > 1:
+            out.append(" ".join(tokens))
+            continue
         word = tokens[0]
-        bare = _POSSESSIVE.sub("", word)
-        if len(bare) < 2 and not bare.isupper():
-            return ""
-        if bare.lower() in _COMMON:
-            return ""
-        if bare.isupper() and len(bare) >= 2:
-            return bare  # an acronym or an all-caps place name ("NATO", "LISBON")
-        if at_start and start == 0 and word_key(bare) not in capitalised_mid:
-            return ""  # a capital that only says "a sentence starts here"
-        return bare
-    name = " ".join(tokens)
-    return _POSSESSIVE.sub("", name)
-
-
-def _mid_sentence_capitals(text: str, sentences: list[Sentence]) -> set[str]:
-    """Keys of capitalised words seen somewhere other than at a sentence start."""
-    out: set[str] = set()
-    for sent in sentences:
-        stext = sent.text
-        for m in WORD_RE.finditer(stext):
-            w = m.group()
-            if w[:1].isupper() and not _at_start(stext, m.start()):
-                out.add(word_key(_POSSESSIVE.sub("", w)))
+        if len(word) < 2 or word.lower() in _COMMON:
+            continue
+        if word.isupper() or not first_at_start or word_key(word) in capitalised_mid:
+            # An acronym or all-caps place ("NATO", "LISBON"), a capital mid-sentence, or a
+            # sentence-initial word capitalised elsewhere too.
+            out.append(word)
     return out
 
 
+def _mid_sentence_capitals(sentences: list[str]) -> set[str]:
+    """Keys of capitalised words seen somewhere other than at a sentence start."""
+    out: set[str] = set()
+    for stext in sentences:
+        for m in _CAPITALISED.finditer(stext):
+            if not _at_start(stext, m.start()):
+                out.add(word_key(_POSSESSIVE.sub("", m.group())))
+    return out
+
+
+@lru_cache(maxsize=1 << 16)
 def _occurrence_key(word: str) -> str:
     """A word as occurrences are compared: key, possessive dropped, thousands commas dropped."""
     key = _POSSESSIVE.sub("", word_key(word))  # "Lopez's" is an occurrence of "Lopez"
     return key.replace(",", "") if key[:1].isdigit() else key
 
 
-def _word_line(text: str) -> str:
-    """The occurrence keys of `text`'s words (currency signs kept) joined by spaces, padded."""
-    parts = [
+def _occurrence_keys(text: str) -> list[str]:
+    """The occurrence keys of `text`'s words, currency signs kept as words of their own."""
+    return [
         m.group() if m.lastgroup == "cur" else _occurrence_key(m.group())
         for m in _WORD_OR_CURRENCY.finditer(text)
     ]
-    return " " + " ".join(parts) + " "
 
 
-def _occurs(fact: str, word_line: str) -> bool:
-    """Whether the words of `fact` (and its currency sign) occur in sequence in a `_word_line`."""
-    line = _word_line(fact)
-    return line.strip() != "" and line in word_line
+class _Occurrences:
+    """Where each word key stands in a text, to test whole-word sequences in linear time."""
+
+    __slots__ = ("keys", "where")
+
+    def __init__(self, text: str) -> None:
+        self.keys = _occurrence_keys(text)
+        self.where: dict[str, list[int]] = {}
+        for i, key in enumerate(self.keys):
+            self.where.setdefault(key, []).append(i)
+
+    def __contains__(self, fact: object) -> bool:
+        """Whether the words of `fact` (and its currency sign) occur in sequence."""
+        if not isinstance(fact, str):
+            return False
+        seq = _occurrence_keys(fact)
+        if not seq:
+            return False
+        n = len(seq)
+        return any(self.keys[i : i + n] == seq for i in self.where.get(seq[0], ()))

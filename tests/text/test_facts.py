@@ -1,0 +1,142 @@
+"""Facts: what is extracted, and the promise that a listed change really is one."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from redline.text.facts import diff_facts, extract_facts, fact_key
+from redline.text.normalize import keys
+
+STORY = (
+    "LISBON (Harbour Wire) - The Harbour Authority approved a $4.2 million plan on Jan. 5, 2026. "
+    "However, Maria Lopez, its director, said costs rose 12 percent since 2024. "
+    "The plan needs 1,000 workers and €30 per tonne in fees, she told the Gazette on Monday."
+)
+
+
+def test_extracts_each_kind_of_fact_as_written() -> None:
+    facts = extract_facts(STORY)
+    for fact in (
+        "LISBON",
+        "Harbour Wire",
+        "Harbour Authority",
+        "$4.2 million",
+        "Jan. 5, 2026",
+        "Maria Lopez",
+        "12 percent",
+        "2024",
+        "1,000",
+        "€30",
+        "Gazette",
+        "Monday",
+    ):
+        assert fact in facts
+
+
+def test_sentence_initial_capitals_are_not_names() -> None:
+    facts = extract_facts(STORY + " Officials declined to comment. Meanwhile, prices fell.")
+    for word in ("The", "However", "Officials", "Meanwhile", "The Harbour Authority"):
+        assert word not in facts
+
+
+def test_sentence_initial_name_counts_when_capitalised_elsewhere() -> None:
+    text = "Okafor resigned on Friday. The board thanked Okafor for his work."
+    assert extract_facts(text).count("Okafor") == 1
+
+
+def test_facts_are_listed_once_in_order_of_appearance() -> None:
+    text = "Costs rose 12% in Lisbon. In Porto costs rose 12 percent. Lisbon objected."
+    assert extract_facts(text) == ["12%", "Lisbon", "Porto"]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("12 percent", "12%"),
+        ("12 per cent", "12%"),
+        ("1,000", "1000"),
+        ("Jan. 5", "January 5"),
+        ("JOSÉ NÚÑEZ", "José Núñez"),
+        ("Jose Nunez", "José Núñez"),
+    ],
+)
+def test_fact_keys_fold_spelling(a: str, b: str) -> None:
+    assert fact_key(a) == fact_key(b)
+
+
+def test_diff_lists_changed_numbers_names_and_amounts() -> None:
+    new = STORY.replace("$4.2 million", "$5.1 million").replace("Maria Lopez", "Ana Sousa")
+    facts = diff_facts(STORY, new)
+    assert facts.removed == ("$4.2 million", "Maria Lopez")
+    assert facts.added == ("$5.1 million", "Ana Sousa")
+
+
+def test_nothing_removed_still_occurs_in_the_new_version() -> None:
+    old = "On Monday, Maria Lopez met José Núñez in Porto. Lopez left early."
+    new = "Lopez and JOSE NUNEZ met. The meeting was held in porto on Tuesday."
+    facts = diff_facts(old, new)
+    # "Lopez", "José Núñez" and "Porto" still occur (case and accents aside); "Monday" and the
+    # full "Maria Lopez" do not.
+    assert facts.removed == ("Monday", "Maria Lopez")
+    assert facts.added == ("Tuesday",)
+
+
+def test_respelled_facts_are_not_changes() -> None:
+    old = "Costs rose 12 percent to 1,000 euros on Jan. 5."
+    new = "Costs rose 12% to 1000 euros on January 5."
+    assert diff_facts(old, new) == diff_facts(new, old)
+    assert diff_facts(old, new).added == ()
+    assert diff_facts(old, new).removed == ()
+
+
+def test_currency_change_is_a_change() -> None:
+    facts = diff_facts("The grant was $30 million.", "The grant was €30 million.")
+    assert facts.removed == ("$30 million",)
+    assert facts.added == ("€30 million",)
+
+
+def test_layout_does_not_change_facts() -> None:
+    wrapped = STORY.replace(" Maria ", " Maria\n").replace("Authority", "Autho\u00adrity")
+    nfd = unicodedata.normalize("NFD", wrapped.replace("Lopez", "López"))
+    assert diff_facts(STORY, wrapped) == diff_facts(STORY, STORY)
+    assert diff_facts(STORY.replace("Lopez", "López"), nfd).added == ()
+
+
+def test_identical_texts_have_no_fact_changes() -> None:
+    facts = diff_facts(STORY, STORY)
+    assert facts.added == ()
+    assert facts.removed == ()
+
+
+VOCAB = [
+    "the", "port", "Lisbon", "Porto", "Maria", "Lopez", "López", "LOPEZ", "12", "12%", "percent",
+    "$4", "million", "1,000", "1000", "Jan.", "5", "2026", "Monday", "said", "and", "Harbour",
+    "Authority", "of", "Bank", "Ana", "Sousa", "rose", "to", "€30",
+]  # fmt: skip
+sentences = st.lists(st.sampled_from(VOCAB), min_size=1, max_size=12).map(
+    lambda ws: " ".join(ws) + "."
+)
+texts = st.lists(sentences, min_size=1, max_size=6).map(" ".join)
+
+
+def _occurs(fact: str, text: str) -> bool:
+    """Reference check, independent of the implementation: word keys in sequence."""
+    fk, tk = keys(fact), keys(text)
+    fk = [k.replace(",", "") for k in fk]
+    tk = [k.replace(",", "") for k in tk]
+    return any(tk[i : i + len(fk)] == fk for i in range(len(tk) - len(fk) + 1))
+
+
+@given(texts, texts)
+@settings(max_examples=200)
+def test_listed_facts_never_occur_in_the_other_version(a: str, b: str) -> None:
+    facts = diff_facts(a, b)
+    for fact in facts.removed:
+        assert not _occurs(fact, b) or fact.lstrip()[:1] in "$€"
+    for fact in facts.added:
+        assert not _occurs(fact, a) or fact.lstrip()[:1] in "$€"
+    assert len({fact_key(f) for f in facts.removed}) == len(facts.removed)
