@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
 from invented import article, corpus, version
 
-from redline.errors import ConfigError, NotFoundError
+from redline.errors import ConfigError, NotFoundError, StoreError
 from redline.models import Document
 from redline.store import Index, IndexConfig, Store
 
@@ -259,3 +260,22 @@ def test_signing_in_worker_processes_gives_the_same_index(tmp_path: Path) -> Non
             )
     assert outcomes[0] == outcomes[1]
     assert outcomes[0][1] == 4
+
+
+def test_readers_open_and_query_while_a_writer_holds_the_lock(tmp_path: Path) -> None:
+    path = tmp_path / "busy.db"
+    with Index(path) as store:
+        store.add(Document(id="a", text=article(1)))
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.perf_counter()
+        with Index(path, timeout=0.2) as reader:
+            assert [m.id for m in reader.query(article(1))] == ["a"]
+            assert reader.stats().documents == 1
+            with pytest.raises(StoreError, match="write lock"):
+                reader.add(Document(id="b", text=article(2)))
+        assert time.perf_counter() - started < 2
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()

@@ -326,14 +326,18 @@ class Index:
         return _Transaction(self._conn(), immediate=False, path=self.path)
 
     def _init(self, config: IndexConfig | None) -> IndexConfig:
-        with self._write() as db:
-            db.executescript_in_tx(_SCHEMA)
-            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-            if not meta:
-                config = config or IndexConfig()
-                rows = {"schema": str(SCHEMA_VERSION), **config.to_meta()}
-                db.executemany("INSERT INTO meta VALUES (?, ?)", rows.items())
-                return config
+        # Opening an existing index only reads, so it never waits behind a busy writer.
+        with self._read() as db:
+            meta = _meta(db)
+        if not meta:
+            with self._write() as db:
+                db.executescript_in_tx(_SCHEMA)
+                meta = _meta(db)  # another process may have created it meanwhile
+                if not meta:
+                    config = config or IndexConfig()
+                    rows = {"schema": str(SCHEMA_VERSION), **config.to_meta()}
+                    db.executemany("INSERT INTO meta VALUES (?, ?)", rows.items())
+                    return config
         if meta.get("schema") != str(SCHEMA_VERSION):
             raise StoreError(
                 f"index {self.path} has schema {meta.get('schema')!r}, this redline reads"
@@ -921,6 +925,13 @@ class _Transaction:
         for statement in script.split(";"):
             if statement.strip():
                 self._conn.execute(statement)
+
+
+def _meta(db: _Transaction) -> dict[str, str]:
+    """The settings table, empty when the file holds no index yet."""
+    if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone():
+        return dict(db.execute("SELECT key, value FROM meta").fetchall())
+    return {}
 
 
 def _name(seq: int | None) -> str | None:
