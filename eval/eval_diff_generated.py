@@ -146,7 +146,7 @@ class Tally:
     by_role: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
     failures: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
-    facts: Counter[str] = field(default_factory=Counter)
+    checks: Counter[str] = field(default_factory=Counter)
 
     def summary(self) -> dict[str, Any]:
         def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
@@ -165,7 +165,7 @@ class Tally:
             "by_edit": {k: dict(v) for k, v in sorted(self.by_edit.items())},
             "by_role": {k: dict(v) for k, v in sorted(self.by_role.items())},
             "kind_confusion": {f"{t}->{p}": n for (t, p), n in self.confusion.most_common() if n},
-            "facts": dict(self.facts),
+            "checks": dict(self.checks),
         }
 
 
@@ -227,6 +227,12 @@ def _account(
     label, text_a, truth_a, text_b, truth_b = (
         pair.label, pair.text_a, pair.truth_a, pair.text_b, pair.truth_b
     )  # fmt: skip
+    # The contract: every sentence of both versions is in exactly one segment.
+    covered_a = sorted(i for u in units for i in u.a)
+    covered_b = sorted(j for u in units for j in u.b)
+    tally.checks["pairs_breaking_coverage"] += covered_a != list(
+        range(len(sa))
+    ) or covered_b != list(range(len(sb)))
     unit_a = _assign(text_a, truth_a, sa, units, "a")
     unit_b = _assign(text_b, truth_b, sb, units, "b")
     content_a = {i for i, p in enumerate(truth_a.pieces) if p.role is None}
@@ -380,11 +386,11 @@ def _account_facts(pair: Pair, facts: Facts, tally: Tally) -> None:
     """Changed numbers must be listed; nothing listed as removed may occur in the new text."""
     text_a, text_b = _fold(pair.text_a), _fold(pair.text_b)
     for fact in facts.removed:
-        tally.facts["removed_listed"] += 1
-        tally.facts["removed_but_present"] += _occurs(_fold(fact), text_b)
+        tally.checks["removed_listed"] += 1
+        tally.checks["removed_but_present"] += _occurs(_fold(fact), text_b)
     for fact in facts.added:
-        tally.facts["added_listed"] += 1
-        tally.facts["added_but_present"] += _occurs(_fold(fact), text_a)
+        tally.checks["added_listed"] += 1
+        tally.checks["added_but_present"] += _occurs(_fold(fact), text_a)
     removed = " | ".join(_fold(f) for f in facts.removed)
     added = " | ".join(_fold(f) for f in facts.added)
     for piece in pair.truth_b.pieces:
@@ -396,16 +402,16 @@ def _account_facts(pair: Pair, facts: Facts, tally: Tally) -> None:
         # A number still found elsewhere in the other version is rightly not listed.
         for number in old - new:
             if not _occurs(number, text_b):
-                tally.facts["changed_old"] += 1
+                tally.checks["changed_old"] += 1
                 listed = re.search(rf"(?<![\d.]){re.escape(number)}(?!\d)", removed) is not None
-                tally.facts["changed_old_listed"] += listed
+                tally.checks["changed_old_listed"] += listed
                 if not listed and len(tally.failures["facts-missed"]) < 12:
                     tally.failures["facts-missed"].append({"pair": pair.label, "old": source})
         for number in new - old:
             if not _occurs(number, text_a):
-                tally.facts["changed_new"] += 1
+                tally.checks["changed_new"] += 1
                 listed = re.search(rf"(?<![\d.]){re.escape(number)}(?!\d)", added) is not None
-                tally.facts["changed_new_listed"] += listed
+                tally.checks["changed_new_listed"] += listed
 
 
 def _similarity_bin(truth_a: Truth, ia: Sequence[int], truth_b: Truth, ib: Sequence[int]) -> str:
@@ -542,8 +548,10 @@ def main() -> None:
         for role, c in s["by_role"].items():
             print(f"  {role:10} {dict(c)}")
         print(f"{name} {subset}: kind confusion (truth->predicted): {s['kind_confusion']}")
-        if s["facts"]:
-            f = s["facts"]
+        print(f"{name} {subset}: pairs where a sentence is in no segment or in two: "
+              f"{s['checks'].get('pairs_breaking_coverage', 0)}")  # fmt: skip
+        if s["checks"].get("changed_old"):
+            f = s["checks"]
             print(f"{name} {subset}: facts: changed numbers listed, old "
                   f"{f.get('changed_old_listed', 0)}/{f.get('changed_old', 0)}, new "
                   f"{f.get('changed_new_listed', 0)}/{f.get('changed_new', 0)}; listed as removed "
