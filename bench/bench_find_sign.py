@@ -198,12 +198,31 @@ def signing(n_docs: int, repeat: int) -> None:
         rate = len(texts) / sec
         base = base or rate
         print(f"{name:48} {rate:12,.0f} {1e6 / rate:8.1f} {base / rate:9.2f}x")
+    _check_same(texts)
     sign_only(texts, repeat)
     stages = _stages(texts, repeat)
     total = sum(stages.values())
     print("\nredline stages (fastest run, CPU time):")
     for k, v in stages.items():
         print(f"  {k:12} {1e6 * v / len(texts):7.1f} us/doc  {100 * v / total:4.0f}%")
+
+
+def _check_same(texts: Sequence[str]) -> None:
+    """The fast paths must give exactly the reference shingles (`shingle.shingles`)."""
+    from redline.discover.shingle import shingles
+
+    ref = [shingles(t) for t in texts]
+    fast = [shingle_hashes(word_hashes(t)) for t in texts]
+    same = all(np.array_equal(a, b) for a, b in zip(ref, fast, strict=True))
+    try:
+        from redline.discover.fingerprint import fingerprint
+    except ImportError:
+        print(f"\nsame shingle sets as shingle.shingles: word_hashes {same}")
+        return
+    mh = minhash.MinHashConfig(num_perm=NUM_PERM, seed=SEED)
+    sets = fingerprint(texts, mh, lsh.derive(num_perm=NUM_PERM)).sets
+    engine = all(np.array_equal(a, b) for a, b in zip(ref, sets, strict=True))
+    print(f"\nsame shingle sets as shingle.shingles: word_hashes {same}, fingerprint {engine}")
 
 
 def sign_only(texts: Sequence[str], repeat: int) -> None:
