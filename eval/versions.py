@@ -864,13 +864,14 @@ def make_version(
     if rng.random() < profile.merge:
         _merge_pieces(d, rng)
     if rng.random() < profile.insert:
-        _insert_pieces(d, rng, donor_sents)
+        # The donor's last sentence is kept for "Read more" headlines, never inserted.
+        _insert_pieces(d, rng, donor_sents[:-1])
     if rng.random() < profile.move_paragraph:
         _move_paragraph(d, rng)
     if rng.random() < profile.move_sentence:
         _move_sentence(d, rng)
     if rng.random() < profile.furniture:
-        _furniture(d, rng, lead, donor_sents[0] if donor_sents else "Local news in brief")
+        _furniture(d, rng, lead, donor_sents[-1] if donor_sents else "Local news in brief")
 
     typography = rng.random() < profile.typography
     layout = rng.choice(profile.layouts)
