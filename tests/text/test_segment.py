@@ -107,6 +107,25 @@ def test_wrapped_line_ending_in_abbreviation_is_not_a_boundary() -> None:
     assert len(segment(text)) == 1
 
 
+def test_one_sentence_per_line_splits_after_abbreviations_that_can_end_a_sentence() -> None:
+    text = (
+        "The contract went to a unit of Northgate Shipping and Ferries Holdings Inc.\n"
+        "Northgate Shipping said the work would start in the spring of next year.\n"
+        "The council approved the deal on Tuesday after a long debate.\n"
+        "Ana Sousa voted against it."
+    )
+    assert len(segment(text)) == 4
+
+
+def test_quote_or_bracket_after_company_abbreviation_starts_a_sentence() -> None:
+    text = 'The buyer was Northgate Ltd. "We are pleased," it said. ($1 = 0.61 pounds)'
+    assert texts(text) == [
+        "The buyer was Northgate Ltd.",
+        '"We are pleased," it said.',
+        "($1 = 0.61 pounds)",
+    ]
+
+
 def test_one_sentence_per_line_splits_even_without_stops() -> None:
     text = "The pier is closed\nFerries run from Northgate\nBuses replace the tram"
     assert texts(text) == [

@@ -185,21 +185,67 @@ def _runs(text: str, block: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
     # Width is judged per block from its non-last lines, with the block's own lines only: an
     # unwrapped heading block elsewhere must not make wrapped prose look short.
     width = _wrap_width(text, block) if len(block) > 1 else 0
+    # Lines that nearly all end in a stop are sentences or paragraphs set one per line (in
+    # wrapped prose a line ends at a sentence end about once in a dozen lines): then a line
+    # that ends in a stop ends its sentence, even after "Inc." (not after "Mr." or "J.").
+    ends = [_line_end(text, start, end) for start, end in block[:-1]]
+    stops = ends.count(_END_STOP)
+    # "Inc." at a line end is what line mode must decide, so it is not counted against it.
+    line_mode = stops >= 2 and stops >= 0.75 * (len(ends) - ends.count(_END_MAYBE))
     run_start = _trim(text, *block[0])[0]
     fresh = True  # the line starts a run: only such a line can be a heading
     for line, nxt in itertools.pairwise(block):
-        if _hard_break(text, line, nxt, width, fresh=fresh):
+        if _hard_break(text, line, nxt, width, fresh=fresh, line_mode=line_mode):
             yield run_start, line[1]
             run_start = _trim(text, *nxt)[0]
             fresh = True
         else:
             # After a soft break the next line starts afresh only if this one closed a sentence.
-            fresh = text[line[0] : line[1]].rstrip(_TRAILING_CLOSERS)[-1:] in _STOP_CHARS
+            fresh = _ends_with_stop(text, *line)
     yield run_start, block[-1][1]
 
 
+def _ends_with_stop(text: str, start: int, end: int) -> bool:
+    """Whether the line ends in a stop, closing quotes and brackets aside."""
+    content = text[max(start, end - 8) : end].rstrip(_TRAILING_CLOSERS)
+    return bool(content) and content[-1] in _STOP_CHARS
+
+
+_END_NONE, _END_STOP, _END_MAYBE, _END_ABBREV = range(4)
+
+
+def _last_token(text: str, start: int, end: int) -> str:
+    """The line's last whitespace-separated token, its final stop and opening quotes removed."""
+    k = end - 1
+    while k > max(start, end - 41) and not text[k - 1].isspace():
+        k -= 1
+    return text[k : end - 1].lstrip(_LEADING_OPENERS)
+
+
+def _line_end(text: str, start: int, end: int) -> int:
+    """How the line ends: no stop, a sentence stop, an abbreviation that may end a sentence
+    ("Inc."), or one that never does ("Mr.", an initial)."""
+    if not _ends_with_stop(text, start, end):
+        return _END_NONE
+    if text[end - 1] != ".":
+        return _END_STOP
+    token = _last_token(text, start, end)
+    low = token.lower()
+    if low in _NEVER_FINAL or (len(token) == 1 and token.isupper()):
+        return _END_ABBREV
+    if low in _AMBIGUOUS or _DOTTED.fullmatch(token):
+        return _END_MAYBE
+    return _END_STOP
+
+
 def _hard_break(
-    text: str, line: tuple[int, int], nxt: tuple[int, int], width: int, *, fresh: bool
+    text: str,
+    line: tuple[int, int],
+    nxt: tuple[int, int],
+    width: int,
+    *,
+    fresh: bool,
+    line_mode: bool,
 ) -> bool:
     """Whether the break between `line` and the next line `nxt` ends a sentence."""
     (start, end), (nstart, nend) = line, nxt
@@ -210,11 +256,10 @@ def _hard_break(
     while word_end < nend and not text[word_end].isspace():
         word_end += 1
     next_word = text[nfirst:word_end]
-    content = text[start:end].rstrip(_TRAILING_CLOSERS)
-    ends_with_stop = bool(content) and content[-1] in _STOP_CHARS
+    ends_with_stop = _ends_with_stop(text, start, end)
     fitted = _columns(text, start, end) + 1 + _columns(text, nfirst, word_end) <= width
     if _LIST_ITEM.match(text, nstart, nend) and (
-        fitted or ends_with_stop or content.endswith(":") or _LIST_ITEM.match(text, start, end)
+        fitted or ends_with_stop or text[end - 1] == ":" or _LIST_ITEM.match(text, start, end)
     ):
         # A dash or number at a line start is a list item only after a line that ended;
         # wrapped prose can put a spaced dash or a figure there too.
@@ -225,6 +270,14 @@ def _hard_break(
         return ends_with_stop and fitted
     if fitted:
         return True
+    if line_mode:
+        kind = _line_end(text, start, end)
+        # "Jan.\n5" and "No.\n10" continue whatever the layout.
+        before_number = (
+            next_word[:1].isdigit() and _last_token(text, start, end).lower() in _BEFORE_NUMBER
+        )
+        if kind in (_END_STOP, _END_MAYBE) and not before_number:
+            return True
     if ends_with_stop:
         # A full-width line ending in a stop: the run splitter decides (it knows abbreviations).
         return False
@@ -299,5 +352,7 @@ def _is_boundary(text: str, m: re.Match[str], nxt: int, end: int, sent_start: in
     if len(token) == 1 and token.isalpha() and token.isupper():
         return opens  # an initial: "J. R. Smith", but "Plan B. The ..."
     if low in _AMBIGUOUS or _DOTTED.fullmatch(token):
-        return opens  # "U.S. Senate" vs "in the U.S. The ..."
+        # "U.S. Senate" vs "in the U.S. The ..."; a quotation or bracket opening after the
+        # stop starts a sentence ('... Foods Inc. "We ...', '... Ltd. ($1 = ...)').
+        return opens or first in _LEADING_OPENERS
     return True
