@@ -26,6 +26,7 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from itertools import islice
 from multiprocessing import get_context
@@ -454,6 +455,11 @@ class Index:
             batch: documents per transaction.
             jobs: worker processes that shingle and sign ahead of the writer (0: sign here).
                 This process writes, in input order; the pool starts only for a second batch.
+                Workers are spawned, so a script using them needs the usual
+                `if __name__ == "__main__":` guard.
+
+        Raises:
+            StoreError: a signing worker died (the batches committed so far stay committed).
         """
         if batch < 1 or jobs < 0:
             raise ConfigError(f"batch must be >= 1 and jobs >= 0, got {batch} and {jobs}")
@@ -478,10 +484,19 @@ class Index:
                 ahead.append((docs, pool.submit(sign_documents, docs, self._signing)))
                 if len(ahead) > 2 * jobs:
                     done, signed = ahead.popleft()
-                    yield from self._add_batch(done, signed.result())
+                    yield from self._add_batch(done, self._signed(signed))
             while ahead:
                 done, signed = ahead.popleft()
-                yield from self._add_batch(done, signed.result())
+                yield from self._add_batch(done, self._signed(signed))
+
+    def _signed(self, future: Future[list[_Signed | AddResult]]) -> list[_Signed | AddResult]:
+        try:
+            return future.result()
+        except BrokenProcessPool as exc:
+            raise StoreError(
+                f"a signing worker for {self.path} died: {exc}; in a script, call add_many"
+                " under `if __name__ == '__main__':`, or pass jobs=0"
+            ) from exc
 
     def _add_batch(
         self, documents: Sequence[Document], signed: Sequence[_Signed | AddResult]
