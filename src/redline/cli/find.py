@@ -8,6 +8,7 @@ collection and its `.map.jsonl`. Nothing is renamed into place until the run has
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -236,6 +237,7 @@ def _run(
         else:
             result = run(items, options)
         with result:
+            mark = time.perf_counter()
             _, fh = outputs.create(outdir / "clusters.jsonl")
             with fh:
                 write_clusters_jsonl(fh, result.clusters)
@@ -248,7 +250,11 @@ def _run(
                 with dfh, mfh:
                     dedup_counts = write_dedup(dfh, mfh, result.documents(), result.clusters)
             written = outputs.commit()
+            result.stats.timings["write"] = time.perf_counter() - mark
+            mark = time.perf_counter()
             site_note = _site(outdir, result) if report else "not written (--no-report)"
+            if report:
+                result.stats.timings["report"] = time.perf_counter() - mark
             if summary is not None:
                 _summary(summary, result, written, site_note, dedup_counts)
     except KeyboardInterrupt:
@@ -284,6 +290,10 @@ def _summary(
         f"{stats.clustered:,} documents ({stats.exact_copies:,} exact copies); "
         f"{stats.candidates:,} candidate pairs, {stats.verified:,} verified; "
         f"{stats.seconds:.1f} s on {stats.jobs} worker{'s' if stats.jobs != 1 else ''}.",
+        highlight=False,
+    )
+    console.print(
+        "  time: " + ", ".join(f"{name} {sec:.1f} s" for name, sec in stats.timings.items()),
         highlight=False,
     )
     for reason, count in stats.skipped.most_common():

@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from array import array
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -127,6 +128,8 @@ class Stats:
     jobs: int = 1
     bands: int = 0
     rows: int = 0
+    # Wall-clock seconds per stage, in the order they ran.
+    timings: dict[str, float] = field(default_factory=dict)
 
     def skip(self, item: Skip) -> None:
         """Count a skipped item (and keep it as an example if it is among the first)."""
@@ -288,13 +291,16 @@ def run(
                 progress=progress,
             )
             spool.flush()
+            stats.timings["read and sign"] = time.perf_counter() - started
             pairs = _pairs(state, options, pool=pool, spool=spool, stats=stats, progress=progress)
+        mark = time.perf_counter()
         linked = {p.a for p in pairs} | {p.b for p in pairs}
         members = {}
         for doc_id in linked:
             i = state.index[doc_id]
             members[doc_id] = Member(doc_id, state.dates[i], state.lengths[i])
         clusters = cluster(pairs, members, options.thresholds)
+        stats.timings["cluster"] = time.perf_counter() - mark
     except BaseException:
         spool.close()
         tmp.cleanup()
@@ -310,8 +316,9 @@ class _Collected:
     ids: list[str] = field(default_factory=list)
     index: dict[str, int] = field(default_factory=dict)
     dates: list[str | None] = field(default_factory=list)
-    lengths: list[int] = field(default_factory=list)
-    sizes: list[int] = field(default_factory=list)
+    # Typed arrays: a million Python ints in lists would cost 36 bytes each instead of 8.
+    lengths: array[int] = field(default_factory=lambda: array("q"))
+    sizes: array[int] = field(default_factory=lambda: array("q"))
     keys: list[U64Array] = field(default_factory=list)
     digests: list[U64Array] = field(default_factory=list)
 
@@ -448,6 +455,7 @@ def _pairs(
         pairs.append(Pair(a=a, b=b, jaccard=1.0, a_in_b=1.0, b_in_a=1.0))
     stats.exact_copies = n - len(reps)
 
+    mark = time.perf_counter()
     keys = np.concatenate(state.keys)[reps]
     state.keys.clear()
     # Neighbours in oversized buckets: similar lengths first, then id, so runs are stable.
@@ -457,6 +465,8 @@ def _pairs(
     codes = candidates(keys, local_rank, max_bucket=options.max_bucket)
     del keys
     stats.candidates = len(codes)
+    stats.timings["band"] = time.perf_counter() - mark
+    mark = time.perf_counter()
     progress.total("verified", len(codes))
 
     m = np.uint64(len(reps))
@@ -481,6 +491,7 @@ def _pairs(
         pairs.extend(found)
         progress.advance("verified", done)
     stats.verified = len(pairs)
+    stats.timings["verify"] = time.perf_counter() - mark
     return pairs
 
 
