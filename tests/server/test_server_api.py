@@ -10,7 +10,7 @@ from conftest import STORIES, Client
 from invented import article, version
 
 from redline.server.app import create_app
-from redline.server.limits import Limits, is_loopback, writes_allowed
+from redline.server.limits import Limits, allowed_hosts, is_loopback, writes_allowed
 from redline.store import Index
 
 PROBLEM = "application/problem+json"
@@ -279,3 +279,12 @@ def test_limits_are_validated() -> None:
 def test_problem_bodies_are_json(client: Client) -> None:
     answer = client.get("/documents/missing")
     assert json.loads(answer.text)["title"] == "Not found"
+
+
+def test_a_loopback_server_answers_only_loopback_host_names(store: Index) -> None:
+    c = Client(create_app(store, allowed_hosts=allowed_hosts("127.0.0.1")))
+    rebound = c.get("/health", headers={"host": "attacker.example:8000"})
+    assert rebound.status_code == 400
+    for host in ("127.0.0.1:8000", "localhost:8000", "[::1]:8000"):
+        assert c.get("/health", headers={"host": host}).status_code == 200, host
+    assert allowed_hosts("0.0.0.0") is None

@@ -30,3 +30,5 @@ def test_a_real_server_answers_reads_and_guards_writes(live_server: LiveServer) 
         assert page.status_code == 200
         assert "server" not in page.headers  # no version banner
         assert http.get("/docs").status_code == 200
+        # DNS rebinding: a page served as attacker.example cannot talk to a loopback server.
+        assert http.get("/health", headers={"host": "attacker.example"}).status_code == 400

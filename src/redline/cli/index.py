@@ -256,7 +256,13 @@ def export(db: str, fmt: str, output: str | None) -> None:
     with guard(), Index(db, create=False) as store:
         if fmt == "jsonl":
             if output in (None, "-"):
-                _write_jsonl(store.documents(), sys.stdout)
+                try:
+                    _write_jsonl(store.documents(), sys.stdout)
+                    sys.stdout.flush()
+                except BrokenPipeError:
+                    # `... | head`: the reader has all it wants; exit quietly, like cat.
+                    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                    return
             else:
                 _atomic(Path(output), lambda tmp: _jsonl_file(store.documents(), tmp))
         else:

@@ -8,7 +8,7 @@ import uvicorn
 from redline.cli.common import guard
 from redline.cli.index import DEFAULT_DB
 from redline.server.app import create_app
-from redline.server.limits import Limits, MiB, is_loopback, writes_allowed
+from redline.server.limits import Limits, MiB, allowed_hosts, is_loopback, writes_allowed
 from redline.store import Index
 
 
@@ -42,7 +42,13 @@ def serve(
         limits = Limits(int(max_body * MiB), int(max_document * MiB))
         store = Index(db)
         writes = writes_allowed(host, token or None)
-        app = create_app(store, token=token or None, writes=writes, limits=limits)
+        app = create_app(
+            store,
+            token=token or None,
+            writes=writes,
+            limits=limits,
+            allowed_hosts=allowed_hosts(host),
+        )
         policy = "need the token" if token else "open (loopback only)" if writes else "disabled"
         if not is_loopback(host):
             click.echo(f"warning: listening on {host}, reachable from other machines", err=True)

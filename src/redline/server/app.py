@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from redline.compare.collate import collate
 from redline.compare.redline import compare
@@ -157,6 +158,7 @@ def create_app(
     token: str | None = None,
     writes: bool = True,
     limits: Limits | None = None,
+    allowed_hosts: Sequence[str] | None = None,
 ) -> FastAPI:
     """The FastAPI application over `store`.
 
@@ -165,6 +167,9 @@ def create_app(
         token: when set, write endpoints need `Authorization: Bearer <token>`.
         writes: False refuses every write (a public address without a token).
         limits: request body and document size limits.
+        allowed_hosts: Host header values to answer (None: any). A server on loopback should
+            name only loopback hosts: a web page can then not reach it through a DNS name
+            that its attacker re-points at 127.0.0.1 (DNS rebinding).
     """
     limits = limits or Limits()
     app = FastAPI(
@@ -177,6 +182,8 @@ def create_app(
     app.state.token = token
     app.state.writes = writes
     app.add_middleware(BodyLimit, max_bytes=limits.max_body_bytes)
+    if allowed_hosts is not None:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
 
     def wants_html(request: Request) -> bool:
         return request.url.path == "/" or request.url.path.startswith("/ui")

@@ -38,6 +38,16 @@ def is_loopback(host: str) -> bool:
         return False  # a host name: it may resolve to anything, so treat it as public
 
 
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+def allowed_hosts(host: str) -> list[str] | None:
+    """Host headers a server bound to `host` answers: loopback names only on loopback."""
+    if is_loopback(host):
+        return list(dict.fromkeys([*LOOPBACK_NAMES, host]))
+    return None
+
+
 def writes_allowed(host: str, token: str | None) -> bool:
     """Writes need a token on any address other people can reach."""
     return token is not None or is_loopback(host)
