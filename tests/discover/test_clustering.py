@@ -67,3 +67,20 @@ def test_canonical_comes_first_and_clusters_sort_largest_first() -> None:
     first, second = cluster(pairs, members)
     assert first.documents == ("c", "d", "e")
     assert second.documents[0] == "b" == second.canonical
+
+
+def test_a_large_cluster_keeps_its_strongest_spanning_tree_as_evidence() -> None:
+    docs = [f"d{i:03d}" for i in range(40)]
+    pairs = [
+        _pair(a, b, 0.6 + 0.3 * ((i * 7 + j) % 5) / 5, 0.9, 0.9)
+        for i, a in enumerate(docs)
+        for j, b in enumerate(docs)
+        if i < j
+    ]
+    (c,) = cluster(pairs)
+    assert len(c.documents) == 40
+    assert len(c.pairs) == 39  # a tree, not the 780 verified pairs
+    # The strongest pairs alone connect all 40 here, so the tree is made of them only.
+    assert {p.jaccard for p in c.pairs} == {max(p.jaccard for p in pairs)}
+    (small,) = cluster(pairs[:3])
+    assert len(small.pairs) == 3  # small clusters keep every verified pair

@@ -7,6 +7,10 @@ containment, then highest Jaccard, then smallest id). So a wire story inside sev
 newspaper rewrites joins them all, while a short quoted passage found in many unrelated
 articles joins only one of them instead of chaining them into a giant cluster.
 
+Evidence: every verified pair inside the cluster, or, past `MAX_PAIRS`, the pairs that joined
+it (a maximum spanning tree by Jaccard), so a cluster of a thousand near-copies does not carry
+half a million pairs.
+
 Everything here depends only on the set of pairs and member facts, never on their order, so
 the same collection gives the same clusters and cluster ids whatever the file order or the
 number of workers.
@@ -24,6 +28,10 @@ import xxhash
 
 from redline.discover.verify import Thresholds
 from redline.models import Cluster, Pair
+
+# Evidence pairs kept for a cluster before falling back to its spanning tree: all pairs of a
+# 15-document cluster fit.
+MAX_PAIRS = 105
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,13 +56,16 @@ class _UnionFind:
             parent[x], x = root, parent[x]
         return root
 
-    def union(self, a: str, b: str) -> None:
+    def union(self, a: str, b: str) -> bool:
+        """Join the sets of a and b; True when they were apart."""
         ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            # The smaller id becomes the root: roots do not depend on edge order.
-            if rb < ra:
-                ra, rb = rb, ra
-            self.parent[rb] = ra
+        if ra == rb:
+            return False
+        # The smaller id becomes the root: roots do not depend on edge order.
+        if rb < ra:
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        return True
 
 
 def cluster_id(documents: Iterable[str]) -> str:
@@ -76,6 +87,8 @@ def cluster(
     pairs: Iterable[Pair],
     members: Mapping[str, Member] | None = None,
     thresholds: Thresholds | None = None,
+    *,
+    max_pairs: int = MAX_PAIRS,
 ) -> list[Cluster]:
     """Clusters of two or more documents from verified pairs, largest first, then by id.
 
@@ -85,18 +98,23 @@ def cluster(
             count as undated and of length 0.
         thresholds: the rules the pairs were verified with (tells Jaccard edges from
             containment edges).
+        max_pairs: a cluster with more verified pairs than this keeps as evidence only the
+            pairs that joined it: a maximum spanning tree (strongest Jaccard first).
     """
     thresholds = thresholds or Thresholds()
     members = members or {}
-    edges = sorted({(p.a, p.b): p for p in pairs}.values(), key=lambda p: (p.a, p.b))
+    # Strongest first (Kruskal): the edges that join components form a maximum spanning tree.
+    edges = sorted({(p.a, p.b): p for p in pairs}.values(), key=lambda p: (-p.jaccard, p.a, p.b))
     uf = _UnionFind()
-    # contained id -> (share, jaccard, -container...) best candidate; ties fall to smaller id.
+    joining: set[tuple[str, str]] = set()
+    # contained id -> (share, jaccard, container) of its best container so far.
     best: dict[str, tuple[float, float, str]] = {}
     for p in edges:
         uf.find(p.a)
         uf.find(p.b)
         if p.jaccard >= thresholds.jaccard:
-            uf.union(p.a, p.b)
+            if uf.union(p.a, p.b):
+                joining.add((p.a, p.b))
             continue
         # Containment: the side with the higher share is the contained one.
         if p.a_in_b >= p.b_in_a:
@@ -104,7 +122,8 @@ def cluster(
         else:
             inner, outer, share, cover = p.b, p.a, p.b_in_a, p.a_in_b
         if cover >= thresholds.min_cover:
-            uf.union(inner, outer)
+            if uf.union(inner, outer):
+                joining.add((p.a, p.b))
             continue
         current = best.get(inner)
         if (
@@ -114,16 +133,25 @@ def cluster(
         ):
             best[inner] = (share, p.jaccard, outer)
     for inner, (_, _, outer) in sorted(best.items()):
-        uf.union(inner, outer)
+        if uf.union(inner, outer):
+            joining.add((min(inner, outer), max(inner, outer)))
 
     groups: dict[str, list[str]] = {}
     for doc in uf.parent:
         groups.setdefault(uf.find(doc), []).append(doc)
-    evidence: dict[str, list[Pair]] = {}
-    for p in edges:
+    inside: dict[str, list[Pair]] = {}
+    for p in sorted(edges, key=lambda p: (p.a, p.b)):
         root = uf.find(p.a)
         if root == uf.find(p.b):
-            evidence.setdefault(root, []).append(p)
+            inside.setdefault(root, []).append(p)
+    evidence: dict[str, list[Pair]] = {}
+    for root, found in inside.items():
+        # A large cluster of near-copies has quadratically many verified pairs; its joining
+        # edges alone (one fewer than its documents) are the evidence then.
+        if len(found) > max_pairs:
+            evidence[root] = [p for p in found if (p.a, p.b) in joining]
+        else:
+            evidence[root] = found
 
     out: list[Cluster] = []
     for root, docs in groups.items():
