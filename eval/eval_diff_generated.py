@@ -243,7 +243,7 @@ def _account(
         if u is not None:
             members_a[u].append(i)
     pred_partner: dict[int, set[int]] = defaultdict(set)
-    pred_pairs = set()
+    pred_pairs: set[tuple[int, int]] = set()
     for j, u in enumerate(unit_b):
         if u is None:
             continue
@@ -253,7 +253,7 @@ def _account(
                 pred_pairs.add((i, j))
 
     truth = pair_truth(truth_a, truth_b)
-    true_pairs = set()
+    true_pairs: set[tuple[int, int]] = set()
     true_partner: dict[int, set[int]] = defaultdict(set)
     for tu in truth:
         for j in tu.b:

@@ -115,8 +115,8 @@ def _pinned(
     if not marked(seg):
         return False
     for ch in seg.changes:
-        on_a = ch.a_span.to_list() if ch.a_span else None
-        on_b = ch.b_span.to_list() if ch.b_span else None
+        on_a = (ch.a_span.start, ch.a_span.end) if ch.a_span else None
+        on_b = (ch.b_span.start, ch.b_span.end) if ch.b_span else None
         if (edit["before"] and _touches(span_a, on_a)) or (
             edit["after"] and _touches(span_b, on_b)
         ):
@@ -144,8 +144,8 @@ def main() -> None:
         segs = [
             (
                 seg,
-                seg.a_span.to_list() if seg.a_span else None,
-                seg.b_span.to_list() if seg.b_span else None,
+                (seg.a_span.start, seg.a_span.end) if seg.a_span else None,
+                (seg.b_span.start, seg.b_span.end) if seg.b_span else None,
             )
             for seg in red.segments
         ]

@@ -981,12 +981,14 @@ def pair_truth(a: Truth, b: Truth) -> list[TrueUnit]:
         wb = [w for j in bi for w in words(b.pieces[j].text)]
         base: Kind = "same" if wa == wb else "reworded"
         furniture = any(a.pieces[i].role for i in ai) or any(b.pieces[j].role for j in bi)
+        accept: frozenset[Kind]
         if member == "none":
             kind: Kind = "moved"
-            accept = frozenset({"moved"})
+            accept = frozenset({kind})
         else:
             kind = base
-            accept = frozenset({base, "moved"} if member == "some" else {base})
+            moved: Kind = "moved"
+            accept = frozenset({base, moved} if member == "some" else {base})
         units.append(TrueUnit(tuple(ai), tuple(bi), kind, accept, furniture))
     for ai, bi in groups.values():
         if ai and bi:
