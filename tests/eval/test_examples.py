@@ -116,3 +116,66 @@ def test_every_version_is_close_enough_for_find_defaults(story: Path) -> None:
         jaccard, a_in_b, b_in_a = overlap(original, shingles(read_document(path).text))
         contained = defaults.containment is not None and max(a_in_b, b_in_a) >= defaults.containment
         assert jaccard >= defaults.jaccard or contained, path.name
+
+
+# (old, new, kind, words of the sentence): one line per edit examples/README.md documents.
+DOCUMENTED_EDITS = [
+    ("harbour-bridge/civic-ledger.txt", "harbour-bridge/bayside-wire.txt", "removed",
+     "We did not take this decision lightly"),
+    ("harbour-bridge/civic-ledger.txt", "harbour-bridge/bayside-wire.txt", "removed",
+     "a clean bill of health"),
+    ("library-flood/millbrook-courier.md", "library-flood/valley-gazette.txt", "moved",
+     "lending library and children's room will reopen"),
+    ("library-flood/millbrook-courier.md", "library-flood/valley-gazette.txt", "added",
+     "A previous flood in the library's basement"),
+    ("library-flood/millbrook-courier.md", "library-flood/valley-gazette.txt", "reworded",
+     "1,300 boxes"),
+    ("library-flood/millbrook-courier.md", "library-flood/northfield-daily.html", "moved",
+     "had formed a human chain up the basement stairs"),
+    ("library-flood/millbrook-courier.md", "library-flood/northfield-daily.html", "added",
+     "all but about 90 boxes"),
+    ("library-flood/millbrook-courier.md", "library-flood/northfield-daily.html", "removed",
+     "Donations can be made"),
+    ("ferry-fares/island-herald.txt", "ferry-fares/mainland-mercury.txt", "moved",
+     "is being built at a yard in"),
+    ("ferry-fares/island-herald.txt", "ferry-fares/mainland-mercury.txt", "reworded",
+     "420,000 passengers"),
+    ("ferry-fares/island-herald.txt", "ferry-fares/mainland-mercury.txt", "removed",
+     "drop-in sessions"),
+    ("ferry-fares/island-herald.txt", "ferry-fares/skerrin-voice.md", "added",
+     "public meeting in Portnacrish village hall"),
+    ("ferry-fares/island-herald.txt", "ferry-fares/skerrin-voice.md", "removed",
+     "A family of four with a car"),
+    ("orchard-frost/aldervale-times.txt", "orchard-frost/farm-weekly.md", "reworded",
+     "48 hectares"),
+    ("orchard-frost/aldervale-times.txt", "orchard-frost/farm-weekly.md", "added",
+     "Crop insurance is rare"),
+    ("orchard-frost/aldervale-times.txt", "orchard-frost/farm-weekly.md", "removed",
+     "Plums and cherries"),
+    ("orchard-frost/aldervale-times.txt", "orchard-frost/regional-observer.html", "moved",
+     "every flower you cut open is brown"),
+    ("orchard-frost/aldervale-times.txt", "orchard-frost/regional-observer.html", "reworded",
+     "1,200 seasonal pickers"),
+    ("orchard-frost/aldervale-times.txt", "orchard-frost/regional-observer.html", "removed",
+     "Pears, which flowered slightly later"),
+    ("marathon-heat/riverside-echo.txt", "marathon-heat/city-pulse.txt", "added",
+     "Marek Zielinski"),
+    ("marathon-heat/riverside-echo.txt", "marathon-heat/city-pulse.txt", "moved",
+     "sent an email to all entrants on Friday"),
+    ("marathon-heat/riverside-echo.txt", "marathon-heat/city-pulse.txt", "removed",
+     "colour-coded flag system"),
+    ("marathon-heat/riverside-echo.txt", "marathon-heat/the-sports-desk.html", "added",
+     "Joel Kiprotich"),
+    ("marathon-heat/riverside-echo.txt", "marathon-heat/the-sports-desk.html", "removed",
+     "Ravi Menon"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "kind", "words"),
+    DOCUMENTED_EDITS,
+    ids=[f"{n.split('/')[1]}-{k}-{w[:20]}" for _, n, k, w in DOCUMENTED_EDITS],
+)
+def test_redline_shows_each_documented_edit(old: str, new: str, kind: str, words: str) -> None:
+    red = compare(read_document(EXAMPLES / old), read_document(EXAMPLES / new))
+    assert _segments(red, kind, words), f"{kind}: {words}"
