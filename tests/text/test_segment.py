@@ -126,6 +126,15 @@ def test_quote_or_bracket_after_company_abbreviation_starts_a_sentence() -> None
     ]
 
 
+def test_parenthesis_standing_as_a_sentence_ends_at_its_bracket() -> None:
+    text = "Shares fell. ($1 = 0.61 pounds) Analysts were surprised (mildly) by it."
+    assert texts(text) == [
+        "Shares fell.",
+        "($1 = 0.61 pounds)",
+        "Analysts were surprised (mildly) by it.",
+    ]
+
+
 def test_one_sentence_per_line_splits_even_without_stops() -> None:
     text = "The pier is closed\nFerries run from Northgate\nBuses replace the tram"
     assert texts(text) == [

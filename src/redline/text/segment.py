@@ -37,9 +37,13 @@ _LINE_BREAK = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]")
 
 # A stop, with the closing quotes and brackets that belong to the sentence it ends. A match
 # starts only at the first stop of a run and never backtracks, so "....." costs linear time.
+# A bare closing bracket is a candidate too: a sentence that is all parenthesis, like a wire
+# story's "($1 = 0.61 pounds)", ends there.
 _CANDIDATE = re.compile(
     r"(?<![.!?\u203d\u2026])[.!?\u203d\u2026]++[\"'\u2019\u201d\u00bb\u203a)\]]*+(?=\s)"
+    r"|[)\]](?=\s)"
 )
+_STOP_INSIDE = re.compile(r"[.!?\u203d\u2026][\"'\u2019\u201d\u00bb\u203a)\]]*\s")
 _NEXT_WORD = re.compile(r"[^\W\d_][\w'\u2019]*")
 _TRAILING_CLOSERS = "\"'\u2019\u201d\u00bb\u203a)]"
 _LEADING_OPENERS = "\"'\u2018\u201c\u00ab\u2039(["
@@ -288,7 +292,7 @@ def _hard_break(
 
 def _heading_like(line: str) -> bool:
     """Most longer words capitalised, as in a title-case heading or an all-caps line."""
-    if _CANDIDATE.search(line):
+    if _STOP_INSIDE.search(line):
         return False  # a sentence ends inside it: prose
     all_words = _NEXT_WORD.findall(line)
     long_words = [w for w in all_words if len(w) > 3]
@@ -324,6 +328,10 @@ def _is_boundary(text: str, m: re.Match[str], nxt: int, end: int, sent_start: in
     first = text[nxt]
     if first.islower():
         return False
+    if m.group() in ")]":
+        # Only a bracket that closes one opened at the sentence start ends the sentence.
+        opener = "(" if m.group() == ")" else "["
+        return text[sent_start] == opener and text.find(m.group(), sent_start, m.start()) < 0
     stop = m.group().rstrip(_TRAILING_CLOSERS)
     if stop != ".":
         # ?, !, ellipses: a sentence ends unless the next word continues in lower case.
