@@ -86,7 +86,10 @@ def test_query_returns_versions_and_the_redline(client: Client) -> None:
     assert set(top) >= {"jaccard", "a_in_b", "b_in_a", "cluster"}
     assert answer["diff"]["schema"] == "redline.diff/1"
     assert answer["diff"]["a"]["source"] == ids[0]
-    assert client.post("/query", json={"text": article(999)}).json() == {"matches": []}
+    assert client.post("/query", json={"text": article(999)}).json() == {
+        "matches": [],
+        "diff": None,
+    }
 
 
 def test_query_limit_is_bounded(client: Client) -> None:
@@ -288,3 +291,11 @@ def test_a_loopback_server_answers_only_loopback_host_names(store: Index) -> Non
     for host in ("127.0.0.1:8000", "localhost:8000", "[::1]:8000"):
         assert c.get("/health", headers={"host": host}).status_code == 200, host
     assert allowed_hosts("0.0.0.0") is None
+
+
+def test_openapi_describes_the_answers(client: Client) -> None:
+    spec = client.get("/openapi.json").json()
+    query = spec["paths"]["/query"]["post"]["responses"]["200"]["content"]["application/json"]
+    assert query["schema"]["$ref"].endswith("/QueryOut")
+    match = spec["components"]["schemas"]["MatchOut"]["properties"]
+    assert {"jaccard", "a_in_b", "b_in_a"} <= set(match)

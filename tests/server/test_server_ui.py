@@ -132,3 +132,13 @@ def test_every_page_escapes_hostile_documents(hostile: Client) -> None:
         _assert_clean(page.text)
     # The payload is shown to the reader as text, escaped.
     assert "&lt;script&gt;alert(&#34;owned&#34;)&lt;/script&gt;" in pages[4].text
+
+
+def test_an_upload_over_the_document_limit_is_413(store: Index) -> None:
+    from conftest import SMALL
+
+    c = Client(create_app(store, limits=SMALL))
+    files = {"file": ("big.txt", b"word " * 5000, "text/plain")}
+    page = c.post("/ui/query", files=files)
+    assert page.status_code == 413
+    assert "cannot read big.txt: the document is 24.4 KiB, over the limit of 16.0 KiB" in page.text

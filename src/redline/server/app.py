@@ -31,6 +31,15 @@ from redline.errors import (
 from redline.ingest.files import document_from_bytes
 from redline.models import Document
 from redline.server.limits import BodyLimit, Limits, human_bytes
+from redline.server.schemas import (
+    AddOut,
+    ClusterOut,
+    ClusterPageOut,
+    DocumentOut,
+    HealthOut,
+    QueryOut,
+    RemovedOut,
+)
 from redline.store.base import Store
 from redline.store.sqlite import content_hash
 
@@ -117,6 +126,17 @@ def validation_detail(errors: Sequence[Any]) -> str:
     return "; ".join(parts)
 
 
+def check_size(name: str, size: int, limits: Limits) -> None:
+    """TooLargeError (HTTP 413) for a document over the server's limit."""
+    if size > limits.max_document_bytes:
+        raise TooLargeError(
+            name,
+            f"the document is {human_bytes(size)}, over the limit of"
+            f" {human_bytes(limits.max_document_bytes)}; split it or start the server with a"
+            " larger --max-document",
+        )
+
+
 def make_document(
     text: str,
     *,
@@ -131,13 +151,7 @@ def make_document(
     """A Document from submitted text, within the size limit; HTML and Markdown extracted."""
     data = text.encode("utf-8", "surrogatepass")
     name = doc_id or f"doc-{content_hash(text)[:16]}"
-    if len(data) > limits.max_document_bytes:
-        raise TooLargeError(
-            name,
-            f"the document is {human_bytes(len(data))}, over the limit of"
-            f" {human_bytes(limits.max_document_bytes)}; split it or start the server with a"
-            " larger --max-document",
-        )
+    check_size(name, len(data), limits)
     if fmt == "text":
         doc = Document(id=name, text=text)
     else:
@@ -238,7 +252,7 @@ def create_app(
 
     write = [Depends(authorize)]
 
-    @app.get("/health", tags=["service"])
+    @app.get("/health", tags=["service"], response_model=HealthOut)
     def health() -> dict[str, Any]:
         """Liveness and the size of the index."""
         stats = store.stats()
@@ -249,7 +263,13 @@ def create_app(
             "writes": "token" if app.state.writes and token else app.state.writes,
         }
 
-    @app.post("/documents", tags=["documents"], dependencies=write, status_code=201)
+    @app.post(
+        "/documents",
+        tags=["documents"],
+        dependencies=write,
+        status_code=201,
+        response_model=AddOut,
+    )
     def add_document(body: DocumentIn, response: Response) -> dict[str, Any]:
         """Add a document; 200 with status "present" when the same text is already indexed."""
         doc = make_document(
@@ -269,28 +289,33 @@ def create_app(
             response.status_code = 200
         return result.to_dict()
 
-    @app.get("/documents/{doc_id:path}", tags=["documents"])
+    @app.get("/documents/{doc_id:path}", tags=["documents"], response_model=DocumentOut)
     def get_document(doc_id: str) -> dict[str, Any]:
         """One stored document with its text and cluster."""
         return store.get(doc_id).to_dict()
 
-    @app.delete("/documents/{doc_id:path}", tags=["documents"], dependencies=write)
+    @app.delete(
+        "/documents/{doc_id:path}",
+        tags=["documents"],
+        dependencies=write,
+        response_model=RemovedOut,
+    )
     def delete_document(doc_id: str) -> dict[str, Any]:
         """Remove a document; its cluster may split (surviving ids never change)."""
         return {"removed": doc_id, "cluster": store.remove(doc_id)}
 
-    @app.post("/query", tags=["versions"])
+    @app.post("/query", tags=["versions"], response_model=QueryOut)
     def query(body: QueryIn) -> dict[str, Any]:
         """The indexed documents this text is a version of, best first (nothing is added)."""
         doc = make_document(body.text, doc_id="query", fmt=body.format, limits=limits)
         matches = store.query(doc, limit=body.limit)
-        out: dict[str, Any] = {"matches": [m.to_dict() for m in matches]}
+        out: dict[str, Any] = {"matches": [m.to_dict() for m in matches], "diff": None}
         if body.diff:
             best = best_other(store, [m.id for m in matches], doc)
             out["diff"] = None if best is None else compare(best, doc).to_dict()
         return out
 
-    @app.get("/clusters", tags=["versions"])
+    @app.get("/clusters", tags=["versions"], response_model=ClusterPageOut)
     def list_clusters(
         order: Literal["size", "date"] = "size",
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -299,7 +324,7 @@ def create_app(
         """Clusters of two or more versions, largest (or most recently dated) first."""
         return store.clusters(order=order, limit=limit, offset=offset).to_dict()
 
-    @app.get("/clusters/{cluster_id}", tags=["versions"], response_model=None)
+    @app.get("/clusters/{cluster_id}", tags=["versions"], response_model=ClusterOut)
     def get_cluster(cluster_id: str) -> dict[str, Any] | Response:
         """A cluster: documents (canonical first), verified pairs and the collation table.
 

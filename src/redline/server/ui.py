@@ -20,7 +20,14 @@ from redline.compare.redline import compare
 from redline.ingest.files import document_from_bytes
 from redline.models import Document, Redline, Segment
 from redline.report.pieces import Fold, Piece, boilerplate, content, fold, percent, side
-from redline.server.app import MAX_COLLATED, Format, HTTPError, best_other, make_document
+from redline.server.app import (
+    MAX_COLLATED,
+    Format,
+    HTTPError,
+    best_other,
+    check_size,
+    make_document,
+)
 from redline.server.limits import Limits
 from redline.store.base import Store
 
@@ -117,6 +124,8 @@ async def query_page(
     limits: Limits = request.app.state.limits
     if file is not None and file.filename:
         data = await file.read(limits.max_document_bytes + 1)
+        # Only limit+1 bytes were read; the upload knows its full size.
+        check_size(file.filename, max(len(data), file.size or 0), limits)
         doc = document_from_bytes(file.filename, data, max_bytes=limits.max_document_bytes)
     elif text.strip():
         doc = make_document(text, doc_id="pasted text", fmt=fmt, limits=limits)
