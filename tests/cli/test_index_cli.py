@@ -162,3 +162,18 @@ def test_index_and_find_agree_on_the_clusters(tmp_path: Path) -> None:
         }
     assert indexed == found
     assert frozenset({"long.txt", "excerpt-of-long.txt"}) in indexed
+
+
+def test_add_reads_jsonl_from_stdin(tmp_path: Path) -> None:
+    db = str(tmp_path / "stdin.db")
+    feed = "\n".join(json.dumps({"id": k, "text": v}) for k, v in STORIES.items())
+    code, out = run("index", "add", "-", "--db", db, stdin=feed)
+    assert code == 0, out
+    assert "added 9" in out
+
+
+def test_add_a_missing_path_creates_no_index(tmp_path: Path) -> None:
+    code, out = run("index", "add", str(tmp_path / "nope"), "--db", str(tmp_path / "x.db"))
+    assert code == 1
+    assert "no such file or folder" in out
+    assert not (tmp_path / "x.db").exists()
