@@ -1,8 +1,10 @@
 """End-to-end scaling of the real `redline find` on generated JSONL corpora, 10k to 1M documents.
 
-    .venv/bin/python bench/bench_find_scale.py generate          # once: /tmp/redline-bench/find/*.jsonl
-    .venv/bin/python bench/bench_find_scale.py run 10000 30000   # wall time, peak RSS, pair P/R
-    .venv/bin/python bench/bench_find_scale.py plot              # docs/img/find_scaling.png
+    .venv/bin/python bench/bench_find_scale.py generate      # once, into /tmp/redline-bench/find
+    .venv/bin/python bench/bench_find_scale.py run --find-args="--no-report" 10000 30000
+    .venv/bin/python bench/bench_find_scale.py plot          # docs/img/find_scaling.png
+
+`run` records wall time, peak RSS and pair precision/recall per size in scale_results.jsonl.
 
 The corpus: "stories" of 8-20 paragraphs sampled from the real C50 and BBC paragraph pool
 (deduplicated, 8-80 words), about a third of them followed by 1-4 near-copies (a paragraph
@@ -183,22 +185,36 @@ def plot() -> None:
     docs = sorted(rows)
     secs = [float(rows[d]["seconds"]) for d in docs]  # type: ignore[arg-type]
     rss = [float(rows[d]["peak_rss_mb"]) / 1024 for d in docs]  # type: ignore[arg-type]
-    fig, ax = plt.subplots(figsize=(7, 4.2), dpi=120)
-    ax.plot(docs, secs, "o-", color="tab:blue", label="wall time (s)")
-    ax.axhline(600, color="tab:blue", ls=":", lw=1, label="goal: 1M in 600 s")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("documents (generated from C50/BBC paragraphs)")
-    ax.set_ylabel("seconds, end to end")
-    ax2 = ax.twinx()
-    ax2.plot(docs, rss, "s--", color="tab:red", label="peak RSS, process tree (GB)")
-    ax2.axhline(4, color="tab:red", ls=":", lw=1, label="goal: 4 GB")
-    ax2.set_ylabel("peak RSS (GB)")
-    ax2.set_ylim(0, max(4.5, max(rss) * 1.1))
-    lines = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
-    labels = ax.get_legend_handles_labels()[1] + ax2.get_legend_handles_labels()[1]
-    ax.legend(lines, labels, loc="upper left", fontsize=8)
-    ax.set_title("redline find scaling, 2 cores (shared machine)", fontsize=10)
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    plain = FuncFormatter(lambda v, _: f"{v:,.0f}")
+    short = [f"{d // 1000:,}k" if d < 1_000_000 else f"{d / 1e6:g}M" for d in docs]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.8), dpi=120)
+    left.plot(docs, secs, "o-", color="tab:blue", label="measured")
+    left.axhline(600, color="tab:blue", ls=":", lw=1, label="goal: 1M docs in 600 s")
+    left.set(xscale="log", yscale="log", xlabel="documents", ylabel="seconds, end to end")
+    right.plot(docs, rss, "s-", color="tab:red", label="measured (sum over processes)")
+    right.axhline(4, color="tab:red", ls=":", lw=1, label="goal: 4 GB")
+    right.set(xscale="log", xlabel="documents", ylabel="peak RSS (GB)")
+    right.set_ylim(0, max(4.5, max(rss) * 1.15))
+    for ax, ys, fmt in ((left, secs, "{:,.0f} s"), (right, rss, "{:.2f} GB")):
+        ax.set_xticks(docs, short)
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.grid(True, which="major", alpha=0.3)
+        ax.legend(loc="upper left", fontsize=8)
+        for x, y in zip(docs, ys, strict=True):
+            ax.annotate(
+                fmt.format(y),
+                (x, y),
+                textcoords="offset points",
+                xytext=(0, 6),
+                ha="center",
+                fontsize=7,
+            )
+    left.set_yticks([t for t in (1, 3, 10, 30, 100, 300, 600, 1000, 3000) if t <= max(secs) * 3])
+    left.yaxis.set_major_formatter(plain)
+    left.yaxis.set_minor_formatter(NullFormatter())
+    fig.suptitle("redline find on generated JSONL corpora, 2 cores (shared machine)", fontsize=10)
     fig.tight_layout()
     PLOT.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(PLOT)
