@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 import random
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -364,12 +365,28 @@ def merge_sentences(first: str, second: str, rng: random.Random) -> str | None:
     return head + joint + tail
 
 
-def _typography(text: str) -> str:
-    """Curly quotes, typographic dashes and apostrophes: layout, never a change."""
+_LONG_WORD = re.compile(r"\b([^\W\d_]{5})([^\W\d_]{5,})")
+_BEFORE_NUMBER = re.compile(r"(?<=\w) (?=\d)|(?<=\bMr) |(?<=\bMr\.) |(?<=\bDr) |(?<=\bDr\.) ")
+
+
+def _typography(text: str, extras: frozenset[str] = frozenset()) -> str:
+    """Curly quotes, typographic dashes and apostrophes: layout, never a change.
+
+    `extras` adds what web pages and word processors add: "nbsp" (no-break spaces before
+    numbers and after titles), "shy" (soft hyphens inside long words), "nfd" (decomposed
+    accents).
+    """
     out = re.sub(r'(^|[\s(\[])"', "\\1\u201c", text)
     out = out.replace('"', "\u201d")
     out = re.sub(r"(\w)'(\w)", "\\1\u2019\\2", out)
-    return out.replace(" -- ", " \u2014 ").replace(" - ", " \u2013 ")
+    out = out.replace(" -- ", " \u2014 ").replace(" - ", " \u2013 ")
+    if "nbsp" in extras:
+        out = _BEFORE_NUMBER.sub("\u00a0", out)
+    if "shy" in extras:
+        out = _LONG_WORD.sub("\\1\u00ad\\2", out)
+    if "nfd" in extras:
+        out = unicodedata.normalize("NFD", out)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -874,9 +891,11 @@ def make_version(
         _furniture(d, rng, lead, donor_sents[-1] if donor_sents else "Local news in brief")
 
     typography = rng.random() < profile.typography
+    extras = frozenset(x for x in ("nbsp", "shy", "nfd") if typography and rng.random() < 0.5)
     layout = rng.choice(profile.layouts)
     if typography:
         d.ops.append("typography")
+        d.ops.extend(f"typography-{x}" for x in sorted(extras))
     d.ops.append(f"layout-{layout}")
     # Furniture lines stand alone, as they do on a page; bios keep their sentences together.
     blocks: list[list[Piece]] = [[x] for x in d.head] + d.body
@@ -889,7 +908,7 @@ def make_version(
     for b, block in enumerate(blocks):
         line = []
         for piece in block:
-            t = _typography(piece.text) if typography else piece.text
+            t = _typography(piece.text, extras) if typography else piece.text
             pieces.append(Piece(t, piece.sources, piece.role, piece.edits))
             para_of.append(b)
             line.append(t)
