@@ -133,3 +133,16 @@ def test_find_versions_takes_documents_or_paths(tmp_path: Path) -> None:
     assert set(from_files.documents) == {"a.txt", "b.txt"}
     with pytest.raises(ConfigError, match="mixes"):
         find_versions([docs[0], tmp_path], jobs=1)
+
+
+def test_a_short_excerpt_of_a_long_article_is_found() -> None:
+    text = invented_article(321, words=2500)
+    excerpt = " ".join(text.split(" ")[800:1000])  # 8% of the article
+    docs = [
+        Document(id="article", text=text),
+        Document(id="excerpt", text=excerpt),
+        *(Document(id=f"other{k}", text=invented_article(400 + k)) for k in range(5)),
+    ]
+    with run(docs, FindOptions(jobs=1)) as result:
+        assert [c.documents for c in result.clusters] == [("article", "excerpt")]
+        assert result.clusters[0].pairs[0].b_in_a == 1.0

@@ -12,8 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import xxhash
 
+from redline.discover.anchors import DEFAULT_MODULUS, anchors
 from redline.discover.lsh import LSHConfig, band_keys_batch
 from redline.discover.minhash import MinHashConfig, U32Array, sign_batch
 from redline.discover.shingle import _MUL, DEFAULT_SHINGLE, U64Array, _mix, shingle_hashes
@@ -28,6 +30,8 @@ class Fingerprints:
     signatures: U32Array  # (n, num_perm)
     keys: U64Array  # (n, bands) LSH band keys
     digests: U64Array  # (n,) hash of the whole shingle set: equal sets, equal digest
+    anchor_values: U64Array  # the anchors of every text, concatenated (see discover.anchors)
+    anchor_counts: npt.NDArray[np.int64]  # (n,) anchors per text
 
 
 def shingle_batch(word_hash_arrays: Sequence[U64Array], n: int = DEFAULT_SHINGLE) -> list[U64Array]:
@@ -73,10 +77,23 @@ def fingerprint(
     lsh: LSHConfig,
     *,
     shingle_size: int = DEFAULT_SHINGLE,
+    anchor_modulus: int | None = DEFAULT_MODULUS,
 ) -> Fingerprints:
-    """Shingle sets, signatures, band keys and set digests of a batch of texts."""
+    """Shingle sets, signatures, band keys, set digests and anchors of a batch of texts.
+
+    With `anchor_modulus=None` no anchors are taken (the counts are all zero).
+    """
     sets = shingle_batch([word_hashes(t) for t in texts], shingle_size)
     signatures = sign_batch(sets, minhash)
     keys = band_keys_batch(signatures, lsh.bands, lsh.rows)
     digests = np.fromiter(map(digest, sets), dtype=np.uint64, count=len(sets))
-    return Fingerprints(sets=sets, signatures=signatures, keys=keys, digests=digests)
+    picked = [anchors(s, anchor_modulus) for s in sets] if anchor_modulus else []
+    counts = np.fromiter(map(len, picked), dtype=np.int64, count=len(picked))
+    return Fingerprints(
+        sets=sets,
+        signatures=signatures,
+        keys=keys,
+        digests=digests,
+        anchor_values=np.concatenate(picked) if picked else np.empty(0, dtype=np.uint64),
+        anchor_counts=counts if picked else np.zeros(len(sets), dtype=np.int64),
+    )

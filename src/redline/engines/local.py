@@ -35,6 +35,12 @@ from typing import Literal, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from redline.discover.anchors import (
+    DEFAULT_MAX_DF,
+    DEFAULT_MIN_SHARED,
+    DEFAULT_MODULUS,
+    anchor_candidates,
+)
 from redline.discover.cluster import Member, cluster
 from redline.discover.fingerprint import fingerprint
 from redline.discover.lsh import LSHConfig, candidates, derive
@@ -85,6 +91,11 @@ class FindOptions:
     jobs: int | None = None
     batch_size: int = 256
     max_bucket: int = 64
+    # Anchor candidates (discover.anchors) for short texts inside long ones; on whenever
+    # containment matching is.
+    anchor_modulus: int | None = DEFAULT_MODULUS
+    anchor_min_shared: int = DEFAULT_MIN_SHARED
+    anchor_max_df: int = DEFAULT_MAX_DF
     max_bytes: int = DEFAULT_MAX_BYTES
     strict: bool = False
 
@@ -121,6 +132,7 @@ class Stats:
     examples: dict[Reason, list[Skip]] = field(default_factory=dict)
     exact_copies: int = 0
     candidates: int = 0
+    anchor_candidates: int = 0
     verified: int = 0
     clusters: int = 0
     clustered: int = 0
@@ -146,25 +158,39 @@ class _Batch:
     sets: list[U64Array]
     keys: U64Array
     digests: U64Array
+    anchors: list[U64Array]
 
 
-def _sign_batch(
-    items: Sequence[Document | Raw],
-    minhash: MinHashConfig,
-    lsh: LSHConfig,
-    shingle_size: int,
-    max_bytes: int,
-) -> _Batch:
+@dataclass(frozen=True, slots=True)
+class _Settings:
+    """What a signing worker needs to know (pickled with every batch, so kept small)."""
+
+    minhash: MinHashConfig
+    lsh: LSHConfig
+    shingle_size: int
+    max_bytes: int
+    anchor_modulus: int | None
+
+
+def _sign_batch(items: Sequence[Document | Raw], settings: _Settings) -> _Batch:
     """Worker: extract, shingle, sign and band one batch."""
     docs: list[Document] = []
     skips: list[Skip] = []
     for item in items:
-        result = to_document(item, max_bytes=max_bytes)
+        result = to_document(item, max_bytes=settings.max_bytes)
         if isinstance(result, Skip):
             skips.append(result)
         else:
             docs.append(result)
-    fp = fingerprint([d.text for d in docs], minhash, lsh, shingle_size=shingle_size)
+    fp = fingerprint(
+        [d.text for d in docs],
+        settings.minhash,
+        settings.lsh,
+        shingle_size=settings.shingle_size,
+        anchor_modulus=settings.anchor_modulus,
+    )
+    ends = np.cumsum(fp.anchor_counts).tolist()
+    starts = [0, *ends[:-1]]
     keep = [i for i, s in enumerate(fp.sets) if len(s)]
     if len(keep) < len(docs):
         skips.extend(
@@ -178,6 +204,7 @@ def _sign_batch(
         sets=[fp.sets[i] for i in keep],
         keys=fp.keys[keep],
         digests=fp.digests[keep],
+        anchors=[fp.anchor_values[starts[i] : ends[i]] for i in keep],
     )
 
 
@@ -321,6 +348,8 @@ class _Collected:
     sizes: array[int] = field(default_factory=lambda: array("q"))
     keys: list[U64Array] = field(default_factory=list)
     digests: list[U64Array] = field(default_factory=list)
+    anchor_values: list[U64Array] = field(default_factory=list)
+    anchor_owners: list[npt.NDArray[np.int64]] = field(default_factory=list)
 
 
 class _Pool:
@@ -357,7 +386,8 @@ def _sign_all(
     stats: Stats,
     progress: Progress,
 ) -> None:
-    args = (options.minhash, lsh, options.shingle_size, options.max_bytes)
+    modulus = options.anchor_modulus if options.thresholds.containment is not None else None
+    settings = _Settings(options.minhash, lsh, options.shingle_size, options.max_bytes, modulus)
     pending: deque[Future[_Batch]] = deque()
     batch: list[Document | Raw] = []
     batches = 0
@@ -371,18 +401,27 @@ def _sign_all(
         for s in result.skips:
             skip(s)
         kept: list[int] = []
+        owners: list[int] = []
         for k, doc in enumerate(result.docs):
             if doc.id in state.index:
                 skip(Skip(doc.id, "duplicate id", "an earlier document has this id; kept that one"))
                 continue
             kept.append(k)
-            state.index[doc.id] = spool.add(doc, result.sets[k])
+            index = spool.add(doc, result.sets[k])
+            state.index[doc.id] = index
+            owners.append(index)
             state.ids.append(doc.id)
             state.dates.append(doc.date)
             state.lengths.append(len(doc.text))
             state.sizes.append(len(result.sets[k]))
         state.keys.append(result.keys[kept])
         state.digests.append(result.digests[kept])
+        if kept:
+            found = [result.anchors[k] for k in kept]
+            state.anchor_values.append(np.concatenate(found))
+            state.anchor_owners.append(
+                np.repeat(np.asarray(owners, dtype=np.int64), [len(a) for a in found])
+            )
         stats.documents = len(state.ids)
         progress.advance("signed", len(result.docs) + len(result.skips))
 
@@ -394,9 +433,9 @@ def _sign_all(
             # Drain what workers have done first, so output order stays input order.
             while pending:
                 collect(pending.popleft().result())
-            collect(_sign_batch(chunk, *args))
+            collect(_sign_batch(chunk, settings))
             return
-        pending.append(executor.submit(_sign_batch, chunk, *args))
+        pending.append(executor.submit(_sign_batch, chunk, settings))
         while len(pending) > 2 * pool.workers:
             collect(pending.popleft().result())
 
@@ -464,6 +503,24 @@ def _pairs(
     local_rank[order] = np.arange(len(reps), dtype=np.int64)
     codes = candidates(keys, local_rank, max_bucket=options.max_bucket)
     del keys
+    if state.anchor_values:
+        # Anchors of representatives only, renumbered like the band keys.
+        local = np.full(n, -1, dtype=np.int64)
+        local[reps] = np.arange(len(reps), dtype=np.int64)
+        values = np.concatenate(state.anchor_values)
+        owners = local[np.concatenate(state.anchor_owners)]
+        state.anchor_values.clear()
+        state.anchor_owners.clear()
+        mine = owners >= 0
+        extra = anchor_candidates(
+            values[mine],
+            owners[mine],
+            len(reps),
+            min_shared=options.anchor_min_shared,
+            max_df=options.anchor_max_df,
+        )
+        stats.anchor_candidates = len(extra)
+        codes = np.union1d(codes, extra)
     stats.candidates = len(codes)
     stats.timings["band"] = time.perf_counter() - mark
     mark = time.perf_counter()
