@@ -42,7 +42,7 @@ _CAPITALISED = re.compile(rf"(?<!\w){_UP}[\w\u2019'-]*")
 # Every fact starts a word; the lookahead lets the scan skip other positions cheaply.
 _FACT = re.compile(
     rf"""
-    (?<![\w.,])(?=[\d$€£¥₹₩₽]|{_UP})
+    (?<![\w.,])(?=[\d$€£¥₹₩₽]|\.\d|{_UP})
     (?:(?P<amount>{_CURRENCY}\s?(?:{_NUM}){_SCALE}|(?:{_NUM}){_SCALE}\s{_CURRENCY_WORDS}\b)
     |(?P<percent>(?:{_NUM})\s?(?:%|percent\b|per\scent\b|percentage\spoints?\b))
     |(?P<date>{_MONTHS}\s\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s\d{{4}}\b)?
@@ -50,7 +50,8 @@ _FACT = re.compile(
           |September|October|November|December)\b(?:,?\s\d{{4}}\b)?
         |(?:January|February|March|April|June|July|August|September|October|November|December)
           \s\d{{4}}\b)
-    |(?P<number>\d{{1,2}}:\d{{2}}|(?:{_NUM}){_SCALE}(?![\w]))
+    |(?P<number>\d{{1,2}}:\d{{2}}|(?:{_NUM}){_SCALE}(?!\w|[.,]\d)
+        |(?:{_NUM})[^\W\d_]{{1,6}}(?!\w)|\.\d+(?!\w))
     |(?P<name>{_NAME_WORD}(?:\s(?:{_CONNECTOR}\s)?{_NAME_WORD})*))
     """,
     re.VERBOSE,
