@@ -48,3 +48,34 @@ def test_non_ascii_is_not_escaped() -> None:
     text = "Café “Zur Post” öffnet – endlich."
     out = to_json(build(text, text, [("same", text, text, None)]))
     assert "Café “Zur Post” öffnet – endlich." in out
+
+
+def test_a_real_comparison_meets_every_field_of_the_contract() -> None:
+    from pathlib import Path
+
+    from redline.compare.redline import compare
+    from redline.ingest.files import read_document
+    from redline.models import KINDS, ROLES
+
+    fixtures = Path(__file__).parent.parent / "fixtures"
+    old = read_document(fixtures / "ferry-old.txt")
+    new = read_document(fixtures / "ferry-new.html")
+    data = json.loads(to_json(compare(old, new)))
+    for side in ("a", "b"):
+        assert set(data[side]) == {"source", "title", "sentences"}
+        assert isinstance(data[side]["sentences"], int)
+    assert set(data["similarity"]) == {"jaccard", "a_in_b", "b_in_a"}
+    assert all(0.0 <= v <= 1.0 for v in data["similarity"].values())
+    for seg in data["segments"]:
+        assert seg["kind"] in KINDS
+        assert seg["boilerplate"] is None or seg["boilerplate"] in ROLES
+        for side, doc in (("a", old), ("b", new)):
+            span = seg[f"{side}_span"]
+            if span is None:
+                assert seg[side] is None
+            else:
+                assert doc.text[span[0] : span[1]] == seg[side]
+        assert all(c["op"] in ("insert", "delete", "replace") for c in seg["changes"])
+        if seg["kind"] == "same":
+            assert seg["changes"] == []
+    assert set(data["facts"]) == {"added", "removed"}
