@@ -44,6 +44,22 @@ def test_numbers_with_units_and_decades_are_whole_facts() -> None:
     assert (changed.removed, changed.added) == (("1990s",), ("1980s",))
 
 
+def test_name_runs_are_cut_where_one_name_ends() -> None:
+    text = (
+        "Northgate Shipping Friday said Ana Sousa of Harbour Partners met the Port Authority of "
+        "Lisbon and GM's Delphi Interior after a U-turn."
+    )
+    assert extract_facts(text) == [
+        "Northgate Shipping",
+        "Friday",
+        "Ana Sousa",
+        "Harbour Partners",
+        "Port Authority of Lisbon",
+        "GM",
+        "Delphi Interior",
+    ]
+
+
 def test_sentence_initial_capitals_are_not_names() -> None:
     facts = extract_facts(STORY + " Officials declined to comment. Meanwhile, prices fell.")
     for word in ("The", "However", "Officials", "Meanwhile", "The Harbour Authority"):

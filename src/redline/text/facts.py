@@ -35,7 +35,22 @@ _UPPER = "".join(
 )
 _UP = f"[{re.escape(_UPPER)}]"
 _NAME_WORD = rf"(?:{_UP}[\w\u2019'&-]*\w|{_UP}(?:\.{_UP})+\.?|{_UP})"
-_CONNECTOR = r"(?:of|de|del|da|das|do|dos|van|von|der|den|la|le|du|di|bin|al|&)"
+_CONNECTOR = r"(?:of|de|des|del|della|degli|da|das|do|dos|van|von|der|den|ter|la|le|du|di|bin|al|&)"
+# Words after which "of" continues a name ("Bank of Lisbon", "Port Authority of New York").
+_OF_HEADS = _wordset(
+    """bank banks university college school institute institution museum port authority
+    department ministry minister secretary office council board commission committee court
+    house church cathedral city state states republic kingdom union federation association
+    society chamber league academy foundation fund agency bureau corporation company
+    province county district region isle island islands gulf bay sea lake river mount cape
+    duke duchess prince princess king queen earl lord archbishop bishop mayor governor
+    president chancellor director chairman general attorney speaker"""
+)
+_CALENDAR = _wordset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december"""
+)
+_HYPHEN_WORD = re.compile(r"[A-Z]-[a-z]")
 _CONNECTOR_RE = re.compile(_CONNECTOR)
 _CAPITALISED = re.compile(rf"(?<!\w){_UP}[\w\u2019'-]*")
 
@@ -179,16 +194,26 @@ def _at_start(stext: str, pos: int) -> bool:
 def _names(run: str, at_start: bool, capitalised_mid: set[str], lower_vocab: set[str]) -> list[str]:
     """The names in a run of capitalised words.
 
-    The run is cut after a possessive ("GM's Delphi Interior" names two things); from each
+    The run is cut after a possessive ("GM's Delphi Interior" names two things), around a
+    weekday or month, and at "of" unless an institution word stands before it; from each
     piece, leading common words ("The", "However", "President") and trailing connectors go;
     a sentence-initial word goes when it is an ordinary word that got its capital only from
     its position (seen in lower case in the text, or an -ing/-ly/-ed form).
     """
     groups: list[list[str]] = [[]]
-    for token in run.split(" "):
-        bare = _POSSESSIVE.sub("", token)
+    for piece in run.split(" "):
+        if piece == "of" and groups[-1] and groups[-1][-1].lower() not in _OF_HEADS:
+            groups.append([])  # "Jane Doe of Acme Bank" is two names, "Bank of Lisbon" one
+            continue
+        if _HYPHEN_WORD.match(piece):
+            groups.append([])  # "U-turn", "X-ray": not names
+            continue
+        if piece.lower() in _CALENDAR:
+            groups += [[piece], []]  # "Airbus Friday": a name and a date
+            continue
+        bare = _POSSESSIVE.sub("", piece)
         groups[-1].append(bare)
-        if bare != token:
+        if bare != piece:
             groups.append([])
     out: list[str] = []
     for k, group in enumerate(groups):
