@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import cache
 
 from redline.models import Role, Sentence
 from redline.text.normalize import normalize, word_key, words
@@ -28,6 +29,8 @@ _TOP = 6
 _BOTTOM_CONTENT = 2
 # Furniture is short; a sentence longer than this is content whatever it starts with.
 _SHORT = 25
+# Mid-page furniture without a strong opener is a short line of its own ("Share this article").
+_MID_PAGE = 12
 
 _CLOSERS = "\"'\u2019\u201d)]"
 _BLANK_AFTER = re.compile(r"[ \t\u00a0]*(?:\r\n|[\n\r])[ \t\u00a0]*(?:[\n\r]|$)|[ \t\u00a0]*$")
@@ -166,53 +169,47 @@ def assign_roles(
     n = len(sentences)
     title_key = _key(title) if title else None
     byline_key = _key(byline) if byline else None
-    top = [False] * n
-    bottom = [False] * n
+    # Furniture is short: a sentence with many more tokens than any rule accepts is content,
+    # decided before the costlier normalization.
+    limit = 2 * max([_SHORT] + [len(k.split()) + 1 for k in (title_key, byline_key) if k])
+
+    @cache
+    def role_at(i: int, top: bool, bottom: bool) -> Role | None:
+        sent = sentences[i]
+        tokens = len(sent.text.split())
+        if tokens > limit:
+            return None
+        if (
+            not (top or bottom or title_key or byline_key)
+            and tokens > 2 * _MID_PAGE
+            and not _PROMO_ANYWHERE.match(sent.text.lstrip("([ \u00a0"))
+        ):
+            return None  # mid-page only a strong promo opener or a short line can be furniture
+        return _role(
+            sent, text, i, top=top, bottom=bottom, title_key=title_key, byline_key=byline_key
+        )
+
+    def substantial(i: int) -> bool:
+        return len(sentences[i].text.split()) > 8
+
     # The top zone ends at the first content sentence, the bottom zone starts after the last
     # ones: furniture is only looked for where a page puts it, so a story sentence that happens
     # to start like a promo stays content. The zones are found by walking in from either end.
+    top = [False] * n
+    bottom = [False] * n
     content = 0
-    for i in range(n):
-        top[i] = i < _TOP and content == 0
-        if (
-            top[i]
-            and _role(
-                sentences[i],
-                text,
-                i,
-                top=True,
-                bottom=False,
-                title_key=title_key,
-                byline_key=byline_key,
-            )
-            is not None
-        ):
-            continue
-        if len(words(sentences[i].text)) > 8:
+    for i in range(min(n, _TOP)):
+        top[i] = content == 0
+        if not (top[i] and role_at(i, True, False) is not None) and substantial(i):
             content += 1
     content = 0
     for i in range(n - 1, -1, -1):
-        bottom[i] = content < _BOTTOM_CONTENT
-        if not bottom[i]:
+        if content >= _BOTTOM_CONTENT:
             break
-        if (
-            _role(
-                sentences[i],
-                text,
-                i,
-                top=False,
-                bottom=True,
-                title_key=title_key,
-                byline_key=byline_key,
-            )
-            is None
-            and len(words(sentences[i].text)) > 8
-        ):
+        bottom[i] = True
+        if role_at(i, False, True) is None and substantial(i):
             content += 1
-    roles: list[Role | None] = [
-        _role(s, text, i, top=top[i], bottom=bottom[i], title_key=title_key, byline_key=byline_key)
-        for i, s in enumerate(sentences)
-    ]
+    roles = [role_at(i, top[i], bottom[i]) for i in range(n)]
     _extend_bios(sentences, roles)
     return [s if r is None else replace(s, role=r) for s, r in zip(sentences, roles, strict=True)]
 
@@ -242,14 +239,16 @@ def _role(
     """The role of one sentence, or None for content."""
     raw = normalize(sent.text)
     body = raw.strip("()[] ")
-    n_words = len(words(raw))
-    key = _key(raw)
-    if not key:
-        return "other" if n_words == 0 and (top or bottom) else None
-    if title_key and key == title_key:
-        return "title"
-    if byline_key and key in {byline_key, f"by {byline_key}"}:
-        return "byline"
+    ws = words(raw)
+    n_words = len(ws)
+    if not ws:
+        return "other" if top or bottom else None  # a rule, dots, a lone symbol
+    if title_key or byline_key:
+        key = " ".join(word_key(w) for w in ws)
+        if key == title_key:
+            return "title"
+        if byline_key and key in {byline_key, f"by {byline_key}"}:
+            return "byline"
     if n_words > _SHORT:
         return None
     if _PROMO_ANYWHERE.match(body):
@@ -270,10 +269,10 @@ def _role(
             return "promo"
         if _OTHER.match(body):
             return "other"
-    elif _PROMO.match(body) and _own_line(sent, text) and n_words <= 12:
+    elif _PROMO.match(body) and _own_line(sent, text) and n_words <= _MID_PAGE:
         # A short promo line of its own ("Share this article") mid-page.
         return "promo"
-    elif _OTHER.match(body) and _own_line(sent, text) and n_words <= 12:
+    elif _OTHER.match(body) and _own_line(sent, text) and n_words <= _MID_PAGE:
         return "other"
     return None
 
