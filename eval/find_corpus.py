@@ -281,9 +281,14 @@ def band_candidates(band_keys: np.ndarray) -> set[tuple[int, int]]:
 
 
 def anchor_candidates(
-    sets: Sequence[np.ndarray], modulus: int = 16, min_shared: int = 2, max_df: int = 50
+    sets: Sequence[np.ndarray],
+    modulus: int = 16,
+    min_shared: int = 2,
+    max_df: int = 50,
+    min_share: float = 0.5,
 ) -> set[tuple[int, int]]:
-    """Pairs sharing >= `min_shared` sampled shingles (hash % modulus == 0).
+    """Pairs sharing >= `min_shared` sampled shingles (hash % modulus == 0) that are at least
+    `min_share` of the smaller document's samples (an estimate of its containment).
 
     Sampling by value keeps containment: every sampled shingle of an excerpt is a sampled
     shingle of its container, however short the excerpt is relative to it, which banded
@@ -308,7 +313,11 @@ def anchor_candidates(
             for j in range(i + 1, k):
                 key = (run[i], run[j]) if run[i] < run[j] else (run[j], run[i])
                 shared[key] = shared.get(key, 0) + 1
-    return {p for p, c in shared.items() if c >= min_shared}
+    return {
+        (a, b)
+        for (a, b), c in shared.items()
+        if c >= min_shared and c >= min_share * min(lengths[a], lengths[b])
+    }
 
 
 def run_library(
