@@ -146,7 +146,11 @@ def fact_key(fact: str) -> str:
     return key
 
 
-_WORD_OR_CURRENCY = re.compile(rf"(?P<cur>{_CURRENCY})|(?P<word>{WORD_RE.pattern})")
+_APOSTROPHES = str.maketrans(dict.fromkeys("\u2018\u2019\u201b\u2032", "'"))
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d)")
+_POSSESSIVE_IN_TEXT = re.compile(r"(?<=\w)'s?(?!\w)")
+_OCCURRENCE_TOKEN = re.compile(r"[$€£¥₹₩₽]|[^\W_]+(?:[.'][^\W_]+)*")
 _MONTH_KEYS = _wordset("jan feb mar apr may jun jul aug sep oct nov dec")
 
 
@@ -257,19 +261,17 @@ def _mid_sentence_capitals(sentences: list[str]) -> set[str]:
     return out
 
 
-@lru_cache(maxsize=1 << 16)
-def _occurrence_key(word: str) -> str:
-    """A word as occurrences are compared: key, possessive dropped, thousands commas dropped."""
-    key = _POSSESSIVE.sub("", word_key(word))  # "Lopez's" is an occurrence of "Lopez"
-    return key.replace(",", "") if key[:1].isdigit() else key
-
-
 def _occurrence_keys(text: str) -> list[str]:
-    """The occurrence keys of `text`'s words, currency signs kept as words of their own."""
-    return [
-        m.group() if m.lastgroup == "cur" else _occurrence_key(m.group())
-        for m in _WORD_OR_CURRENCY.finditer(text)
-    ]
+    """The words of `text` as occurrences are compared, currency signs as words of their own.
+
+    Case, accents, Unicode form, invisible characters, apostrophe style, thousands commas and
+    possessives are folded ("Lopez's" is an occurrence of "LÓPEZ"). Done on the whole text at
+    once, with C-level passes, because it runs over both documents of every comparison.
+    """
+    folded = unicodedata.normalize("NFKC", text.translate(_INVISIBLE)).translate(_APOSTROPHES)
+    folded = _COMBINING.sub("", unicodedata.normalize("NFKD", folded.casefold()))
+    folded = _POSSESSIVE_IN_TEXT.sub("", _THOUSANDS.sub("", folded))
+    return _OCCURRENCE_TOKEN.findall(folded)
 
 
 class _Occurrences:
