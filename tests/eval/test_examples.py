@@ -35,7 +35,7 @@ def test_corpus_has_the_promised_shape() -> None:
 @pytest.mark.parametrize("path", FILES, ids=_id)
 def test_every_example_reads_as_an_article(path: Path) -> None:
     doc = read_document(path)
-    assert 250 <= len(doc.text.split()) <= 800
+    assert 300 <= len(doc.text.split()) <= 700
 
 
 @pytest.mark.parametrize("path", PAGES, ids=_id)
