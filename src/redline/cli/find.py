@@ -284,36 +284,39 @@ def _summary(
 ) -> None:
     stats = result.stats
     skipped = sum(stats.skipped.values())
-    console.print(
-        f"[bold]{stats.read:,}[/] items read, [bold]{stats.documents:,}[/] documents, "
-        f"{skipped:,} skipped; [bold]{stats.clusters:,}[/] clusters of versions holding "
-        f"{stats.clustered:,} documents ({stats.exact_copies:,} exact copies); "
-        f"{stats.candidates:,} candidate pairs, {stats.verified:,} verified; "
-        f"{stats.seconds:.1f} s on {stats.jobs} worker{'s' if stats.jobs != 1 else ''}.",
-        highlight=False,
-    )
-    console.print(
-        "  time: " + ", ".join(f"{name} {sec:.1f} s" for name, sec in stats.timings.items()),
-        highlight=False,
-    )
+    workers = f"{stats.jobs} worker{'s' if stats.jobs != 1 else ''}"
+    lines = [
+        f"read [bold]{stats.read:,}[/] items: {stats.documents:,} documents, {skipped:,} skipped",
+        f"found [bold]{stats.clusters:,}[/] clusters of versions holding {stats.clustered:,} "
+        f"documents ({stats.exact_copies:,} exact copies)",
+        f"verified {stats.verified:,} of {stats.candidates:,} candidate pairs "
+        f"({stats.anchor_candidates:,} proposed by anchors)",
+        f"took {sum(stats.timings.values()):.1f} s on {workers}: "
+        + ", ".join(f"{name} {sec:.1f} s" for name, sec in stats.timings.items()),
+    ]
+    for line in lines:
+        console.print(line, highlight=False, soft_wrap=True)
     for reason, count in stats.skipped.most_common():
         console.print(f"  skipped {count:,} {reason}:", highlight=False)
         for skip in stats.examples.get(reason, [])[:3]:
             where = f"{skip.source}:{skip.position}" if skip.position else skip.source
-            console.print(f"    {where}: {skip.message}", highlight=False, markup=False)
+            console.print(
+                f"    {where}: {skip.message}", highlight=False, markup=False, soft_wrap=True
+            )
     for c in result.clusters[:_LARGEST]:
         console.print(
             f"  {c.id}  {len(c.documents):>4} versions  canonical {c.canonical}",
             highlight=False,
             markup=False,
+            soft_wrap=True,
         )
     if len(result.clusters) > _LARGEST:
-        console.print(f"  … and {len(result.clusters) - _LARGEST:,} more clusters")
+        console.print(f"  … and {len(result.clusters) - _LARGEST:,} more clusters", highlight=False)
     for path in written:
-        console.print(f"wrote {path}", highlight=False, markup=False)
+        console.print(f"wrote {path}", highlight=False, markup=False, soft_wrap=True)
     if dedup is not None:
         console.print(
             f"dedup: kept {dedup[0]:,} documents, dropped {dedup[1]:,} (see the .map.jsonl)",
             highlight=False,
         )
-    console.print(f"report: {site_note}", highlight=False, markup=False)
+    console.print(f"report: {site_note}", highlight=False, markup=False, soft_wrap=True)
