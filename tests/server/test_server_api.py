@@ -6,8 +6,8 @@ import json
 from collections.abc import AsyncIterator
 
 import pytest
-from conftest import STORIES, Client
 from invented import article, version
+from server_helpers import STORIES, Client
 
 from redline.server.app import create_app
 from redline.server.limits import Limits, allowed_hosts, is_loopback, writes_allowed

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import STORIES, LiveServer
 from invented import version
+from server_helpers import STORIES, LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from conftest import STORIES, LiveServer
 from invented import article, version
+from server_helpers import STORIES, LiveServer
 
 pytestmark = pytest.mark.slow
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import STORIES, Client
 from invented import article, version
+from server_helpers import STORIES, Client
 
 from redline.models import Document
 from redline.server.app import create_app
@@ -135,7 +135,7 @@ def test_every_page_escapes_hostile_documents(hostile: Client) -> None:
 
 
 def test_an_upload_over_the_document_limit_is_413(store: Index) -> None:
-    from conftest import SMALL
+    from server_helpers import SMALL
 
     c = Client(create_app(store, limits=SMALL))
     files = {"file": ("big.txt", b"word " * 5000, "text/plain")}
