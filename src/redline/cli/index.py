@@ -99,8 +99,10 @@ def add(
     url_field: str,
     date_field: str,
 ) -> None:
-    """Add the documents in PATHS to the index: what `redline find` reads (folders, text,
-    Markdown, HTML, JSONL, CSV, Parquet, WARC; "-" for JSONL on stdin).
+    """Add documents to the index (idempotent; versions are clustered as they arrive).
+
+    PATHS are what `redline find` reads: folders, text, Markdown, HTML, JSONL, CSV, Parquet
+    and WARC files ("-" reads JSONL from stdin).
 
     Re-adding a document already indexed changes nothing. Each batch is committed on its own,
     so an interrupted run loses nothing it reported, and running it again completes it.
@@ -161,7 +163,11 @@ def add(
 )
 @click.option("--width", type=int, default=None, help="Terminal width for the redline.")
 def query(*, file: str, db: str, limit: int, show_diff: bool, fmt: str, width: int | None) -> None:
-    """The indexed documents FILE (or - for stdin) is a version of, best first."""
+    """Known versions of FILE (- for stdin), best first, with their scores.
+
+    Jaccard, and containment both ways: "query in it" is the share of FILE found in the
+    indexed document, "it in query" the share of the document found in FILE.
+    """
     with guard(), Index(db, create=False) as store:
         doc = read_document(file)
         matches = store.query(doc, limit=limit)

@@ -22,7 +22,9 @@ from redline.store import Index
     help="The index file (created if missing). Also REDLINE_DB.",
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="TCP port."
+)
 @click.option(
     "--token",
     envvar="REDLINE_TOKEN",
