@@ -10,6 +10,11 @@ Speed: words per second on real newswire text (reuters_c50_authorship under $RED
 default ../shared/data, read by path and never copied), best of --repeat runs.
 
     .venv/bin/python bench/bench_segment.py [--words 100000] [--repeat 3]
+    .venv/bin/python bench/bench_segment.py --stages   # furniture and facts on real text
+
+--stages also times the later text stages on the same text and counts the furniture roles
+assigned to Reuters C50 (no headlines, no page furniture: every role is a false positive) and to
+BBC News (line 1 of every file is the headline: it should be the only "title").
 """
 
 from __future__ import annotations
@@ -129,8 +134,7 @@ def accuracy(split: Splitter, layout: str) -> tuple[float, float, float, list[st
 
 def real_text(n_words: int) -> str:
     """About `n_words` of Reuters C50 articles, one article after another."""
-    data = Path(os.environ.get("REDLINE_DATA", ROOT.parent / "shared" / "data"))
-    folder = data / "reuters_c50_authorship" / "C50train"
+    folder = data_dir() / "reuters_c50_authorship" / "C50train"
     if not folder.is_dir():
         sys.exit(f"no corpus at {folder}: set REDLINE_DATA to the shared data folder")
     parts: list[str] = []
@@ -142,6 +146,54 @@ def real_text(n_words: int) -> str:
         if count >= n_words:
             break
     return "\r\n\r\n".join(parts)
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("REDLINE_DATA", ROOT.parent / "shared" / "data"))
+
+
+def stages(text: str, repeat: int) -> None:
+    """Time furniture and facts on `text`; count roles on whole corpora."""
+    from collections import Counter
+
+    from redline.text.facts import diff_facts, extract_facts
+    from redline.text.furniture import assign_roles
+    from redline.text.segment import segment
+
+    n_words = len(text.split())
+    half = text[: len(text) // 2]
+    sentences = segment(text)
+    timed = {
+        "segment": lambda: segment(text),
+        "assign_roles": lambda: assign_roles(sentences, text),
+        "extract_facts": lambda: extract_facts(text),
+        "diff_facts (vs its first half)": lambda: diff_facts(text, half),
+    }
+    for name, run in timed.items():
+        best = float("inf")
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            run()
+            best = min(best, time.perf_counter() - t0)
+        print(f"{name:32} {best * 1000:8.1f} ms for {n_words:,} words")
+    corpora = {
+        "reuters_c50 (C50train+C50test)": sorted(
+            (data_dir() / "reuters_c50_authorship").glob("C50*/*/*.txt")
+        ),
+        "bbc_news_fulltext": sorted((data_dir() / "bbc_news_fulltext" / "bbc").glob("*/*.txt")),
+    }
+    for name, paths in corpora.items():
+        roles: Counter[str] = Counter()
+        first_title = 0
+        for path in paths:
+            doc = path.read_bytes().decode("utf-8", errors="replace")
+            got = assign_roles(segment(doc), doc)
+            roles.update(s.role for s in got if s.role)
+            first_title += bool(got) and got[0].role == "title"
+        print(
+            f"{name}: {len(paths)} files, roles {dict(roles)}, "
+            f"first sentence is title: {first_title}"
+        )
 
 
 def speed(split: Splitter, text: str, repeat: int) -> tuple[float, int]:
@@ -162,7 +214,11 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--slow-words", type=int, default=20_000, help="words for pysbd (slow)")
     ap.add_argument("--errors", action="store_true", help="print the cases each tool gets wrong")
+    ap.add_argument("--stages", action="store_true", help="furniture and facts on real text")
     args = ap.parse_args()
+    if args.stages:
+        stages(real_text(args.words), args.repeat)
+        return
 
     layouts = ("paragraphs", "lines", "wrapped")
     cases = load_cases()

@@ -95,7 +95,15 @@ def test_given_title_and_byline_are_matched_whatever_the_typography() -> None:
 
 def test_headline_question_is_a_title_only_when_it_stands_alone() -> None:
     assert roles(f"Can the port survive?\n\n{STORY}")[0][0] == "title"
+    assert roles(f"Can the port survive?\r\n\r\n{STORY}")[0][0] == "title"
     assert roles(f"Can the port survive? {STORY}")[0][0] is None
+    # One CRLF is a line break, not a blank line: the question opens the story.
+    assert roles(f"Can the port survive?\r\n{STORY}")[0][0] is None
+
+
+def test_table_cells_and_slashes_are_not_credits() -> None:
+    text = f"{STORY}\n\nUtilities/Northgate\nSport/utility vehicles will dominate the harbour show."
+    assert all(r is None for r, _ in roles(text))
 
 
 @pytest.mark.parametrize(

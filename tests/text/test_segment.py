@@ -60,6 +60,7 @@ def texts(text: str) -> list[str]:
         ("Wow! It worked. Really?", ["Wow!", "It worked.", "Really?"]),
         ("(See the map.) The pier is closed.", ["(See the map.)", "The pier is closed."]),
         ("Roe v. Wade was cited. No. 5 won.", ["Roe v. Wade was cited.", "No. 5 won."]),
+        ('"... There is no reason," he said.', ['"... There is no reason," he said.']),
     ],
 )
 def test_tricky_sentences(text: str, expected: list[str]) -> None:

@@ -33,7 +33,8 @@ _SHORT = 25
 _MID_PAGE = 12
 
 _CLOSERS = "\"'\u2019\u201d)]"
-_BLANK_AFTER = re.compile(r"[ \t\u00a0]*(?:\r\n|[\n\r])[ \t\u00a0]*(?:[\n\r]|$)|[ \t\u00a0]*$")
+# Atomic so that the two halves of one CRLF never read as two line breaks.
+_BLANK_AFTER = re.compile(r"[ \t\u00a0]*(?>\r\n|[\n\r])[ \t\u00a0]*(?:[\n\r]|$)|[ \t\u00a0]*$")
 
 _BYLINE_LEAD = re.compile(
     r"^(?:by|written by|words by|story by|text by|reporting by|from)\s+(?P<rest>.+)$",
@@ -88,7 +89,7 @@ _CREDIT = re.compile(
 )
 # Trailing agency credits on a caption: "Jane Doe / Harbour Wire", "(Harbour Wire via Getty)".
 _AGENCY_CREDIT = re.compile(
-    r"^[(\[]?[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,4}\s*(?:/|\bfor\b|\bvia\b)\s*"
+    r"^[(\[]?[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,4}\s+(?:/|for|via)\s+"
     r"[A-Z][\w&.'\u2019-]*(?:\s+[A-Z&][\w&.'\u2019-]*){0,5}[)\]]?$"
 )
 _JOB = (
@@ -139,7 +140,7 @@ _OTHER = re.compile(
         (?:copyright|\u00a9)\s*(?:\u00a9\s*)?(?:\d{4}|[A-Z])
         |all\s+rights\s+reserved\b
         |(?:tags?|topics?|filed\s+under|categories|category|keywords)\s*:
-        |(?:home|news|world|business|sport|sports|opinion|politics)(?:\s*[>/|\u203a\u00bb]\s*\w+)+
+        |(?:home|news|world|business|sport|sports|opinion|politics)(?:\s*[>/|\u203a\u00bb]\s*\w+)+\s*$
         |skip\s+to\s+(?:main\s+)?content\b|back\s+to\s+top\b|print\s+this\b
         |(?:privacy\s+policy|terms\s+of\s+(?:use|service)|cookie\s+(?:policy|settings))\b
     )""",

@@ -332,6 +332,8 @@ def _is_boundary(text: str, m: re.Match[str], nxt: int, end: int, sent_start: in
         # Only a bracket that closes one opened at the sentence start ends the sentence.
         opener = "(" if m.group() == ")" else "["
         return text[sent_start] == opener and text.find(m.group(), sent_start, m.start()) < 0
+    if m.start() - sent_start < 8 and not any(c.isalnum() for c in text[sent_start : m.start()]):
+        return False  # '"... There' or '(...) The': nothing has been said yet
     stop = m.group().rstrip(_TRAILING_CLOSERS)
     if stop != ".":
         # ?, !, ellipses: a sentence ends unless the next word continues in lower case.
