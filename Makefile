@@ -37,9 +37,22 @@ test: lint typecheck unit
 golden: $(STAMP)
 	REDLINE_REGENERATE_GOLDEN=1 $(BIN)/pytest tests -k golden
 
+# Benchmarks and evaluations read real corpora from $$REDLINE_DATA (default ../shared/data).
 bench: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[bench]'
+	$(BIN)/python bench/bench_segment.py
 	$(BIN)/python bench/bench_diff.py
+	$(BIN)/python bench/bench_find_sign.py
+	$(BIN)/python bench/bench_index.py
+
+eval: $(STAMP)
+	$(BIN)/python eval/eval_diff_generated.py
+	$(BIN)/python eval/eval_iterater.py
+	$(BIN)/python eval/eval_c50_republished.py
+	$(BIN)/python eval/eval_find_generated.py
+	$(BIN)/python eval/eval_find_meter.py
+	$(BIN)/python eval/eval_find_clough.py
+	$(BIN)/python eval/eval_find_natural.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
