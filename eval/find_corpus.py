@@ -282,7 +282,7 @@ def band_candidates(band_keys: np.ndarray) -> set[tuple[int, int]]:
 
 def anchor_candidates(
     sets: Sequence[np.ndarray],
-    modulus: int = 16,
+    modulus: int = 8,
     min_shared: int = 2,
     max_df: int = 50,
     min_share: float = 0.5,
