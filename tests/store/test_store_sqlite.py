@@ -279,3 +279,15 @@ def test_readers_open_and_query_while_a_writer_holds_the_lock(tmp_path: Path) ->
     finally:
         writer.execute("ROLLBACK")
         writer.close()
+
+
+def test_a_failed_batch_commits_nothing_and_leaves_no_stale_state(index: Index) -> None:
+    bad = Document(id="bad", text=article(2) + " \ud800")  # a lone surrogate SQLite refuses
+    with pytest.raises(UnicodeEncodeError):
+        list(index.add_many([Document(id="a", text=article(1)), bad], batch=2))
+    assert index.stats().documents == 0
+    # The row ids of the rolled-back batch are handed out again; nothing of "a" may linger.
+    index.add(Document(id="b", text=article(3)))
+    assert [m.id for m in index.query(article(3))] == ["b"]
+    assert index.query(article(1)) == []
+    assert index.integrity() == "ok"

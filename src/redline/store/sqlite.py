@@ -365,32 +365,46 @@ class Index:
         keys: list[int] = band_keys_batch(sig, self._bands, self._rows).view(np.int64)[0].tolist()
         return keys
 
-    def _cached_shingles(self, db: _Transaction, docs: Sequence[int]) -> dict[int, U64Array]:
+    def _cached_shingles(
+        self, db: _Transaction, docs: Sequence[int], fresh: dict[int, U64Array]
+    ) -> dict[int, U64Array]:
+        """Shingle sets of indexed documents: this transaction's, cached, else from the text."""
         found: dict[int, U64Array] = {}
         missing: list[int] = []
         with self._lock:
             for doc in docs:
-                hit = self._cache.get(doc)
-                if hit is None:
-                    missing.append(doc)
-                else:
+                if doc in fresh:
+                    found[doc] = fresh[doc]
+                elif doc in self._cache:
                     self._cache.move_to_end(doc)
-                    found[doc] = hit
+                    found[doc] = self._cache[doc]
+                else:
+                    missing.append(doc)
         for chunk in _chunks(missing, 500):
             marks = ",".join("?" * len(chunk))
             rows = db.execute(
                 f"SELECT doc, text FROM documents WHERE doc IN ({marks})", chunk
             ).fetchall()
             sets = self._shingle_sets([text for _, text in rows])
-            fresh = {doc: sh for (doc, _), sh in zip(rows, sets, strict=True)}
-            found.update(fresh)
-            with self._lock:
-                self._cache.update(fresh)
-                while len(self._cache) > _SHINGLE_CACHE:
-                    self._cache.popitem(last=False)
+            read = {doc: sh for (doc, _), sh in zip(rows, sets, strict=True)}
+            found.update(read)
+            # Rows not in `fresh` were committed before this transaction: safe to cache.
+            self._remember(read)
         return found
 
-    def _verified(self, db: _Transaction, sh: U64Array, keys: Sequence[int]) -> list[_Hit]:
+    def _remember(self, sets: dict[int, U64Array]) -> None:
+        with self._lock:
+            self._cache.update(sets)
+            while len(self._cache) > _SHINGLE_CACHE:
+                self._cache.popitem(last=False)
+
+    def _verified(
+        self,
+        db: _Transaction,
+        sh: U64Array,
+        keys: Sequence[int],
+        fresh: dict[int, U64Array] | None = None,
+    ) -> list[_Hit]:
         """The indexed versions of a shingle set, verified by the rules of `redline find`."""
         marks = ",".join("?" * len(keys))
         candidates = [
@@ -403,7 +417,7 @@ class Index:
         ]
         if not candidates:
             return []
-        sets = self._cached_shingles(db, candidates)
+        sets = self._cached_shingles(db, candidates, fresh or {})
         scored: dict[int, tuple[float, float, float]] = {}
         for doc in candidates:
             other = sets.get(doc)
@@ -502,14 +516,20 @@ class Index:
         self, documents: Sequence[Document], signed: Sequence[_Signed | AddResult]
     ) -> list[AddResult]:
         # Shingling and signing (the costly part) happened before taking the write lock.
+        fresh: dict[int, U64Array] = {}
         with self._write() as db:
             now = time.time()
-            return [
-                item if isinstance(item, AddResult) else self._insert(db, item, now)
+            results = [
+                item if isinstance(item, AddResult) else self._insert(db, item, now, fresh)
                 for item in signed
             ]
+        # Cached only once committed: a rolled-back row id may be handed out again.
+        self._remember(fresh)
+        return results
 
-    def _insert(self, db: _Transaction, item: _Signed, now: float) -> AddResult:
+    def _insert(
+        self, db: _Transaction, item: _Signed, now: float, fresh: dict[int, U64Array]
+    ) -> AddResult:
         doc = item.document
         row = db.execute(
             "SELECT id, cluster FROM documents WHERE hash = ?", (item.hash,)
@@ -520,7 +540,7 @@ class Index:
         if db.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone():
             # Same id, different text: an updated file. Keep both; the new one is a version.
             doc_id, renamed = f"{doc.id}@{item.hash[:10]}", doc.id
-        found = self._verified(db, item.shingles, item.keys)
+        found = self._verified(db, item.shingles, item.keys, fresh)
         cur = db.execute(
             "INSERT INTO documents (id, hash, title, url, date, byline, text, added_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -534,8 +554,7 @@ class Index:
             "INSERT INTO edges VALUES (?, ?, ?, ?, ?)",
             ((h.doc, new, h.jaccard, h.b_in_a, h.a_in_b) for h in found),
         )
-        with self._lock:
-            self._cache[new] = item.shingles
+        fresh[new] = item.shingles
         joined = self._joining(found)
         cluster, merged = self._join(db, new, doc_id, joined, now=now)
         joined_docs = {h.doc for h in joined}
