@@ -223,7 +223,9 @@ def _names(run: str, at_start: bool, capitalised_mid: set[str], lower_vocab: set
     for k, group in enumerate(groups):
         tokens = group
         first_at_start = at_start and k == 0
-        while tokens and tokens[0].lower().rstrip(".") in _COMMON:
+        while tokens and (
+            tokens[0].lower().rstrip(".") in _COMMON or _CONNECTOR_RE.fullmatch(tokens[0])
+        ):
             tokens = tokens[1:]
             first_at_start = False
         if (
