@@ -299,3 +299,16 @@ def test_openapi_describes_the_answers(client: Client) -> None:
     assert query["schema"]["$ref"].endswith("/QueryOut")
     match = spec["components"]["schemas"]["MatchOut"]["properties"]
     assert {"jaccard", "a_in_b", "b_in_a"} <= set(match)
+
+
+def test_collations_are_reused_until_the_cluster_changes(store: Index) -> None:
+    app = create_app(store)
+    c = Client(app)
+    cid = c.get("/documents/news/s1v0.txt").json()["cluster"]
+    first = c.get(f"/clusters/{cid}").json()["collation"]
+    assert c.get(f"/clusters/{cid}").json()["collation"] == first
+    assert len(app.state.collations) == 1
+    c.post("/documents", json={"id": "news/s1v9.txt", "text": version(STORIES["s1v0"], 90)})
+    grown = c.get(f"/clusters/{cid}").json()["collation"]
+    assert len(grown["versions"]) == len(first["versions"]) + 1
+    assert "news/s1v9.txt" in grown["versions"]

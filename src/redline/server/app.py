@@ -8,6 +8,8 @@ other input errors -> 422, bad settings -> 400, a busy or unreadable index -> 50
 from __future__ import annotations
 
 import hmac
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
@@ -18,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from redline.compare.collate import collate
+from redline.compare.collate import Collation, collate
 from redline.compare.redline import compare
 from redline.errors import (
     ConfigError,
@@ -40,12 +42,13 @@ from redline.server.schemas import (
     QueryOut,
     RemovedOut,
 )
-from redline.store.base import Store
+from redline.store.base import Store, StoredDocument
 from redline.store.sqlite import content_hash
 
 # Collating compares every version with the reference; past this many versions the table is
 # left out of GET /clusters/{id} to keep the answer fast (the pairs are still there).
 MAX_COLLATED = 40
+COLLATION_CACHE = 32
 Format = Literal["text", "markdown", "html"]
 
 
@@ -195,6 +198,8 @@ def create_app(
     app.state.limits = limits
     app.state.token = token
     app.state.writes = writes
+    app.state.collations = OrderedDict()
+    app.state.collations_lock = threading.Lock()
     app.add_middleware(BodyLimit, max_bytes=limits.max_body_bytes)
     if allowed_hosts is not None:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
@@ -337,11 +342,8 @@ def create_app(
         out = cluster.to_dict()
         docs = [store.get(d) for d in cluster.documents]
         out["members"] = [d.to_dict(text=False) for d in docs]
-        out["collation"] = (
-            collate([d.document for d in docs], reference=cluster.canonical).to_dict()
-            if len(docs) <= MAX_COLLATED
-            else None
-        )
+        collation = collation_of(app, docs, cluster.canonical)
+        out["collation"] = collation.to_dict() if collation is not None else None
         return out
 
     @app.get("/diff", tags=["versions"])
@@ -356,6 +358,29 @@ def create_app(
 
     app.include_router(router)
     return app
+
+
+def collation_of(app: FastAPI, docs: Sequence[StoredDocument], canonical: str) -> Collation | None:
+    """The collation table of a cluster's documents, None past MAX_COLLATED versions.
+
+    Collating compares every version with the reference, so tables are kept (a few dozen)
+    keyed by the members' content: a cluster that gained or lost a version is collated anew.
+    """
+    if len(docs) > MAX_COLLATED:
+        return None
+    cache: OrderedDict[tuple[str, ...], Collation] = app.state.collations
+    key = (canonical, *(f"{d.document.id}\0{d.content_hash}" for d in docs))
+    with app.state.collations_lock:
+        hit = cache.get(key)
+        if hit is not None:
+            cache.move_to_end(key)
+            return hit
+    collation = collate([d.document for d in docs], reference=canonical)
+    with app.state.collations_lock:
+        cache[key] = collation
+        while len(cache) > COLLATION_CACHE:
+            cache.popitem(last=False)
+    return collation
 
 
 def best_other(store: Store, ids: Sequence[str], doc: Document) -> Document | None:

@@ -15,7 +15,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 
-from redline.compare.collate import Collation, collate
 from redline.compare.redline import compare
 from redline.ingest.files import document_from_bytes
 from redline.models import Document, Redline, Segment
@@ -26,6 +25,7 @@ from redline.server.app import (
     HTTPError,
     best_other,
     check_size,
+    collation_of,
     make_document,
 )
 from redline.server.limits import Limits
@@ -177,9 +177,7 @@ def cluster_page(request: Request, cluster_id: str) -> Response:
         return RedirectResponse(f"/ui/clusters/{live}", status_code=303)
     cluster = store.cluster(cluster_id)
     docs = [store.get(d) for d in cluster.documents]
-    collation: Collation | None = None
-    if len(docs) <= MAX_COLLATED:
-        collation = collate([d.document for d in docs], reference=cluster.canonical)
+    collation = collation_of(request.app, docs, cluster.canonical)
     scores = {(p.a, p.b): p for p in cluster.pairs}
     pairs = [
         (a, b, scores.get((a, b)) or scores.get((b, a)))
