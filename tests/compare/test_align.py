@@ -235,3 +235,30 @@ def test_deleted_copy_of_a_repeated_sentence_does_not_make_the_other_look_moved(
         ("same", (3,)),
         ("same", (4,)),
     ]
+
+
+def test_a_sentence_boundary_cut_in_another_place_joins_both_pairs() -> None:
+    # One version cut after "Nov.", the other after "1996;": the same words either way.
+    a = [
+        "The tram depot had its last inspection on Nov.",
+        "20, 1996; the council denied that the depot had been closed for repairs.",
+        "Pupils visited.",
+    ]
+    b = [
+        "The tram depot had its last inspection on Nov. 20, 1996;",
+        "the council denied that the depot had been closed for repairs.",
+        "Pupils visited.",
+    ]
+    assert [(u.kind, u.a, u.b) for u in align(a, b)] == [
+        ("same", (0, 1), (0, 1)),
+        ("same", (2,), (2,)),
+    ]
+
+
+def test_neighbours_reworded_independently_stay_apart() -> None:
+    a = ["The harbour council approved the ferry budget.", "Engineers inspected the tunnel."]
+    b = ["The harbour council rejected the ferry budget.", "Engineers inspected the old tunnel."]
+    assert [(u.kind, u.a, u.b) for u in align(a, b)] == [
+        ("reworded", (0,), (0,)),
+        ("reworded", (1,), (1,)),
+    ]

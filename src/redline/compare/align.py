@@ -40,6 +40,8 @@ _SEED_CONTAINED = 0.8
 _SEED_MIN_WORDS = 4
 # Copies of one repeated sentence placed by context; beyond this, in order (linear time).
 _MAX_REPEATS = 64
+# Neighbouring pairs are joined when together they score this much better than either alone.
+_JOIN_GAIN = 0.05
 # A group grows only while its score improves by more than this.
 _GROW_EPS = 1e-9
 
@@ -263,6 +265,29 @@ class _Aligner:
             if score >= self.threshold:
                 self.add(ai, bi, score)
 
+    def join_adjacent(self) -> None:
+        """Join pairs that follow each other on both sides when one sentence boundary moved.
+
+        "A Nov. 20, B." cut as "A Nov." + "20, B." in one version and as "A Nov. 20," + "B."
+        in the other gives two poor pairs; together they are one good pair (often `same`).
+        Independent rewordings of neighbours never gain from joining, so they stay apart.
+        """
+        order = sorted(range(len(self.groups)), key=lambda g: self.groups[g][1][0])
+        joined: list[tuple[list[int], list[int], float]] = []
+        for g in order:
+            ai, bi, score = self.groups[g]
+            if joined:
+                pa, pb, prev = joined[-1]
+                if pa[-1] + 1 == ai[0] and pb[-1] + 1 == bi[0] and max(prev, score) < 1.0:
+                    joint = _sim(*self.codes([*pa, *ai], [*pb, *bi]))
+                    if joint > max(prev, score) + _JOIN_GAIN:
+                        joined[-1] = ([*pa, *ai], [*pb, *bi], joint)
+                        continue
+            joined.append((ai, bi, score))
+        self.groups = []
+        for ai, bi, score in joined:
+            self.add(ai, bi, score)
+
     def stable(self) -> set[int]:
         """Group ids on a heaviest increasing run of old positions, read in new order."""
         order = sorted(range(len(self.groups)), key=lambda g: self.groups[g][1][0])
@@ -342,4 +367,5 @@ def align(
     aligner = _Aligner(a, b, threshold, candidates)
     aligner.match_exact()
     aligner.match_similar()
+    aligner.join_adjacent()
     return aligner.units()
