@@ -163,3 +163,11 @@ def test_listed_facts_never_occur_in_the_other_version(a: str, b: str) -> None:
     for fact in facts.added:
         assert not _occurs(fact, a) or fact.lstrip()[:1] in "$€"
     assert len({fact_key(f) for f in facts.removed}) == len(facts.removed)
+
+
+@given(st.text(max_size=300))
+@settings(max_examples=200)
+def test_a_text_against_itself_has_no_fact_changes(text: str) -> None:
+    facts = diff_facts(text, text)
+    assert facts.added == ()
+    assert facts.removed == ()

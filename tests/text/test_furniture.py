@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from redline.models import Sentence
+from redline.models import ROLES, Sentence
 from redline.text.furniture import assign_roles
 from redline.text.segment import segment
 
@@ -147,3 +149,14 @@ def test_roles_keep_spans_and_order() -> None:
 
 def test_empty_input() -> None:
     assert assign_roles([], "") == []
+
+
+@given(st.text(max_size=300))
+@settings(max_examples=200)
+def test_roles_never_change_the_sentences(text: str) -> None:
+    before = segment(text)
+    after = assign_roles(before, text, title=text[:20] or None, byline=text[-15:] or None)
+    assert [(s.span, s.text, s.paragraph) for s in after] == [
+        (s.span, s.text, s.paragraph) for s in before
+    ]
+    assert all(s.role is None or s.role in ROLES for s in after)
