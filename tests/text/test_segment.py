@@ -61,6 +61,11 @@ def texts(text: str) -> list[str]:
         ("(See the map.) The pier is closed.", ["(See the map.)", "The pier is closed."]),
         ("Roe v. Wade was cited. No. 5 won.", ["Roe v. Wade was cited.", "No. 5 won."]),
         ('"... There is no reason," he said.', ['"... There is no reason," he said.']),
+        (
+            'He joined ADM. "It is settled," he said.',
+            ["He joined ADM.", '"It is settled," he said.'],
+        ),
+        ("Adm. Okafor and Gen. Ito spoke.", ["Adm. Okafor and Gen. Ito spoke."]),
     ],
 )
 def test_tricky_sentences(text: str, expected: list[str]) -> None:

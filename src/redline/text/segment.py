@@ -350,6 +350,8 @@ def _is_boundary(text: str, m: re.Match[str], nxt: int, end: int, sent_start: in
     low = token.lower()
     if k == sent_start and _LIST_NUMBER.fullmatch(token):
         return False  # "1. The first item" or "a. ...": a list marker, not a sentence
+    if token.isupper() and len(token) > 1 and "." not in token and not first.isdigit():
+        return True  # an acronym ("at ADM."), not the title "Adm."
     if low in _NEVER_FINAL:
         return False
     if first.isdigit():
