@@ -61,6 +61,13 @@ def test_paste_see_versions_open_a_redline(browser: object, live_server: LiveSer
     assert page.locator("h1").inner_text().startswith("Redline:")
     changed = "table.redline tr.added, table.redline tr.removed, table.redline tr.reworded"
     assert page.locator(changed).count() >= 1
+    # The full report (the page `redline diff --format html` writes) runs its own script only.
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else None)
+    page.click("a#full-report")
+    page.wait_for_load_state("load")
+    assert page.locator("script").count() == 1
+    assert refused == []
     assert dialogs == []
     page.close()
 

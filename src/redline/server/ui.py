@@ -6,7 +6,11 @@ one; clusters by size or date; a cluster's collation table; any pair's side-by-s
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from dataclasses import dataclass
+from importlib.resources import files
 from itertools import combinations
 from typing import Annotated, Any, Literal
 
@@ -18,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from redline.compare.redline import compare
 from redline.ingest.files import document_from_bytes
 from redline.models import Document, Redline, Segment
+from redline.report.html import to_html
 from redline.report.pieces import Fold, Piece, boilerplate, content, fold, percent, side
 from redline.server.app import (
     MAX_COLLATED,
@@ -38,6 +43,12 @@ CSP = (
     " base-uri 'none'; frame-ancestors 'none'"
 )
 
+_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
 _env = Environment(
     loader=PackageLoader("redline.server", "templates"),
     autoescape=select_autoescape(default=True, default_for_string=True),
@@ -52,15 +63,7 @@ router = APIRouter(include_in_schema=False)
 def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
     """Render a template as an HTML response with the security headers every page gets."""
     html = _env.get_template(template).render(**context)
-    return HTMLResponse(
-        html,
-        status_code=status,
-        headers={
-            "Content-Security-Policy": CSP,
-            "X-Content-Type-Options": "nosniff",
-            "Referrer-Policy": "no-referrer",
-        },
-    )
+    return HTMLResponse(html, status_code=status, headers=_HEADERS)
 
 
 def error_page(status: int, title: str, detail: str) -> HTMLResponse:
@@ -207,6 +210,35 @@ def diff_page(
     return page(
         "diff.html", old=old, new=new, view=side_by_side(compare(old.document, new.document))
     )
+
+
+@router.get("/ui/report", response_class=HTMLResponse)
+def report_page(
+    request: Request,
+    a: Annotated[str, Query(min_length=1)],
+    b: Annotated[str, Query(min_length=1)],
+) -> Response:
+    """The full redline report of two indexed documents (the page `redline diff` writes)."""
+    store = _store(request)
+    html = to_html(compare(store.get(a).document, store.get(b).document))
+    # Only the report's own scripts may run: their hashes come from the template file, never
+    # from the rendered page, so text that slipped past escaping still could not execute.
+    policy = CSP.replace(
+        "default-src 'none';", f"default-src 'none'; script-src {_REPORT_SCRIPTS};"
+    )
+    return HTMLResponse(html, headers={**_HEADERS, "Content-Security-Policy": policy})
+
+
+def _script_hashes(template: str) -> str:
+    source = (files("redline.report") / "templates" / template).read_text(encoding="utf-8")
+    hashes = [
+        "'sha256-" + base64.b64encode(hashlib.sha256(m.encode()).digest()).decode() + "'"
+        for m in re.findall(r"<script>(.*?)</script>", source, flags=re.DOTALL)
+    ]
+    return " ".join(hashes) or "'none'"
+
+
+_REPORT_SCRIPTS = _script_hashes("diff.html")
 
 
 @router.get("/ui/documents/{doc_id:path}", response_class=HTMLResponse)
