@@ -2,8 +2,9 @@
 
 `align` pairs the sentences of an old and a new version: exact matches first, then rewordings
 found through an inverted index over rare words (never by scoring every pair), then splits and
-merges grown from those pairs, and finally moves, read off a longest increasing subsequence of
-the matched pairs. It works on plain sentence strings, so it can be used and tested without
+merges grown from those pairs, then neighbouring pairs joined where the two versions cut a
+sentence boundary in different places, and finally moves, read off a heaviest increasing
+subsequence of the matched pairs. It works on plain sentence strings, so it can be used and tested without
 documents; `redline.compare.redline` turns its units into segments with text and offsets.
 
 Sentences are compared as sequences of word keys (case and accents folded), each key encoded
