@@ -221,7 +221,8 @@ _END_NONE, _END_STOP, _END_MAYBE, _END_ABBREV = range(4)
 def _last_token(text: str, start: int, end: int) -> str:
     """The line's last whitespace-separated token, its final stop and opening quotes removed."""
     k = end - 1
-    while k > max(start, end - 41) and not text[k - 1].isspace():
+    lim = max(start, end - 41)
+    while k > lim and not text[k - 1].isspace():
         k -= 1
     return text[k : end - 1].lstrip(_LEADING_OPENERS)
 
