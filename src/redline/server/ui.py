@@ -11,7 +11,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from importlib.resources import files
-from itertools import combinations
+from itertools import combinations, islice
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
@@ -37,6 +37,8 @@ from redline.server.limits import Limits
 from redline.store.base import Store
 
 PAGE_SIZE = 50
+# A cluster page lists at most this many pairs; any other pair is a /ui/diff?a=&b= away.
+MAX_PAIRS = 500
 # No script runs on these pages; the policy makes an escaping slip harmless as well.
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self';"
@@ -129,9 +131,14 @@ async def query_page(
         data = await file.read(limits.max_document_bytes + 1)
         # Only limit+1 bytes were read; the upload knows its full size.
         check_size(file.filename, max(len(data), file.size or 0), limits)
-        doc = document_from_bytes(file.filename, data, max_bytes=limits.max_document_bytes)
+        # HTML extraction is CPU work: off the event loop, like the query below.
+        doc = await run_in_threadpool(
+            document_from_bytes, file.filename, data, max_bytes=limits.max_document_bytes
+        )
     elif text.strip():
-        doc = make_document(text, doc_id="pasted text", fmt=fmt, limits=limits)
+        doc = await run_in_threadpool(
+            make_document, text, doc_id="pasted text", fmt=fmt, limits=limits
+        )
     else:
         raise HTTPError(422, "Nothing to look up", "paste a text or choose a file, then submit")
     result: Response = await run_in_threadpool(_results, _store(request), doc, against)
@@ -182,9 +189,10 @@ def cluster_page(request: Request, cluster_id: str) -> Response:
     docs = [store.get(d) for d in cluster.documents]
     collation = collation_of(request.app, docs, cluster.canonical)
     scores = {(p.a, p.b): p for p in cluster.pairs}
+    n = len(cluster.documents)
     pairs = [
         (a, b, scores.get((a, b)) or scores.get((b, a)))
-        for a, b in combinations(cluster.documents, 2)
+        for a, b in islice(combinations(cluster.documents, 2), MAX_PAIRS)
     ]
     return page(
         "cluster.html",
@@ -192,8 +200,8 @@ def cluster_page(request: Request, cluster_id: str) -> Response:
         docs=docs,
         collation=collation,
         summary=collation.summary() if collation else (),
-        pairs=pairs[:500],
-        more_pairs=max(0, len(pairs) - 500),
+        pairs=pairs,
+        more_pairs=max(0, n * (n - 1) // 2 - MAX_PAIRS),
         max_collated=MAX_COLLATED,
     )
 
