@@ -103,6 +103,17 @@ def test_headline_question_is_a_title_only_when_it_stands_alone() -> None:
     assert roles(f"Can the port survive?\r\n{STORY}")[0][0] is None
 
 
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "A HARBOUR pilot was fined yesterday for sailing a ferry into the pier",
+        "The council agreed on Tuesday\n\nto close the pier for repairs.",
+    ],
+)
+def test_newspaper_leads_without_a_stop_are_not_titles(lead: str) -> None:
+    assert roles(f"{lead}\n\n{STORY}")[0][0] is None
+
+
 def test_table_cells_and_slashes_are_not_credits() -> None:
     text = f"{STORY}\n\nUtilities/Northgate\nSport/utility vehicles will dominate the harbour show."
     assert all(r is None for r, _ in roles(text))

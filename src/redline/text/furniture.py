@@ -32,6 +32,9 @@ _SHORT = 25
 # Mid-page furniture without a strong opener is a short line of its own ("Share this article").
 _MID_PAGE = 12
 
+_NEXT_TEXT = re.compile(r"\S")
+# An article and a word in capitals, then lower case: "A POLICE officer ...", "TWO chemists".
+_CAPS_LEAD = re.compile(r"^(?:A|AN|THE|TWO|THREE|FOUR)\s+[A-Z]{3,}\s+[a-z]")
 _CLOSERS = "\"'\u2019\u201d)]"
 # Atomic so that the two halves of one CRLF never read as two line breaks.
 _BLANK_AFTER = re.compile(r"[ \t\u00a0]*(?>\r\n|[\n\r])[ \t\u00a0]*(?:[\n\r]|$)|[ \t\u00a0]*$")
@@ -288,6 +291,11 @@ def _looks_like_title(raw: str, sent: Sentence, text: str) -> bool:
         return False
     if raw[:1].islower() and not raw[1:2].isupper():
         return False  # "iTunes ..." may head a page; "and then ..." may not
+    after = _NEXT_TEXT.search(text, sent.span.end)
+    if after and after.group()[:1].islower():
+        return False  # the sentence goes on after the line break: a broken lead, not a title
+    if _CAPS_LEAD.match(raw):
+        return False  # "A POLICE officer was found ...": a tabloid lead, its first words in caps
     bare = raw.rstrip(_CLOSERS)
     if not bare.endswith((".", "!", "?", "…")):
         return True
