@@ -177,3 +177,26 @@ def test_add_a_missing_path_creates_no_index(tmp_path: Path) -> None:
     assert code == 1
     assert "no such file or folder" in out
     assert not (tmp_path / "x.db").exists()
+
+
+def test_extracting_in_worker_processes_gives_the_same_index(tmp_path: Path) -> None:
+    root = tmp_path / "pages"
+    root.mkdir()
+    # More pages than one extraction batch (16), so the later ones go through the workers.
+    texts = {**STORIES, **{f"other{i}": article(900 + i) for i in range(20)}}
+    for doc_id, text in texts.items():
+        body = "".join(f"<p>{p}</p>" for p in text.split("\n\n"))
+        page = f"<html><head><title>{doc_id}</title></head><body>{body}</body></html>"
+        (root / f"{doc_id}.html").write_text(page, encoding="utf-8")
+    exported = []
+    for jobs in ("0", "1"):
+        db = str(tmp_path / f"jobs{jobs}.db")
+        code, out = run("index", "add", str(root), "--db", db, "--jobs", jobs, "--batch", "2")
+        assert code == 0, out
+        assert "added 29" in out
+        _, dump = run("index", "export", "--db", db)
+        exported.append(
+            [(d["id"], d["cluster"], d["text"]) for d in map(json.loads, dump.splitlines())]
+        )
+    assert exported[0] == exported[1]
+    assert {c for _, c, _ in exported[0]} == {"c000001", "c000002", "c000003", None}

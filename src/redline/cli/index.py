@@ -8,6 +8,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -23,11 +24,12 @@ from redline.errors import InputError
 from redline.ingest.collection import ReadOptions, read_collection
 from redline.ingest.files import read_document
 from redline.ingest.jsonl import Fields
-from redline.ingest.records import Skip, to_document
+from redline.ingest.records import Item, Skip, to_document
 from redline.models import Document
 from redline.report.terminal import render
 from redline.store import Index, Match, StoredDocument
 from redline.store.sqlite import content_hash
+from redline.store.workers import ahead, batched
 
 DEFAULT_DB = "redline.db"
 
@@ -57,16 +59,31 @@ class _Skipped:
 
 
 def _read_inputs(
-    paths: tuple[str, ...], options: ReadOptions, skipped: _Skipped
+    paths: tuple[str, ...], options: ReadOptions, skipped: _Skipped, jobs: int
 ) -> Iterator[Document]:
-    """Documents from every input `redline find` reads; unusable ones are noted and passed over."""
-    for item in read_collection(paths, options):
-        doc = item if isinstance(item, Skip) else to_document(item, max_bytes=options.max_bytes)
+    """Documents from every input `redline find` reads; unusable ones are noted and passed over.
+
+    HTML (web pages, WARC records) is extracted in `jobs` worker processes, in input order.
+    """
+    items = read_collection(paths, options)
+    extract = partial(_extract, max_bytes=options.max_bytes)
+    if jobs == 0:
+        done: Iterator[Document | Skip] = (
+            d for batch in batched(items, 16) for d in extract(batch)
+        )
+    else:
+        done = (d for _, batch in ahead(batched(items, 16), extract, jobs) for d in batch)
+    for doc in done:
         if isinstance(doc, Skip):
             where = doc.source if doc.position is None else f"{doc.source}:{doc.position}"
             skipped.add(where, f"{doc.reason}: {doc.message}")
         else:
             yield doc
+
+
+def _extract(items: list[Item], *, max_bytes: int) -> list[Document | Skip]:
+    """Documents (or skips) of reader items: raw HTML and text decoded and extracted."""
+    return [i if isinstance(i, Skip) else to_document(i, max_bytes=max_bytes) for i in items]
 
 
 @index.command(name="add")
@@ -78,7 +95,8 @@ def _read_inputs(
     "--jobs",
     type=click.IntRange(min=0),
     default=None,
-    help="Processes signing ahead of the writer [default: cores - 1]; 0 signs in this process.",
+    help="Processes extracting and signing ahead of the writer [default: cores - 1]; 0 does"
+    " everything in this process.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress line.")
 @click.option("--id-field", default="id", show_default=True, help="JSONL/CSV/Parquet id field.")
@@ -121,10 +139,10 @@ def add(
         fields = Fields(
             id=id_field, text=text_field, title=title_field, url=url_field, date=date_field
         )
-        documents = _read_inputs(paths, ReadOptions(fields=fields), skipped)
-        progress = not quiet and err.is_terminal
         if jobs is None:
             jobs = max(0, (os.cpu_count() or 1) - 1)
+        documents = _read_inputs(paths, ReadOptions(fields=fields), skipped, jobs)
+        progress = not quiet and err.is_terminal
         for result in store.add_many(documents, batch=batch, jobs=jobs):
             counts[result.status] += 1
             if result.status == "skipped":

@@ -19,17 +19,13 @@ Invariants the code below keeps:
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
 import threading
 import time
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from itertools import islice
-from multiprocessing import get_context
+from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -54,6 +50,7 @@ from redline.store.base import (
     Stats,
     StoredDocument,
 )
+from redline.store.workers import ahead, batched
 
 SCHEMA_VERSION = 1
 # Readers hitting a version of a popular band (boilerplate, very short texts) verify at most
@@ -229,23 +226,6 @@ def sign_documents(documents: Sequence[Document], how: _Signing) -> list[_Signed
         d = documents[i]
         out[i] = _Signed(d, content_hash(d.text), sets[i], sigs[row].tobytes(), keys[row].tolist())
     return out
-
-
-def _watch_parent(parent: int) -> None:
-    """Worker start-up: exit as soon as the writer dies (say, SIGKILLed) instead of lingering."""
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(0)
-
-    threading.Thread(target=watch, daemon=True, name="redline-parent-watch").start()
-
-
-def _batched(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
-    it = iter(items)
-    while chunk := list(islice(it, size)):
-        yield chunk
 
 
 class Index:
@@ -477,7 +457,7 @@ class Index:
         """
         if batch < 1 or jobs < 0:
             raise ConfigError(f"batch must be >= 1 and jobs >= 0, got {batch} and {jobs}")
-        batches = _batched(documents, batch)
+        batches = batched(documents, batch)
         first = next(batches, None)
         if first is None:
             return
@@ -486,31 +466,8 @@ class Index:
             for docs in batches:
                 yield from self._add_batch(docs, self._sign(docs))
             return
-        # Spawned, not forked: the caller may be a threaded server holding SQLite handles.
-        with ProcessPoolExecutor(
-            jobs,
-            mp_context=get_context("spawn"),
-            initializer=_watch_parent,
-            initargs=(os.getpid(),),
-        ) as pool:
-            ahead: deque[tuple[list[Document], Future[list[_Signed | AddResult]]]] = deque()
-            for docs in batches:
-                ahead.append((docs, pool.submit(sign_documents, docs, self._signing)))
-                if len(ahead) > 2 * jobs:
-                    done, signed = ahead.popleft()
-                    yield from self._add_batch(done, self._signed(signed))
-            while ahead:
-                done, signed = ahead.popleft()
-                yield from self._add_batch(done, self._signed(signed))
-
-    def _signed(self, future: Future[list[_Signed | AddResult]]) -> list[_Signed | AddResult]:
-        try:
-            return future.result()
-        except BrokenProcessPool as exc:
-            raise StoreError(
-                f"a signing worker for {self.path} died: {exc}; in a script, call add_many"
-                " under `if __name__ == '__main__':`, or pass jobs=0"
-            ) from exc
+        for docs, signed in ahead(batches, partial(sign_documents, how=self._signing), jobs):
+            yield from self._add_batch(docs, signed)
 
     def _add_batch(
         self, documents: Sequence[Document], signed: Sequence[_Signed | AddResult]
