@@ -10,7 +10,7 @@ from redline.discover.anchors import anchor_candidates, anchors
 from redline.discover.shingle import shingles
 
 
-def _index(sets: list[np.ndarray], **kw: int) -> set[tuple[int, int]]:
+def _index(sets: list[np.ndarray], **kw: float) -> set[tuple[int, int]]:
     picked = [anchors(s) for s in sets]
     values = np.concatenate(picked)
     owners = np.repeat(np.arange(len(sets), dtype=np.int64), [len(p) for p in picked])
@@ -41,3 +41,13 @@ def test_boilerplate_anchors_in_too_many_documents_are_ignored(
     sets = [shingles(article(100 + i, words=200) + footer) for i in range(30)]
     assert len(_index(sets, max_df=50)) == 30 * 29 // 2  # the footer links them all
     assert _index(sets, max_df=20) == set()  # unless it is recognised as boilerplate
+
+
+def test_one_shared_paragraph_is_not_enough_when_a_share_is_required(
+    article: Callable[..., str],
+) -> None:
+    common = article(15, words=150)
+    sets = [shingles(article(16, words=1200) + "\n\n" + common),
+            shingles(common + "\n\n" + article(17, words=1200))]  # fmt: skip
+    assert _index(sets) == {(0, 1)}
+    assert _index(sets, min_share=0.4) == set()

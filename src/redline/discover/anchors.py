@@ -6,6 +6,10 @@ containment instead: a shingle is an anchor when its hash is divisible by `modul
 anchor of an excerpt is also an anchor of the article it was cut from, however long that is.
 Two documents sharing at least `min_shared` anchors become candidates.
 
+Shared anchors must also be a fair share (`min_share`) of the smaller document's anchors, an
+estimate of its containment, so a paragraph two articles happen to share does not make them
+candidates.
+
 Anchors found in more than `max_df` documents are boilerplate (a sign-off, a standard
 disclaimer) and are dropped; that bounds the pairs any one anchor can yield. Runs of more than
 `max_df` near-copies are still found by banding, which chains oversized buckets.
@@ -22,7 +26,7 @@ from redline.errors import ConfigError
 I64Array = npt.NDArray[np.int64]
 DEFAULT_MODULUS = 16
 DEFAULT_MIN_SHARED = 2
-DEFAULT_MAX_DF = 50
+DEFAULT_MAX_DF = 20
 
 
 def anchors(shingle_set: U64Array, modulus: int = DEFAULT_MODULUS) -> U64Array:
@@ -38,6 +42,7 @@ def anchor_candidates(
     *,
     min_shared: int = DEFAULT_MIN_SHARED,
     max_df: int = DEFAULT_MAX_DF,
+    min_share: float = 0.0,
 ) -> U64Array:
     """Pairs of documents sharing `min_shared` anchors, as sorted unique codes `i * n + j`.
 
@@ -47,6 +52,10 @@ def anchor_candidates(
         n: the number of documents.
         min_shared: anchors two documents must share to become candidates.
         max_df: anchors in more documents than this are ignored.
+        min_share: also demand that the shared anchors be at least this share of the smaller
+            document's anchors (an estimate of containment; pass about half the containment
+            threshold). Two unrelated articles quoting one common paragraph share a few
+            anchors, but a small share of either.
     """
     if min_shared < 1 or max_df < 2:
         raise ConfigError(f"need min_shared >= 1 and max_df >= 2, got {min_shared}, {max_df}")
@@ -70,5 +79,11 @@ def anchor_candidates(
     if not found:
         return np.empty(0, dtype=np.uint64)
     codes, counts = np.unique(np.concatenate(found), return_counts=True)
-    result: U64Array = codes[counts >= min_shared]
+    need = np.full(len(codes), min_shared, dtype=np.float64)
+    if min_share > 0:
+        per_doc = np.bincount(owners, minlength=n)
+        first = (codes // width).astype(np.int64)
+        second = (codes % width).astype(np.int64)
+        need = np.maximum(need, min_share * np.minimum(per_doc[first], per_doc[second]))
+    result: U64Array = codes[counts >= need]
     return result

@@ -518,6 +518,8 @@ def _pairs(
             len(reps),
             min_shared=options.anchor_min_shared,
             max_df=options.anchor_max_df,
+            # Half the containment threshold: room for the sampling's variance on short texts.
+            min_share=(options.thresholds.containment or 0.0) / 2,
         )
         stats.anchor_candidates = len(extra)
         codes = np.union1d(codes, extra)
