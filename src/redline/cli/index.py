@@ -9,6 +9,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from functools import partial
+from itertools import chain, islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -24,7 +25,7 @@ from redline.errors import InputError
 from redline.ingest.collection import ReadOptions, read_collection
 from redline.ingest.files import read_document
 from redline.ingest.jsonl import Fields
-from redline.ingest.records import Item, Skip, to_document
+from redline.ingest.records import Item, Raw, Skip, to_document
 from redline.models import Document
 from redline.report.terminal import render
 from redline.store import Index, Match, StoredDocument
@@ -32,6 +33,8 @@ from redline.store.sqlite import content_hash
 from redline.store.workers import ahead, batched
 
 DEFAULT_DB = "redline.db"
+# Reader items per extraction task.
+_EXTRACT_BATCH = 16
 
 db_option = click.option(
     "--db",
@@ -65,20 +68,26 @@ def _read_inputs(
 
     HTML (web pages, WARC records) is extracted in `jobs` worker processes, in input order.
     """
-    items = read_collection(paths, options)
     extract = partial(_extract, max_bytes=options.max_bytes)
-    if jobs == 0:
-        done: Iterator[Document | Skip] = (
-            d for batch in batched(items, 16) for d in extract(batch)
-        )
-    else:
-        done = (d for _, batch in ahead(batched(items, 16), extract, jobs) for d in batch)
-    for doc in done:
+    batches = batched(read_collection(paths, options), _EXTRACT_BATCH)
+    # The first batch is extracted here: a small input never waits for a pool to start.
+    first = [extract(b) for b in islice(batches, 1)]
+    rest: Iterator[list[Document | Skip]] = (
+        (extract(b) for b in batches)
+        if jobs == 0
+        else (r for _, r in ahead(batches, extract, jobs, local=_ready))
+    )
+    for doc in chain.from_iterable(chain(first, rest)):
         if isinstance(doc, Skip):
             where = doc.source if doc.position is None else f"{doc.source}:{doc.position}"
             skipped.add(where, f"{doc.reason}: {doc.message}")
         else:
             yield doc
+
+
+def _ready(items: list[Item]) -> bool:
+    """True when a batch needs no extraction (JSONL, CSV, Parquet give text already)."""
+    return not any(isinstance(i, Raw) for i in items)
 
 
 def _extract(items: list[Item], *, max_bytes: int) -> list[Document | Skip]:

@@ -43,12 +43,19 @@ def watch_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True, name="redline-parent-watch").start()
 
 
-def ahead(batches: Iterable[T], work: Callable[[T], R], jobs: int) -> Iterator[tuple[T, R]]:
+def ahead(
+    batches: Iterable[T],
+    work: Callable[[T], R],
+    jobs: int,
+    *,
+    local: Callable[[T], bool] | None = None,
+) -> Iterator[tuple[T, R]]:
     """(batch, work(batch)) for every batch, in input order, computed in `jobs` processes.
 
     `work` must be picklable (a module-level function or a partial of one). Workers are
     spawned, not forked (the caller may be a threaded server holding SQLite handles), so a
-    script calling this needs the usual `if __name__ == "__main__":` guard.
+    script calling this needs the usual `if __name__ == "__main__":` guard. Batches for
+    which `local(batch)` is true are computed here instead: cheaper than shipping them.
 
     Raises:
         StoreError: a worker process died.
@@ -61,7 +68,12 @@ def ahead(batches: Iterable[T], work: Callable[[T], R], jobs: int) -> Iterator[t
     ) as pool:
         pending: deque[tuple[T, Future[R]]] = deque()
         for batch in batches:
-            pending.append((batch, pool.submit(work, batch)))
+            if local is not None and local(batch):
+                future: Future[R] = Future()
+                future.set_result(work(batch))
+            else:
+                future = pool.submit(work, batch)
+            pending.append((batch, future))
             if len(pending) > 2 * jobs:
                 done, future = pending.popleft()
                 yield done, _result(future)
