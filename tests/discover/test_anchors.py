@@ -10,12 +10,17 @@ from redline.discover.anchors import anchor_candidates, anchors
 from redline.discover.shingle import shingles
 
 
-def _index(sets: list[np.ndarray], **kw: float) -> set[tuple[int, int]]:
+def _index(
+    sets: list[np.ndarray], min_share: float = 0.0, max_df: int = 20
+) -> set[tuple[int, int]]:
     picked = [anchors(s) for s in sets]
     values = np.concatenate(picked)
     owners = np.repeat(np.arange(len(sets), dtype=np.int64), [len(p) for p in picked])
     n = len(sets)
-    return {(int(c) // n, int(c) % n) for c in anchor_candidates(values, owners, n, **kw)}
+    return {
+        (int(c) // n, int(c) % n)
+        for c in anchor_candidates(values, owners, n, max_df=max_df, min_share=min_share)
+    }
 
 
 def test_every_anchor_of_an_excerpt_is_an_anchor_of_its_source(

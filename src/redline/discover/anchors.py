@@ -61,12 +61,16 @@ def anchor_candidates(
         raise ConfigError(f"need min_shared >= 1 and max_df >= 2, got {min_shared}, {max_df}")
     if len(values) < 2:
         return np.empty(0, dtype=np.uint64)
+    per_doc = np.bincount(owners, minlength=n) if min_share > 0 else None
     order = np.lexsort((owners, values))
     vals, docs = values[order], owners[order]
+    del order
     starts = np.flatnonzero(np.r_[True, vals[1:] != vals[:-1]])
     sizes = np.diff(np.r_[starts, len(vals)])
     df = np.repeat(sizes, sizes)
+    del starts, sizes
     keep = (df >= 2) & (df <= max_df)
+    del df
     vals, docs = vals[keep], docs[keep]
     found: list[U64Array] = []
     width = np.uint64(n)
@@ -80,8 +84,7 @@ def anchor_candidates(
         return np.empty(0, dtype=np.uint64)
     codes, counts = np.unique(np.concatenate(found), return_counts=True)
     need = np.full(len(codes), min_shared, dtype=np.float64)
-    if min_share > 0:
-        per_doc = np.bincount(owners, minlength=n)
+    if per_doc is not None:
         first = (codes // width).astype(np.int64)
         second = (codes % width).astype(np.int64)
         need = np.maximum(need, min_share * np.minimum(per_doc[first], per_doc[second]))

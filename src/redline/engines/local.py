@@ -487,7 +487,7 @@ def _pairs(
     first = np.ones(n, dtype=np.bool_)
     first[1:] = sorted_digests[1:] != sorted_digests[:-1]
     group_start = np.maximum.accumulate(np.where(first, np.arange(n), 0))
-    reps = by_digest[first]
+    reps = np.sort(by_digest[first])  # in input order: equal to arange(n) without copies
     for pos in np.nonzero(~first)[0].tolist():
         rep, copy = int(by_digest[group_start[pos]]), int(by_digest[pos])
         a, b = sorted((ids[rep], ids[copy]))
@@ -495,8 +495,10 @@ def _pairs(
     stats.exact_copies = n - len(reps)
 
     mark = time.perf_counter()
-    keys = np.concatenate(state.keys)[reps]
+    keys = np.concatenate(state.keys)
     state.keys.clear()
+    if len(reps) < n:
+        keys = keys[reps]
     # Neighbours in oversized buckets: similar lengths first, then id, so runs are stable.
     order = np.lexsort((rank[reps], sizes[reps]))
     local_rank = np.empty(len(reps), dtype=np.int64)
@@ -505,22 +507,30 @@ def _pairs(
     del keys
     if state.anchor_values:
         # Anchors of representatives only, renumbered like the band keys.
-        local = np.full(n, -1, dtype=np.int64)
-        local[reps] = np.arange(len(reps), dtype=np.int64)
+        # Arrays are dropped as soon as they are used: at a million documents each is hundreds
+        # of megabytes.
         values = np.concatenate(state.anchor_values)
-        owners = local[np.concatenate(state.anchor_owners)]
         state.anchor_values.clear()
+        owners = np.concatenate(state.anchor_owners)
         state.anchor_owners.clear()
-        mine = owners >= 0
+        if len(reps) < n:
+            local = np.full(n, -1, dtype=np.int64)
+            local[reps] = np.arange(len(reps), dtype=np.int64)
+            owners = local[owners]
+            del local
+            mine = owners >= 0
+            values, owners = values[mine], owners[mine]
+            del mine
         extra = anchor_candidates(
-            values[mine],
-            owners[mine],
+            values,
+            owners,
             len(reps),
             min_shared=options.anchor_min_shared,
             max_df=options.anchor_max_df,
             # Half the containment threshold: room for the sampling's variance on short texts.
             min_share=(options.thresholds.containment or 0.0) / 2,
         )
+        del values, owners
         stats.anchor_candidates = len(extra)
         codes = np.union1d(codes, extra)
     stats.candidates = len(codes)
