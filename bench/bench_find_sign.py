@@ -351,6 +351,13 @@ def main() -> None:
         f"{platform.node()} ({os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}) "
         f"python {platform.python_version()}"
     )
+    try:
+        from redline.discover import tokens
+
+        fast = "on" if getattr(tokens, "_FAST", None) is not None else "OFF (WORD_RE changed?)"
+    except ImportError:
+        fast = "absent"
+    print(f"# engine fast tokenizer (discover/tokens.py): {fast}")
     signing(args.docs, args.repeat)
     if not args.skip_lsh:
         candidates(args.repeat)
