@@ -27,8 +27,11 @@ _SPACE = re.compile(r"\s+")
 # U.S), with soft hyphens, zero-width characters and combining marks allowed inside (they are
 # layout or Unicode form, not spelling).
 _IN_WORD = "\u00ad\u200b\u200c\u200d\u2060\u0300-\u036f"
+# Lookaheads skip in-word marks too, so a soft hyphen or an NFD accent never decides a join.
 WORD_RE = re.compile(
-    rf"[^\W_][{_IN_WORD}]*(?:(?:[^\W_]|['\u2019](?=[^\W_])|[.,](?=\d)|(?<=[A-Z])\.(?=[A-Z]\b))[{_IN_WORD}]*)*"
+    rf"[^\W_][{_IN_WORD}]*(?:(?:[^\W_]|['\u2019](?=[{_IN_WORD}]*[^\W_])|[.,](?=[{_IN_WORD}]*\d)"
+    rf"|(?:(?<=[A-Z])|(?<=[A-Z][{_IN_WORD}]))\.(?=[{_IN_WORD}]*[A-Z](?![\u0300-\u036f])(?![{_IN_WORD}]*\w)))"
+    rf"[{_IN_WORD}]*)*"
 )
 
 
