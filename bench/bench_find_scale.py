@@ -23,6 +23,7 @@ import platform
 import shlex
 import subprocess
 import sys
+import textwrap
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -67,9 +68,8 @@ def _perturb(paras: list[str], rng: np.random.Generator) -> str:
         out = out[: max(2, int(len(out) * rng.uniform(0.6, 0.9)))]
     elif kind == 3:  # boilerplate added
         out.append(BOILER[int(rng.integers(len(BOILER)))])
-    else:  # re-laid out as one block, hard-wrapped
-        text = " ".join(out)
-        return "\n".join(text[i : i + 72] for i in range(0, len(text), 72))
+    else:  # re-laid out as one block, hard-wrapped at spaces (words intact)
+        return textwrap.fill(" ".join(out), width=72, break_long_words=False)
     return "\n\n".join(out)
 
 
