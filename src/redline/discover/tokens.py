@@ -29,8 +29,11 @@ from redline.discover.shingle import U64Array, hash_words
 from redline.text.normalize import WORD_RE, keys, word_key
 
 _IN_WORD = "\u00ad\u200b\u200c\u200d\u2060\u0300-\u036f"
+# Without in-word characters this WORD_RE reads exactly as the `_FAST` pattern below: its
+# lookarounds only differ from plain ones by skipping in-word characters.
 _KNOWN_WORD_RE = (
-    rf"[^\W_][{_IN_WORD}]*(?:(?:[^\W_]|['\u2019](?=[^\W_])|[.,](?=\d)|(?<=[A-Z])\.(?=[A-Z]\b))"
+    rf"[^\W_][{_IN_WORD}]*(?:(?:[^\W_]|['\u2019](?=[{_IN_WORD}]*[^\W_])|[.,](?=[{_IN_WORD}]*\d)"
+    rf"|(?:(?<=[A-Z])|(?<=[A-Z][{_IN_WORD}]))\.(?=[{_IN_WORD}]*[A-Z](?![\u0300-\u036f])(?![{_IN_WORD}]*\w)))"
     rf"[{_IN_WORD}]*)*"
 )
 _FAST = (
