@@ -50,6 +50,8 @@ def test_plain_story_has_no_furniture() -> None:
         ("(Photograph by Sam Reed for the Harbour Gazette)", "credit"),
         ("Image credit: Harbour Wire", "credit"),
         ("(Image: Harbour Wire)", "credit"),
+        ("Sam Reed/Getty Images", "credit"),
+        ("Copyright 2026 Harbour Gazette", "other"),
     ],
 )
 def test_head_furniture(line: str, role: str) -> None:
@@ -73,6 +75,9 @@ def test_head_furniture(line: str, role: str) -> None:
         ("Advertisement", "promo"),
         ("Related: Ferry fares to rise in spring", "promo"),
         ("\u00a9 2026 Harbour Gazette. All rights reserved.", "other"),
+        ("(Reporting by Jane Doe; Editing by Li Wei)", "credit"),
+        ("Follow Jane Doe on Twitter", "bio"),
+        ("Jane Doe can be reached at jane@example.org.", "bio"),
     ],
 )
 def test_tail_furniture(tail: str, role: str) -> None:
@@ -131,6 +136,8 @@ def test_table_cells_and_slashes_are_not_credits() -> None:
         "Advertisements for the ferry fell by half.",
         "Following the vote, the mayor resigned.",
         "Photographers were kept away from the pier.",
+        "The ferry office can be reached by phone until noon.",
+        "Follow the signs to the temporary pier, officials said.",
     ],
 )
 def test_story_sentences_at_either_end_stay_content(sentence: str) -> None:

@@ -91,6 +91,11 @@ _CREDIT = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 # Trailing agency credits on a caption: "Jane Doe / Harbour Wire", "(Harbour Wire via Getty)".
+# "Sam Reed/Getty Images": an unspaced slash only before a recognisable picture source.
+_PICTURE_SOURCE = re.compile(
+    r"^[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3}/[A-Z][\w&.'\u2019 -]{0,30}"
+    r"\b(?:Images|Photos?|Pictures|Wire|Press|Agency|AP|AFP|EPA|Reuters|Getty|Shutterstock|Alamy)$"
+)
 _AGENCY_CREDIT = re.compile(
     r"^[(\[]?[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,4}\s+(?:/|for|via)\s+"
     r"[A-Z][\w&.'\u2019-]*(?:\s+[A-Z&][\w&.'\u2019-]*){0,5}[)\]]?$"
@@ -99,16 +104,19 @@ _JOB = (
     r"(?:reporter|correspondent|writer|editor|journalist|columnist|contributor|"
     r"photographer|photojournalist|blogger|freelancer|freelance\s+\w+)"
 )
+# Names in a bio are matched case-sensitively ((?-i:...)); the surrounding words are not.
 _BIO = re.compile(
     rf"""^(?:
-        [A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){{1,3}}\s+
+        (?-i:[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){{1,3}})\s+
           (?:is|was|has\s+been|serves\s+as|works\s+as|joined)\b[^.]{{0,80}}\b{_JOB}s?\b
-        |[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){{0,3}}\s+
+        |(?-i:[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){{0,3}})\s+
           (?:writes|reports|covers|blogs)\b[^.]{{0,120}}\b(?:for|at)\b
         |(?:contact|email|e-mail|reach)\s+(?:him|her|them|the\s+(?:author|writer|reporter))
           \s+(?:at|on|via)\b
         |(?:you\s+can\s+)?(?:follow|reach|email|contact)\s+(?:him|her|them)\b
-        |(?:he|she|they)\s+can\s+be\s+reached\b
+        |follow\s+(?-i:[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){{0,2}})\s+on\b
+        |(?:he|she|they|(?-i:[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){{0,2}}))
+          \s+can\s+be\s+reached\b
         |about\s+the\s+(?:author|writer|reporter)\b
     )""",
     re.VERBOSE | re.IGNORECASE,
@@ -260,12 +268,12 @@ def _role(
     if top or bottom:
         if _is_byline(body):
             return "byline"
-        if _CREDIT.match(body) or (_own_line(sent, text) and _AGENCY_CREDIT.match(body)):
+        if _CREDIT.match(body) or (
+            _own_line(sent, text) and (_AGENCY_CREDIT.match(body) or _PICTURE_SOURCE.match(body))
+        ):
             return "credit"
         if top and _DATELINE.match(body) and n_words <= 10:
             return "dateline"
-    if top and index == 0 and title_key is None and _looks_like_title(raw, sent, text):
-        return "title"
     if bottom:
         if _BIO.match(body):
             return "bio"
@@ -273,10 +281,16 @@ def _role(
             return "promo"
         if _OTHER.match(body):
             return "other"
-    elif _PROMO.match(body) and _own_line(sent, text) and n_words <= _MID_PAGE:
+    if top and _OTHER.match(body):
+        return "other"  # "Copyright 2026 ...", "Tags: ..." heading a page
+    if top and index == 0 and title_key is None and _looks_like_title(raw, sent, text):
+        return "title"
+    if bottom:
+        return None
+    if _PROMO.match(body) and _own_line(sent, text) and n_words <= _MID_PAGE:
         # A short promo line of its own ("Share this article") mid-page.
         return "promo"
-    elif _OTHER.match(body) and _own_line(sent, text) and n_words <= _MID_PAGE:
+    if _OTHER.match(body) and _own_line(sent, text) and n_words <= _MID_PAGE:
         return "other"
     return None
 
