@@ -58,11 +58,14 @@ def test_terminal_output_in_a_pipe_is_plain_text_with_markers() -> None:
     assert all(len(line) <= 60 for line in out.splitlines())
 
 
-def test_no_color_flag_and_markdown_format() -> None:
+def test_no_color_flag_markdown_and_html_on_stdout() -> None:
     assert "[-10-]{+12+}" in run("diff", OLD, NEW, "--no-color").stdout.decode()
     md = run("diff", OLD, NEW, "--format", "markdown").stdout.decode()
     assert md.startswith("## Redline: `ferry-old.txt` → `ferry-new.html`")
     assert "~~10~~**12**%" in md
+    page = run("diff", OLD, NEW, "--format", "html").stdout.decode()  # no -o: standard output
+    assert page.startswith("<!doctype html>")
+    assert page.rstrip().endswith("</html>")
 
 
 class _Assets(HTMLParser):
