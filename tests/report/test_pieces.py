@@ -16,6 +16,7 @@ from redline.report.pieces import (
     paragraph_starts,
     percent,
     side,
+    title,
 )
 
 
@@ -131,3 +132,18 @@ def test_paragraph_starts_follow_the_new_text_and_the_old_for_removed_sentences(
     segs = list(redline.segments)
     starts = paragraph_starts(segs, Paragraphs(redline.a), Paragraphs(redline.b))
     assert starts == [False, False, True, True, False]
+
+
+def test_title_falls_back_to_the_sentence_with_the_title_role() -> None:
+    text = "Ferry fares rise\n\nBody text."
+    redline = build(
+        text,
+        text,
+        [
+            ("same", "Ferry fares rise", "Ferry fares rise", "title"),
+            ("same", "Body text.", "Body text.", None),
+        ],
+        titles=(None, "From metadata"),
+    )
+    assert title(redline, "a") == "Ferry fares rise"
+    assert title(redline, "b") == "From metadata"

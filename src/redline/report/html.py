@@ -31,6 +31,7 @@ from redline.report.pieces import (
     percent,
     shape,
     side,
+    title,
 )
 
 
@@ -130,6 +131,7 @@ def _environment() -> jinja2.Environment:
 
 def to_html(redline: Redline, *, context: int = 1) -> str:
     """The whole report as one HTML page (a string), with no external assets."""
+    title_a, title_b = title(redline, "a"), title(redline, "b")
     old, new = Paragraphs(redline.a), Paragraphs(redline.b)
     builder = _Builder(old)
     rows: list[RowView | FoldView] = []
@@ -150,7 +152,9 @@ def to_html(redline: Redline, *, context: int = 1) -> str:
         .get_template("diff.html")
         .render(
             # The story's headline names the page; both versions' titles are in the summary.
-            headline=redline.b.title or redline.a.title or _basename(redline.b.source),
+            headline=title_b or title_a or _basename(redline.b.source),
+            title_a=title_a,
+            title_b=title_b,
             a=redline.a,
             b=redline.b,
             a_name=_basename(redline.a.source),

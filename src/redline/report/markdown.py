@@ -24,6 +24,7 @@ from redline.report.pieces import (
     moved_from,
     percent,
     shape,
+    title,
 )
 
 # Characters that would turn document text into markup (emphasis, links, tables, HTML).
@@ -45,7 +46,7 @@ def to_markdown(redline: Redline) -> str:
         "| | Old | New |",
         "|---|---|---|",
         f"| Source | {_name(redline.a.source)} | {_name(redline.b.source)} |",
-        f"| Title | {_or_dash(redline.a.title)} | {_or_dash(redline.b.title)} |",
+        f"| Title | {_or_dash(title(redline, 'a'))} | {_or_dash(title(redline, 'b'))} |",
         f"| Sentences | {redline.a.sentences} | {redline.b.sentences} |",
         "",
     ]

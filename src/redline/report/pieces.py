@@ -287,6 +287,18 @@ def shape(seg: Segment) -> str | None:
     return None
 
 
+def title(redline: Redline, which: Literal["a", "b"]) -> str | None:
+    """A version's title: from its metadata, else the sentence the aligner gave the title role."""
+    side_ = redline.a if which == "a" else redline.b
+    if side_.title:
+        return flat(side_.title).strip()
+    for seg in redline.segments:
+        text = seg.a if which == "a" else seg.b
+        if seg.boilerplate == "title" and text:
+            return flat(text).strip()
+    return None
+
+
 def content(redline: Redline) -> list[Segment]:
     """Segments that are not boilerplate, in reading order."""
     return [s for s in redline.segments if s.boilerplate is None]

@@ -31,6 +31,7 @@ from redline.report.pieces import (
     paragraph_starts,
     percent,
     shape,
+    title,
 )
 
 _MARK_STYLE: dict[Kind, str] = {
@@ -128,10 +129,13 @@ class _Painter:
         def field(label: str, value: Text) -> None:
             self.hanging(Text(label.ljust(label_width), style="bold"), value, indent=label_width)
 
-        for label, side in (("Old", redline.a), ("New", redline.b)):
+        for label, heading, side in (
+            ("Old", title(redline, "a"), redline.a),
+            ("New", title(redline, "b"), redline.b),
+        ):
             line = Text(side.source, style="bold")
-            if side.title:
-                line.append(f"  “{side.title}”")
+            if heading:
+                line.append(f"  “{heading}”")
             n = side.sentences
             line.append(f"  {n} sentence{'s' if n != 1 else ''}", "dim")
             field(label, line)
