@@ -108,6 +108,11 @@ def test_nothing_removed_still_occurs_in_the_new_version() -> None:
     assert facts.added == ("Tuesday",)
 
 
+def test_a_name_inside_a_web_address_still_occurs() -> None:
+    facts = diff_facts("Figures came from OneStat on Monday.", "See onestat.com for figures.")
+    assert facts.removed == ("Monday",)
+
+
 def test_respelled_facts_are_not_changes() -> None:
     old = "Costs rose 12 percent to 1,000 euros on Jan. 5."
     new = "Costs rose 12% to 1000 euros on January 5."

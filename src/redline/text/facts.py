@@ -150,7 +150,8 @@ _APOSTROPHES = str.maketrans(dict.fromkeys("\u2018\u2019\u201b\u2032", "'"))
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d)")
 _POSSESSIVE_IN_TEXT = re.compile(r"(?<=\w)'s?(?!\w)")
-_OCCURRENCE_TOKEN = re.compile(r"[$€£¥₹₩₽]|[^\W_]+(?:[.'][^\W_]+)*")
+# A dot joins only digits (4.2): "onestat.com" holds an occurrence of "OneStat".
+_OCCURRENCE_TOKEN = re.compile(r"[$€£¥₹₩₽]|[^\W_]+(?:(?:'|\.(?=\d))[^\W_]+)*")
 _MONTH_KEYS = _wordset("jan feb mar apr may jun jul aug sep oct nov dec")
 
 
