@@ -38,8 +38,10 @@ def test_extracts_each_kind_of_fact_as_written() -> None:
 
 
 def test_numbers_with_units_and_decades_are_whole_facts() -> None:
-    facts = extract_facts("Shares rose from 730p in the 1980s to a 7.60secs record on the 18th.")
-    assert facts == ["730p", "1980s", "7.60secs", "18th"]
+    facts = extract_facts(
+        "Shares rose from 730p in the 1980s to a 7.60secs record on the 18th in the 4x100m."
+    )
+    assert facts == ["730p", "1980s", "7.60secs", "18th", "4x100m"]
     changed = diff_facts("Rates rose in the 1990s.", "Rates rose in the 1980s.")
     assert (changed.removed, changed.added) == (("1990s",), ("1980s",))
 

@@ -65,7 +65,8 @@ _FACT = re.compile(
           |September|October|November|December)\b(?:,?\s\d{{4}}\b)?
         |(?:January|February|March|April|June|July|August|September|October|November|December)
           \s\d{{4}}\b)
-    |(?P<number>\d{{1,2}}:\d{{2}}|(?:{_NUM}){_SCALE}(?!\w|[.,]\d)
+    |(?P<number>\d{{1,2}}:\d{{2}}|(?:{_NUM})(?:[^\W\d_]{{1,3}}(?:{_NUM}))+[^\W\d_]{{0,6}}(?!\w)
+        |(?:{_NUM}){_SCALE}(?!\w|[.,]\d)
         |(?:{_NUM})[^\W\d_]{{1,6}}(?!\w)|\.\d+(?!\w))
     |(?P<name>{_NAME_WORD}(?:\s(?:{_CONNECTOR}\s)?{_NAME_WORD})*))
     """,
