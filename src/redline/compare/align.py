@@ -4,8 +4,9 @@
 found through an inverted index over rare words (never by scoring every pair), then splits and
 merges grown from those pairs, then neighbouring pairs joined where the two versions cut a
 sentence boundary in different places, and finally moves, read off a heaviest increasing
-subsequence of the matched pairs. It works on plain sentence strings, so it can be used and tested without
-documents; `redline.compare.redline` turns its units into segments with text and offsets.
+subsequence of the matched pairs. It works on plain sentence strings, so it can be used and
+tested without documents; `redline.compare.redline` turns its units into segments with text
+and offsets.
 
 Sentences are compared as sequences of word keys (case and accents folded), each key encoded
 as one character, so that rapidfuzz's string kernels score word sequences at C speed.
