@@ -159,6 +159,17 @@ def test_crlf_nbsp_and_soft_hyphen() -> None:
     ]
 
 
+def test_old_mac_line_ends_unicode_separators_and_bom() -> None:
+    text = "\ufeffHarbour News\rThe pier closed. It reopened.\r\rFerries ran.\u2028Buses too."
+    assert texts(text) == [
+        "Harbour News",
+        "The pier closed.",
+        "It reopened.",
+        "Ferries ran.",
+        "Buses too.",
+    ]
+
+
 def test_paragraph_index_counts_blocks_and_html_style_lines() -> None:
     blocks = segment("One. Two.\n\nThree.")
     assert [s.paragraph for s in blocks] == [0, 0, 1]
