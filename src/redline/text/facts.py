@@ -132,7 +132,7 @@ def fact_key(fact: str) -> str:
     fact = _PERCENT_WORDS.sub("%", fact.strip())
     parts = []
     for m in WORD_RE.finditer(fact):
-        word = _POSSESSIVE.sub("", word_key(m.group()))
+        word = _bare(word_key(m.group()))
         if word[:1].isdigit():
             word = word.replace(",", "")
         elif word[:3] in _MONTH_KEYS:
@@ -217,7 +217,7 @@ def _names(run: str, at_start: bool, capitalised_mid: set[str], lower_vocab: set
         if piece.lower() in _CALENDAR:
             groups += [[piece], []]  # "Airbus Friday": a name and a date
             continue
-        bare = _POSSESSIVE.sub("", piece)
+        bare = _bare(piece)
         groups[-1].append(bare)
         if bare != piece:
             groups.append([])
@@ -255,13 +255,18 @@ def _names(run: str, at_start: bool, capitalised_mid: set[str], lower_vocab: set
     return out
 
 
+def _bare(word: str) -> str:
+    """The word without a possessive ending ("Lopez's" -> "Lopez")."""
+    return _POSSESSIVE.sub("", word) if word[-1:] in "s'\u2019" else word
+
+
 def _mid_sentence_capitals(sentences: list[str]) -> set[str]:
     """Keys of capitalised words seen somewhere other than at a sentence start."""
     out: set[str] = set()
     for stext in sentences:
         for m in _CAPITALISED.finditer(stext):
             if not _at_start(stext, m.start()):
-                out.add(word_key(_POSSESSIVE.sub("", m.group())))
+                out.add(word_key(_bare(m.group())))
     return out
 
 
