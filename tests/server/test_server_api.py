@@ -136,7 +136,12 @@ def test_a_merged_cluster_id_redirects_to_the_survivor(store: Index) -> None:
     moved = c.get(f"/clusters/{newer}", follow_redirects=False)
     assert moved.status_code == 308
     assert moved.headers["location"] == f"/clusters/{older}"
-    assert c.get(f"/clusters/{newer}").json()["cluster"] == older
+    survivor = c.get(f"/clusters/{newer}").json()
+    assert survivor["cluster"] == older
+    assert [(m["absorbed"], m["document"]) for m in survivor["merged"]] == [(newer, "whole")]
+    page = c.get(f"/ui/clusters/{newer}")
+    assert str(page.url).endswith(f"/ui/clusters/{older}")
+    assert f"Also known as <strong>{newer}</strong> (merged in when whole arrived)" in page.text
 
 
 def test_diff_of_two_documents(client: Client) -> None:

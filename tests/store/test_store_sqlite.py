@@ -112,6 +112,8 @@ def test_a_bridging_document_merges_into_the_older_cluster(index: Index) -> None
     assert [(m.absorbed, m.survivor, m.document) for m in index.merges()] == [
         (newer, older, "whole")
     ]
+    assert [m.absorbed for m in index.merges(into=older)] == [newer]
+    assert index.merges(into=newer) == []
     # The absorbed id keeps working: it resolves to the survivor.
     assert index.resolve_cluster(newer) == older
     assert index.cluster(newer).id == older

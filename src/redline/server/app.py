@@ -342,6 +342,7 @@ def create_app(
         out = cluster.to_dict()
         docs = [store.get(d) for d in cluster.documents]
         out["members"] = [d.to_dict(text=False) for d in docs]
+        out["merged"] = [m.to_dict() for m in store.merges(into=cluster.id)]
         collation = collation_of(app, docs, cluster.canonical)
         out["collation"] = collation.to_dict() if collation is not None else None
         return out

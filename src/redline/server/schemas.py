@@ -92,6 +92,15 @@ class PairOut(BaseModel):
     b_in_a: float
 
 
+class MergeOut(BaseModel):
+    """A cluster folded into this one (its id resolves here)."""
+
+    absorbed: str
+    survivor: str
+    at: float
+    document: str | None = Field(description="The document whose arrival bridged the two.")
+
+
 class ClusterOut(BaseModel):
     """A cluster (redline.clusters/1) with its members and collation table."""
 
@@ -100,6 +109,7 @@ class ClusterOut(BaseModel):
     documents: list[str]
     pairs: list[PairOut]
     members: list[DocumentOut]
+    merged: list[MergeOut] = Field(description="Clusters merged into this one, oldest first.")
     collation: dict[str, Any] | None = Field(
         description="redline.collation/1, or null for clusters too large to collate on request."
     )

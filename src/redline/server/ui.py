@@ -203,6 +203,7 @@ def cluster_page(request: Request, cluster_id: str) -> Response:
         pairs=pairs,
         more_pairs=max(0, n * (n - 1) // 2 - MAX_PAIRS),
         max_collated=MAX_COLLATED,
+        merged=store.merges(into=cluster.id),
     )
 
 

@@ -143,12 +143,20 @@ class ClusterPage:
 
 @dataclass(frozen=True, slots=True)
 class Merge:
-    """A recorded merge: `absorbed` now lives on as `survivor`."""
+    """A recorded merge: `absorbed` now lives on as `survivor`; `document` bridged them."""
 
     absorbed: str
     survivor: str
     at: float
     document: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "absorbed": self.absorbed,
+            "survivor": self.survivor,
+            "at": self.at,
+            "document": self.document,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,8 +225,8 @@ class Store(Protocol):
         """The id a cluster lives on as now (itself, or the survivor of its merges)."""
         ...
 
-    def merges(self) -> list[Merge]:
-        """Every recorded merge, oldest first."""
+    def merges(self, into: str | None = None) -> list[Merge]:
+        """Recorded merges (all, or those into one cluster), oldest first."""
         ...
 
     def documents(self) -> Iterator[StoredDocument]:

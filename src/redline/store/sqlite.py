@@ -839,11 +839,19 @@ class Index:
                 )
         return ClusterPage(tuple(out), total, limit, offset)
 
-    def merges(self) -> list[Merge]:
-        """Every recorded merge, oldest first, each pointing at the cluster it lives on as."""
+    def merges(self, into: str | None = None) -> list[Merge]:
+        """Recorded merges, oldest first, each pointing at the cluster it lives on as.
+
+        Args:
+            into: only the merges into this (live) cluster.
+        """
+        where, params = "", []
+        if into is not None:
+            where, params = " WHERE survivor = ?", [cluster_seq(into)]
         with self._read() as db:
             rows = db.execute(
-                "SELECT absorbed, survivor, at, document FROM merges ORDER BY at, absorbed"
+                f"SELECT absorbed, survivor, at, document FROM merges{where} ORDER BY at, absorbed",
+                params,
             ).fetchall()
         return [Merge(cluster_name(a), cluster_name(s), at, d) for a, s, at, d in rows]
 
