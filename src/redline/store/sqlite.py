@@ -59,6 +59,14 @@ MAX_CANDIDATES = 1000
 _SHINGLE_CACHE = 8192
 _FIND = Thresholds()
 
+# Verified pairs between two documents of one cluster (a join, not an IN list: a cluster can
+# hold more documents than SQLite allows parameters).
+_EDGES_WITHIN = (
+    "SELECT e.a, e.b, e.jaccard, e.a_in_b, e.b_in_a FROM edges e"
+    " JOIN documents x ON x.doc = e.a JOIN documents y ON y.doc = e.b"
+    " WHERE x.cluster = ? AND y.cluster = ?"
+)
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS clusters (
@@ -651,10 +659,7 @@ class Index:
                 x = parent[x]
             return x
 
-        marks = ",".join("?" * len(members))
-        for a, b in db.execute(
-            f"SELECT a, b FROM edges WHERE a IN ({marks}) AND b IN ({marks})", members + members
-        ):
+        for a, b, *_ in db.execute(_EDGES_WITHIN, (seq, seq)):
             ra, rb = find(a), find(b)
             if ra != rb:
                 parent[max(ra, rb)] = min(ra, rb)
@@ -791,12 +796,7 @@ class Index:
                 "SELECT doc, id, date, length(text) FROM documents WHERE cluster = ?", (seq,)
             ).fetchall()
             ids = {doc: doc_id for doc, doc_id, _, _ in members}
-            marks = ",".join("?" * len(ids))
-            edges = db.execute(
-                f"SELECT a, b, jaccard, a_in_b, b_in_a FROM edges WHERE a IN ({marks})"
-                f" AND b IN ({marks})",
-                list(ids) + list(ids),
-            ).fetchall()
+            edges = db.execute(_EDGES_WITHIN, (seq, seq)).fetchall()
         head = canonical(Member(doc_id, date, length) for _, doc_id, date, length in members)
         pairs = sorted(
             (Pair(ids[a], ids[b], jac, ab, ba) for a, b, jac, ab, ba in edges),
