@@ -19,6 +19,7 @@ broken by document id, never by arrival order.
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
 import time
 from array import array
@@ -352,6 +353,12 @@ class _Collected:
     anchor_owners: list[npt.NDArray[np.int64]] = field(default_factory=list)
 
 
+def _worker_init() -> None:
+    # Ctrl-C is the parent's to handle (it discards partial output); workers just stop when
+    # the pool shuts down instead of each printing a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class _Pool:
     """A process pool started on first use, so small collections never pay for one."""
 
@@ -364,7 +371,9 @@ class _Pool:
             return None
         if self._executor is None:
             # forkserver: the parent may run threads (the progress bar); fork would copy them.
-            self._executor = ProcessPoolExecutor(self.workers, mp_context=get_context("forkserver"))
+            self._executor = ProcessPoolExecutor(
+                self.workers, mp_context=get_context("forkserver"), initializer=_worker_init
+            )
         return self._executor
 
     def __enter__(self) -> _Pool:
