@@ -36,6 +36,18 @@ def test_openapi_lists_every_endpoint(client: Client) -> None:
     assert client.get("/docs").status_code == 200
 
 
+def test_api_docs_work_offline(client: Client) -> None:
+    # Users run the service on machines with no internet: no CDN in the docs page.
+    page = client.get("/docs").text
+    assert "cdn" not in page.lower()
+    assert "/openapi.json" in page
+    for asset in ("/docs-static/swagger-ui-bundle.js", "/docs-static/swagger-ui.css"):
+        assert asset in page
+        answer = client.get(asset)
+        assert answer.status_code == 200
+        assert len(answer.content) > 1000
+
+
 def test_add_then_add_again_is_present(client: Client) -> None:
     text = version(STORIES["s0v0"], 77)
     first = client.post(

@@ -15,7 +15,9 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -169,6 +171,27 @@ def make_document(
     )
 
 
+def _offline_docs(app: FastAPI) -> None:
+    """Serve the OpenAPI docs at /docs with Swagger UI's files from the installed package."""
+    import swagger_ui_bundle  # noqa: PLC0415  (only the docs page needs it)
+
+    app.mount(
+        "/docs-static",
+        StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
+        name="docs-static",
+    )
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="redline API",
+            swagger_js_url="/docs-static/swagger-ui-bundle.js",
+            swagger_css_url="/docs-static/swagger-ui.css",
+            swagger_favicon_url="/docs-static/favicon-32x32.png",
+        )
+
+
 def create_app(
     store: Store,
     *,
@@ -193,7 +216,11 @@ def create_app(
         title="redline",
         summary="Find every version of a text and show, sentence by sentence, what changed.",
         version="1",
+        # The default /docs page loads Swagger UI from a CDN; users run this offline.
+        docs_url=None,
+        redoc_url=None,
     )
+    _offline_docs(app)
     app.state.store = store
     app.state.limits = limits
     app.state.token = token
