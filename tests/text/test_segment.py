@@ -141,6 +141,20 @@ def test_parenthesis_standing_as_a_sentence_ends_at_its_bracket() -> None:
     ]
 
 
+def test_lower_cased_text_still_splits_at_stops() -> None:
+    text = "the pier closed on monday. it reopened at 5 p.m. on friday, said j. r. mbeki. why?"
+    assert texts(text) == [
+        "the pier closed on monday.",
+        "it reopened at 5 p.m. on friday, said j. r. mbeki.",
+        "why?",
+    ]
+
+
+def test_a_line_ending_in_a_comma_continues_the_sentence() -> None:
+    text = "In Lisbon,\nMaria Lopez said the pier would reopen.\nFerries run."
+    assert texts(text) == ["In Lisbon,\nMaria Lopez said the pier would reopen.", "Ferries run."]
+
+
 def test_one_sentence_per_line_splits_even_without_stops() -> None:
     text = "The pier is closed\nFerries run from Northgate\nBuses replace the tram"
     assert texts(text) == [

@@ -55,6 +55,8 @@ _STRONG_ITEM = re.compile(r"[ \t]*(?:[*+\u2022\u25aa]\s|#{1,6}\s)")
 _MD_HEADING = re.compile(r"[ \t]*#{1,6}\s")
 
 _MIN_WRAP = 50
+# Line ends that promise more of the sentence.
+_CONTINUES = ",;(-\u2013\u2014&"
 _ZERO_WIDTH = re.compile(
     r"[\u00ad\u200b-\u200d\u2060\ufeff\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff]"
 )
@@ -107,8 +109,15 @@ def segment(text: str) -> list[Sentence]:
     """
     out: list[Sentence] = []
     paragraph = 0
+    # Text with no capitals at all (lower-cased corpora, chat) cannot use "the next word starts
+    # in lower case" as a sign that a sentence goes on; the rules then look at words alone.
+    caseless = text == text.lower()
     for block in _blocks(text):
-        spans = [span for start, end in _runs(text, block) for span in _split_run(text, start, end)]
+        spans = [
+            span
+            for start, end in _runs(text, block, caseless=caseless)
+            for span in _split_run(text, start, end, caseless=caseless)
+        ]
         if not spans:
             continue
         starts = [start for start, _ in block]
@@ -184,7 +193,9 @@ def _columns(text: str, start: int, end: int) -> int:
     return end - start - len(_ZERO_WIDTH.findall(text, start, end))
 
 
-def _runs(text: str, block: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+def _runs(
+    text: str, block: list[tuple[int, int]], *, caseless: bool = False
+) -> Iterator[tuple[int, int]]:
     """Spans of softly joined lines inside one block; a hard line break ends a run."""
     # Width is judged per block from its non-last lines, with the block's own lines only: an
     # unwrapped heading block elsewhere must not make wrapped prose look short.
@@ -199,7 +210,7 @@ def _runs(text: str, block: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
     run_start = _trim(text, *block[0])[0]
     fresh = True  # the line starts a run: only such a line can be a heading
     for line, nxt in itertools.pairwise(block):
-        if _hard_break(text, line, nxt, width, fresh=fresh, line_mode=line_mode):
+        if _hard_break(text, line, nxt, width, fresh=fresh, line_mode=line_mode, caseless=caseless):
             yield run_start, line[1]
             run_start = _trim(text, *nxt)[0]
             fresh = True
@@ -251,6 +262,7 @@ def _hard_break(
     *,
     fresh: bool,
     line_mode: bool,
+    caseless: bool = False,
 ) -> bool:
     """Whether the break between `line` and the next line `nxt` ends a sentence."""
     (start, end), (nstart, nend) = line, nxt
@@ -269,7 +281,9 @@ def _hard_break(
         # A dash or number at a line start is a list item only after a line that ended;
         # wrapped prose can put a spaced dash or a figure there too.
         return True
-    if next_word[:1].islower():
+    if text[end - 1] in _CONTINUES:
+        return False  # "In Lisbon,\nMaria Lopez said": a comma or dash never ends a sentence
+    if next_word[:1].islower() and not caseless:
         # A lower-case continuation is wrapped prose unless the line closed a sentence and
         # was visibly cut short.
         return ends_with_stop and fitted
@@ -305,7 +319,9 @@ def _heading_like(line: str) -> bool:
     return caps >= 0.75 * len(long_words)
 
 
-def _split_run(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+def _split_run(
+    text: str, start: int, end: int, *, caseless: bool = False
+) -> Iterator[tuple[int, int]]:
     """Sentence spans inside one run of text, trimmed."""
     sent_start = start
     for m in _CANDIDATE.finditer(text, start, end):
@@ -314,7 +330,7 @@ def _split_run(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
             j += 1
         if j >= end:
             break
-        if _is_boundary(text, m, j, end, sent_start):
+        if _is_boundary(text, m, j, end, sent_start, caseless=caseless):
             s, e = _trim(text, sent_start, m.end())
             if s < e:
                 yield s, e
@@ -324,10 +340,12 @@ def _split_run(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         yield s, e
 
 
-def _is_boundary(text: str, m: re.Match[str], nxt: int, end: int, sent_start: int) -> bool:
+def _is_boundary(
+    text: str, m: re.Match[str], nxt: int, end: int, sent_start: int, *, caseless: bool = False
+) -> bool:
     """Whether the stop matched by `m` ends a sentence, given the next word at `nxt`."""
     first = text[nxt]
-    if first.islower():
+    if first.islower() and not caseless:
         return False
     if m.group() in ")]":
         # Only a bracket that closes one opened at the sentence start ends the sentence.
@@ -361,8 +379,12 @@ def _is_boundary(text: str, m: re.Match[str], nxt: int, end: int, sent_start: in
     next_word = word_m.group() if word_m else ""
     # The next word is itself an initial ("J. A. Smith"): never a sentence opener then.
     next_is_initial = word_m is not None and word_m.end() < end and text[word_m.end()] == "."
-    opens = next_word in _STARTERS and not (next_is_initial and len(next_word) == 1)
-    if len(token) == 1 and token.isalpha() and token.isupper():
+    # Without capitals an opener cannot be told from a word inside a sentence ("at 5 p.m. the
+    # ferry left"), so abbreviations and initials then never end one.
+    opens = (
+        not caseless and next_word in _STARTERS and not (next_is_initial and len(next_word) == 1)
+    )
+    if len(token) == 1 and token.isalpha() and (token.isupper() or caseless):
         return opens  # an initial: "J. R. Smith", but "Plan B. The ..."
     if low in _AMBIGUOUS or _DOTTED.fullmatch(token):
         # "U.S. Senate" vs "in the U.S. The ..."; a quotation or bracket opening after the
