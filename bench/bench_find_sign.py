@@ -39,14 +39,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "eval"))
 import find_corpus as fc
 
 from redline.discover import lsh, minhash
-from redline.discover.shingle import DEFAULT_SHINGLE, hash_words, shingle_hashes
+from redline.discover.shingle import DEFAULT_SHINGLE, U64Array, hash_words, shingle_hashes
 from redline.text.normalize import keys
 
 try:  # the engine's fast tokenizer (same hashes as hash_words(keys(text)))
     from redline.discover.tokens import word_hashes
 except ImportError:  # an older checkout: the reference path
 
-    def word_hashes(text: str) -> np.ndarray:
+    def word_hashes(text: str) -> U64Array:
         return hash_words(keys(text))
 
 

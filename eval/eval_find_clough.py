@@ -61,7 +61,8 @@ def main() -> None:
 
     # 1. clustering by the real CLI
     clusters, seconds = fc.run_find(sorted(texts.items()), shlex.split(args.find_args))
-    where = {d: i for i, c in enumerate(clusters) for d in c["documents"]}  # type: ignore[attr-defined]
+    groups = fc.cluster_groups(clusters)
+    where = {d: i for i, g in enumerate(groups) for d in g}
     joined: dict[str, int] = defaultdict(int)
     wrong: dict[str, int] = defaultdict(int)
     total: dict[str, int] = defaultdict(int)
@@ -73,11 +74,8 @@ def main() -> None:
             joined[cat] += 1
         elif cat != "non":
             misses.append(f"{answer} ({cat})")
-        others = {
-            d
-            for d in (clusters[c]["documents"] if c is not None else [])  # type: ignore[index]
-            if d.startswith("orig_") and d != source
-        }
+        members = groups[c] if c is not None else []
+        others = {d for d in members if d.startswith("orig_") and d != source}
         if others:
             wrong[cat] += 1
     label = args.find_args or "(defaults)"
@@ -88,7 +86,7 @@ def main() -> None:
             f"{cat:8} {total[cat]:7} {joined[cat]:7} {joined[cat] / total[cat]:6.2f}"
             f" {wrong[cat]:18}"
         )
-    print("sizes of clusters:", sorted((len(c["documents"]) for c in clusters), reverse=True))  # type: ignore[arg-type]
+    print("sizes of clusters:", sorted((len(g) for g in groups), reverse=True))
     print(f"reused answers not joined to their source: {len(misses)}, e.g. {misses[:4]}")
 
     # 2. ROC AUC of the pair scores

@@ -34,7 +34,10 @@ def evaluate(corpus: str, find_args: str, examples: int) -> None:
     clusters, seconds = fc.run_find(docs, shlex.split(find_args))
     cluster_of = {d: i for i, g in enumerate(fc.cluster_groups(clusters)) for d in g}
     edges = {(str(p["a"]), str(p["b"])): p for p in fc.iter_cluster_pairs(clusters)}
-    key = lambda a, b: (min(a, b), max(a, b))  # noqa: E731
+
+    def key(a: str, b: str) -> tuple[str, str]:
+        return (min(a, b), max(a, b))
+
     edge_keys = {key(a, b) for a, b in edges}
     listed = {key(a, b) for a, b, *_ in truth}
     sizes = sorted((len(c["documents"]) for c in clusters), reverse=True)  # type: ignore[arg-type]
