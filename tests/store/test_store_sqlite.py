@@ -31,14 +31,52 @@ def test_index_is_a_store(index: Index) -> None:
     assert isinstance(index, Store)
 
 
-def test_adding_the_same_text_twice_changes_nothing(index: Index) -> None:
+def test_adding_the_same_document_twice_changes_nothing(index: Index) -> None:
     text = article(1)
     first = index.add(Document(id="a.txt", text=text))
-    again = index.add(Document(id="copy-of-a.txt", text=text))
+    again = index.add(Document(id="a.txt", text=text))
     assert first.status == "added"
     assert again.status == "present"
     assert again.id == "a.txt"
     assert index.stats().documents == 1
+
+
+def test_the_same_text_under_a_new_id_is_an_exact_duplicate_in_one_cluster(
+    index: Index,
+) -> None:
+    # Two outlets printing the same wire copy: both must be listed.
+    text = article(1)
+    assert index.add(Document(id="outlet-a/wire.txt", text=text)).status == "added"
+    second = index.add(Document(id="outlet-b/wire.txt", text=text))
+    assert second.status == "added"
+    assert second.id == "outlet-b/wire.txt"
+    assert [(m.id, m.jaccard) for m in second.matches] == [("outlet-a/wire.txt", 1.0)]
+    assert second.cluster is not None
+    cluster = index.cluster(second.cluster)
+    assert set(cluster.documents) == {"outlet-a/wire.txt", "outlet-b/wire.txt"}
+    assert [(p.jaccard, p.a_in_b, p.b_in_a) for p in cluster.pairs] == [(1.0, 1.0, 1.0)]
+    assert index.get("outlet-b/wire.txt").document.text == text
+    # Re-adding either one is idempotent.
+    assert index.add(Document(id="outlet-b/wire.txt", text=text)).status == "present"
+    assert index.add(Document(id="outlet-a/wire.txt", text=text)).status == "present"
+    assert {m.id for m in index.query(text)} == {"outlet-a/wire.txt", "outlet-b/wire.txt"}
+    assert index.stats().documents == 2
+
+
+def test_an_edited_file_under_its_old_id_is_kept_as_id_at_hash(index: Index) -> None:
+    text = article(1)
+    edited = version(text, 1)
+    index.add(Document(id="a.txt", text=text))
+    result = index.add(Document(id="a.txt", text=edited))
+    assert result.status == "added"
+    assert result.renamed_from == "a.txt"
+    assert result.id.startswith("a.txt@") and len(result.id) == len("a.txt@") + 10
+    assert index.get("a.txt").document.text == text
+    assert index.get(result.id).document.text == edited
+    # The same edit again is present, under the id it was given.
+    again = index.add(Document(id="a.txt", text=edited))
+    assert (again.status, again.id, again.renamed_from) == ("present", result.id, None)
+    assert index.stats().documents == 2
 
 
 def test_versions_join_one_cluster_and_unrelated_texts_stay_alone(index: Index) -> None:
@@ -143,7 +181,82 @@ def test_removing_the_bridge_splits_the_cluster_and_keeps_the_old_id(index: Inde
     back_cluster = index.get("back-1").cluster
     assert back_cluster is not None and back_cluster > first
     assert set(index.cluster(back_cluster).documents) == {"back-1", "back-2"}
+    assert index.cluster(first).pairs and index.cluster(back_cluster).pairs
     assert "whole" not in [m.id for m in index.query(text)]
+
+
+def _halves(seed: int) -> tuple[str, str, str]:
+    """An article, its first quarter and the rest: versions of each half never match each other."""
+    text = article(seed, sentences=24)
+    paragraphs = text.split("\n\n")
+    return text, "\n\n".join(paragraphs[:6]), "\n\n".join(paragraphs[6:])
+
+
+def test_a_split_gives_the_merged_in_cluster_its_id_back(index: Index) -> None:
+    text, front, back = _halves(11)
+    front_id = _add(index, "front-1", front)
+    front_id = _add(index, "front-2", version(front, 1))
+    _add(index, "back-1", back)
+    back_id = _add(index, "back-2", version(back, 2))
+    assert (front_id, back_id) == ("c000001", "c000002")
+    assert index.add(Document(id="combo.txt", text=text)).merged == (back_id,)
+    index.remove("combo.txt")
+    assert index.get("back-1").cluster == back_id
+    assert set(index.cluster(back_id).documents) == {"back-1", "back-2"}
+    assert set(index.cluster(front_id).documents) == {"front-1", "front-2"}
+    assert index.resolve_cluster(back_id) == back_id
+    assert index.merges() == []
+    assert sorted(c.id for c in index.clusters().clusters) == [front_id, back_id]
+    # Merging and splitting again gives the same ids again: no id is ever spent on it.
+    assert index.add(Document(id="combo-2.txt", text=text)).merged == (back_id,)
+    index.remove("combo-2.txt")
+    assert [index.get(d).cluster for d in ("front-1", "back-1")] == [front_id, back_id]
+    assert index.stats().clusters == 2
+
+
+def test_a_split_leaves_the_id_with_the_clusters_own_documents(index: Index) -> None:
+    # back-1 is the earliest-added document, but it came into c000001 only through a merge.
+    text, front, back = _halves(12)
+    _add(index, "back-1", back)
+    _add(index, "front-1", front)
+    front_id = _add(index, "front-2", version(front, 1))
+    back_id = _add(index, "back-2", version(back, 2))
+    assert front_id is not None and back_id is not None and front_id < back_id
+    _add(index, "combo.txt", text)
+    index.remove("combo.txt")
+    assert [index.get(d).cluster for d in ("front-1", "front-2")] == [front_id, front_id]
+    assert [index.get(d).cluster for d in ("back-1", "back-2")] == [back_id, back_id]
+
+
+def test_a_split_off_part_that_was_never_merged_in_gets_a_new_id(index: Index) -> None:
+    text, front, back = _halves(13)
+    _add(index, "front-1", front)
+    cluster = _add(index, "front-2", version(front, 1))
+    # The back versions join through the whole article: one cluster, no merge.
+    assert _add(index, "whole", text) == cluster
+    assert _add(index, "back-1", back) == cluster
+    assert _add(index, "back-2", version(back, 2)) == cluster
+    index.remove("whole")
+    assert index.get("front-1").cluster == cluster
+    back_id = index.get("back-1").cluster
+    assert back_id is not None and back_id > cluster
+    assert index.get("back-2").cluster == back_id
+
+
+def test_a_merged_in_id_whose_documents_are_gone_stays_merged(index: Index) -> None:
+    text, front, back = _halves(14)
+    _add(index, "front-1", front)
+    front_id = _add(index, "front-2", version(front, 1))
+    _add(index, "back-1", back)
+    back_id = _add(index, "back-2", version(back, 2))
+    assert front_id is not None and back_id is not None
+    index.add(Document(id="combo.txt", text=text))
+    index.remove("back-1")
+    index.remove("back-2")
+    index.remove("combo.txt")
+    assert index.get("front-1").cluster == front_id
+    assert index.resolve_cluster(back_id) == front_id
+    assert [c.id for c in index.clusters().clusters] == [front_id]
 
 
 def test_removing_one_of_two_versions_dissolves_the_cluster(index: Index) -> None:
@@ -170,17 +283,6 @@ def test_unknown_cluster_ids(index: Index) -> None:
         index.cluster("c000042")
     with pytest.raises(NotFoundError, match="look like"):
         index.cluster("banana")
-
-
-def test_same_id_with_a_new_text_is_kept_as_a_version(index: Index) -> None:
-    text = article(10)
-    _add(index, "story.txt", text)
-    result = index.add(Document(id="story.txt", text=version(text, 1)))
-    assert result.status == "added"
-    assert result.renamed_from == "story.txt"
-    assert result.id.startswith("story.txt@")
-    assert index.get("story.txt").document.text == text
-    assert result.cluster == index.get("story.txt").cluster
 
 
 def test_a_text_without_words_is_skipped_with_a_reason(index: Index) -> None:
@@ -232,6 +334,51 @@ def test_the_file_survives_reopening_and_keeps_its_settings(tmp_path: Path) -> N
     with pytest.raises(ConfigError, match="created with"):
         Index(path, config=IndexConfig(threshold=0.7))
     assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def _downgrade_to_schema_1(path: Path) -> None:
+    """Rewrite an index the way redline's first schema laid it out (one text, one id)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.executescript(
+        """
+        BEGIN;
+        CREATE TABLE documents_v1 (doc INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE, hash TEXT NOT NULL UNIQUE,
+            title TEXT, url TEXT, date TEXT, byline TEXT, text TEXT NOT NULL,
+            added_at REAL NOT NULL, cluster INTEGER REFERENCES clusters(seq));
+        INSERT INTO documents_v1 SELECT * FROM documents;
+        DROP TABLE documents;
+        ALTER TABLE documents_v1 RENAME TO documents;
+        CREATE INDEX documents_cluster ON documents(cluster) WHERE cluster IS NOT NULL;
+        DROP TABLE merge_members;
+        UPDATE meta SET value = '1' WHERE key = 'schema';
+        COMMIT;
+        """
+    )
+    conn.close()
+
+
+def test_an_index_of_the_first_schema_is_upgraded_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "v1.db"
+    text, front, back = _halves(16)
+    with Index(path) as store:
+        for doc_id, body in [("f1", front), ("f2", version(front, 1)), ("b1", back)]:
+            store.add(Document(id=doc_id, text=body))
+        store.add(Document(id="b2", text=version(back, 2)))
+        store.add(Document(id="combo", text=text))
+        before = [(d.document.id, d.cluster) for d in store.documents()]
+    _downgrade_to_schema_1(path)
+    with Index(path) as store:
+        assert [(d.document.id, d.cluster) for d in store.documents()] == before
+        assert store.integrity() == "ok"
+        assert store.stats().edges > 0
+        # What schema 1 refused: the same text under a second id.
+        assert store.add(Document(id="f1-reprint", text=front)).status == "added"
+        # A merge recorded before the upgrade has no members: its id stays merged.
+        store.remove("combo")
+        assert store.get("f1").cluster == "c000001"
+    with Index(path) as store:
+        assert store.get("f1-reprint").cluster == "c000001"
 
 
 def test_opening_a_missing_index_without_create_says_how_to_make_one(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from redline.store.base import (
     Stats,
     Store,
     StoredDocument,
+    oldest_first,
 )
 from redline.store.sqlite import Index, IndexConfig
 
@@ -31,6 +32,7 @@ __all__ = [
     "Stats",
     "Store",
     "StoredDocument",
+    "oldest_first",
     "open_index",
 ]
 

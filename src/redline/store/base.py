@@ -81,6 +81,8 @@ class StoredDocument:
     cluster: str | None
     added_at: float
     content_hash: str
+    # Position in the order added (documents added in one batch share `added_at`).
+    order: int = 0
 
     def to_dict(self, *, text: bool = True) -> dict[str, Any]:
         d = self.document
@@ -97,6 +99,17 @@ class StoredDocument:
         if text:
             out["text"] = d.text
         return out
+
+
+def oldest_first(a: StoredDocument, b: StoredDocument) -> tuple[StoredDocument, StoredDocument]:
+    """Two versions as (older, newer): by date when both carry a different one, else as added.
+
+    Dates are compared as ISO 8601 strings, which sort in time order for one format.
+    """
+    da, db = a.document.date, b.document.date
+    if da and db and da != db:
+        return (a, b) if da < db else (b, a)
+    return (a, b) if (a.added_at, a.order) <= (b.added_at, b.order) else (b, a)
 
 
 @dataclass(frozen=True, slots=True)

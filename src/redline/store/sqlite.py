@@ -4,15 +4,31 @@ Invariants the code below keeps:
 
 - Every change happens inside one `BEGIN IMMEDIATE` transaction (one document, or a small
   batch), so a process killed at any instant leaves the file as of its last commit, and running
-  the same `add` again completes the job: adds are idempotent by content hash.
+  the same `add` again completes the job: adds are idempotent.
+- A document is known by its id. Re-adding an id with the same text changes nothing
+  ("present"). A new id with a text already indexed is a new document, an exact duplicate:
+  two outlets printing the same wire copy are both listed, in one cluster, with a Jaccard 1.0
+  pair (as `redline find` keeps them). An id already holding a different text (a file edited
+  since it was added) keeps its old text, and the new text is added as `ID@HASH` (the first
+  ten hex digits of its content hash), a version in the same cluster; adding that edit again
+  is "present".
 - `BEGIN IMMEDIATE` takes the write lock before reading candidates, so two writers never
   cluster against a stale view; the other writer waits up to `timeout` seconds (busy timeout).
   Readers never block in WAL mode.
 - A cluster id is never renamed or reused. A document that joins documents of several clusters
-  merges them into the oldest (lowest sequence number); the others are recorded in `merges` and
-  resolve to the survivor forever. Removing a document may split a cluster: the part holding
-  the earliest-added document keeps the id, other parts of two or more get new ids (recorded in
-  `splits`).
+  merges them into the oldest (lowest sequence number); the others are recorded in `merges`
+  with the documents they held then (`merge_members`), and resolve to the survivor.
+- Removing a document may split its cluster into parts (lone documents leave it). Ids go to
+  the parts of two or more documents by this rule, so a split undoes a merge predictably:
+  1. the cluster's own id stays with the part holding most of its own documents (those no
+     recorded merge brought in), ties to the part with the earliest-added document;
+  2. each cluster merged in earlier comes back to life on the other part holding the most of
+     the documents it held when merged (at least one); pairs of merged-in cluster and part
+     are matched greedily, most shared documents first, ties to the earlier merge, then to
+     the part with the earliest-added document;
+  3. any other part gets a new id. Every part that does not keep the id is recorded in
+     `splits`. A merged-in id that did not come back resolves to the part holding most of
+     its documents.
 - Only clusters of two or more documents exist; a lone document has no cluster.
 """
 
@@ -52,7 +68,7 @@ from redline.store.base import (
 )
 from redline.store.workers import ahead, batched
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # Readers hitting a version of a popular band (boilerplate, very short texts) verify at most
 # this many candidates, those sharing the most bands first; it bounds query latency.
 MAX_CANDIDATES = 1000
@@ -82,13 +98,15 @@ CREATE INDEX IF NOT EXISTS clusters_date ON clusters(state, last_date DESC, seq)
 CREATE TABLE IF NOT EXISTS documents (
     doc INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL UNIQUE,
-    hash TEXT NOT NULL UNIQUE,
+    -- Not unique: the same text under two ids is two documents (exact duplicates).
+    hash TEXT NOT NULL,
     title TEXT, url TEXT, date TEXT, byline TEXT,
     text TEXT NOT NULL,
     added_at REAL NOT NULL,
     cluster INTEGER REFERENCES clusters(seq)
 );
 CREATE INDEX IF NOT EXISTS documents_cluster ON documents(cluster) WHERE cluster IS NOT NULL;
+CREATE INDEX IF NOT EXISTS documents_hash ON documents(hash);
 CREATE TABLE IF NOT EXISTS signatures (
     doc INTEGER PRIMARY KEY REFERENCES documents(doc) ON DELETE CASCADE,
     minhash BLOB NOT NULL
@@ -113,6 +131,13 @@ CREATE TABLE IF NOT EXISTS merges (
     at REAL NOT NULL,
     document TEXT
 );
+-- The documents an absorbed cluster held when it was merged: a later split gives its id back
+-- to the part holding them. No foreign key: rows of removed documents simply never match.
+CREATE TABLE IF NOT EXISTS merge_members (
+    absorbed INTEGER NOT NULL REFERENCES clusters(seq),
+    doc INTEGER NOT NULL,
+    PRIMARY KEY (absorbed, doc)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS splits (
     created INTEGER PRIMARY KEY REFERENCES clusters(seq),
     source INTEGER NOT NULL REFERENCES clusters(seq),
@@ -327,6 +352,9 @@ class Index:
                     rows = {"schema": str(SCHEMA_VERSION), **config.to_meta()}
                     db.executemany("INSERT INTO meta VALUES (?, ?)", rows.items())
                     return config
+        if meta.get("schema") == "1":
+            self._upgrade_from_1()
+            meta["schema"] = str(SCHEMA_VERSION)
         if meta.get("schema") != str(SCHEMA_VERSION):
             raise StoreError(
                 f"index {self.path} has schema {meta.get('schema')!r}, this redline reads"
@@ -339,6 +367,37 @@ class Index:
                 " compare under the same settings: use a new --db or drop the options"
             )
         return stored
+
+    def _upgrade_from_1(self) -> None:
+        """Schema 1 -> 2: document hashes no longer unique; merges remember their members.
+
+        SQLite cannot drop a UNIQUE constraint, so the documents table is rebuilt (its
+        documented 12-step way: foreign keys off, so dropping the old table cascades nothing).
+        """
+        conn = self._conn()
+        conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with self._write() as db:
+                if _meta(db).get("schema") != "1":
+                    return  # another process upgraded it meanwhile
+                db.execute(
+                    "CREATE TABLE documents_v2 (doc INTEGER PRIMARY KEY AUTOINCREMENT,"
+                    " id TEXT NOT NULL UNIQUE, hash TEXT NOT NULL,"
+                    " title TEXT, url TEXT, date TEXT, byline TEXT, text TEXT NOT NULL,"
+                    " added_at REAL NOT NULL, cluster INTEGER REFERENCES clusters(seq))"
+                )
+                db.execute("INSERT INTO documents_v2 SELECT * FROM documents")
+                db.execute("DROP TABLE documents")
+                db.execute("ALTER TABLE documents_v2 RENAME TO documents")
+                db.executescript_in_tx(_SCHEMA)
+                if db.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                    raise StoreError(
+                        f"cannot upgrade index {self.path}: its references do not hold; export"
+                        " it with the redline that wrote it and re-add"
+                    )
+                db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(SCHEMA_VERSION),))
+        finally:
+            conn.execute("PRAGMA foreign_keys = ON")
 
     # -- signing -----------------------------------------------------------------------------
 
@@ -496,15 +555,22 @@ class Index:
         self, db: _Transaction, item: _Signed, now: float, fresh: dict[int, U64Array]
     ) -> AddResult:
         doc = item.document
-        row = db.execute(
-            "SELECT id, cluster FROM documents WHERE hash = ?", (item.hash,)
-        ).fetchone()
-        if row is not None:
-            return AddResult("present", row[0], _name(row[1]))
         doc_id, renamed = doc.id, None
-        if db.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone():
+        held = db.execute("SELECT hash, cluster FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if held is not None and held[0] != item.hash:
             # Same id, different text: an updated file. Keep both; the new one is a version.
             doc_id, renamed = f"{doc.id}@{item.hash[:10]}", doc.id
+            held = db.execute(
+                "SELECT hash, cluster FROM documents WHERE id = ?", (doc_id,)
+            ).fetchone()
+            if held is not None and held[0] != item.hash:
+                # Ten hex digits collided: the full hash cannot.
+                doc_id = f"{doc.id}@{item.hash}"
+                held = db.execute(
+                    "SELECT hash, cluster FROM documents WHERE id = ?", (doc_id,)
+                ).fetchone()
+        if held is not None:
+            return AddResult("present", doc_id, _name(held[1]))
         found = self._verified(db, item.shingles, item.keys, fresh)
         cur = db.execute(
             "INSERT INTO documents (id, hash, title, url, date, byline, text, added_at)"
@@ -595,6 +661,11 @@ class Index:
             assert created is not None
             survivor, absorbed = created, []
         for seq in absorbed:
+            db.execute(
+                "INSERT OR IGNORE INTO merge_members"
+                " SELECT ?, doc FROM documents WHERE cluster = ?",
+                (seq, seq),
+            )
             db.execute("UPDATE documents SET cluster = ? WHERE cluster = ?", (survivor, seq))
             db.execute(
                 "UPDATE clusters SET state = 'merged', size = 0, updated_at = ? WHERE seq = ?",
@@ -666,28 +737,101 @@ class Index:
         parts: dict[int, list[int]] = {}
         for m in members:
             parts.setdefault(find(m), []).append(m)
-        # Of the parts still holding two or more documents, the one with the earliest-added
-        # document keeps the id; lone documents leave the cluster.
-        big = sorted((p for p in parts.values() if len(p) >= 2), key=min)
         for part in parts.values():
             if len(part) < 2:
                 db.execute("UPDATE documents SET cluster = NULL WHERE doc = ?", (part[0],))
-        for part in big[1:]:
-            target = db.execute(
-                "INSERT INTO clusters (size, created_at, updated_at) VALUES (0, ?, ?)", (now, now)
-            ).lastrowid
-            assert target is not None
-            db.execute("INSERT INTO splits VALUES (?, ?, ?, ?)", (target, seq, now, doc_id))
-            marks = ",".join("?" * len(part))
-            db.execute(f"UPDATE documents SET cluster = ? WHERE doc IN ({marks})", [target, *part])
-            self._refresh_cluster(db, target, now)
-        if big:
-            self._refresh_cluster(db, seq, now)
-        else:
+        big = sorted((p for p in parts.values() if len(p) >= 2), key=min)
+        if not big:
             db.execute(
                 "UPDATE clusters SET state = 'dissolved', size = 0, updated_at = ? WHERE seq = ?",
                 (now, seq),
             )
+            return
+        placed: list[int] = []
+        for part, chosen in zip(big, self._split_ids(db, seq, big), strict=True):
+            if chosen == seq:
+                placed.append(seq)
+                continue
+            if chosen is None:
+                created = db.execute(
+                    "INSERT INTO clusters (size, created_at, updated_at) VALUES (0, ?, ?)",
+                    (now, now),
+                ).lastrowid
+                assert created is not None
+                target = created
+            else:
+                # A merged-in cluster comes back: live again, no longer a merge.
+                target = chosen
+                db.execute("UPDATE clusters SET state = 'live' WHERE seq = ?", (target,))
+                db.execute("DELETE FROM merges WHERE absorbed = ?", (target,))
+                db.execute("DELETE FROM merge_members WHERE absorbed = ?", (target,))
+            db.execute(
+                "INSERT OR REPLACE INTO splits VALUES (?, ?, ?, ?)", (target, seq, now, doc_id)
+            )
+            for chunk in _chunks(part, 500):
+                marks = ",".join("?" * len(chunk))
+                db.execute(
+                    f"UPDATE documents SET cluster = ? WHERE doc IN ({marks})", [target, *chunk]
+                )
+            self._refresh_cluster(db, target, now)
+            placed.append(target)
+        self._refresh_cluster(db, seq, now)
+        # Merged-in ids that stayed merged lead to the part holding most of their documents.
+        for absorbed, docs in self._merged_members(db, seq).items():
+            shared, _, target = max(
+                (len(docs.intersection(part)), -min(part), t)
+                for part, t in zip(big, placed, strict=True)
+            )
+            if shared > 0 and target != seq:
+                db.execute("UPDATE merges SET survivor = ? WHERE absorbed = ?", (target, absorbed))
+
+    def _merged_members(self, db: _Transaction, seq: int) -> dict[int, set[int]]:
+        """The clusters merged into `seq` and the documents each held when merged."""
+        recorded: dict[int, set[int]] = {}
+        for absorbed, doc in db.execute(
+            "SELECT mm.absorbed, mm.doc FROM merge_members mm"
+            " JOIN merges m ON m.absorbed = mm.absorbed WHERE m.survivor = ?",
+            (seq,),
+        ):
+            recorded.setdefault(absorbed, set()).add(doc)
+        return recorded
+
+    def _split_ids(self, db: _Transaction, seq: int, big: Sequence[list[int]]) -> list[int | None]:
+        """The cluster each part of a split goes on as (None: a new id); see the module rule."""
+        recorded = self._merged_members(db, seq)
+        merge_order = {
+            absorbed: n
+            for n, (absorbed,) in enumerate(
+                db.execute(
+                    "SELECT absorbed FROM merges WHERE survivor = ? ORDER BY at, absorbed", (seq,)
+                )
+            )
+        }
+        brought: set[int] = set()
+        for docs in recorded.values():
+            brought |= docs
+        # Rule 1: the id stays with the part holding most of the cluster's own documents.
+        keep = min(range(len(big)), key=lambda i: (-len(set(big[i]) - brought), min(big[i])))
+        targets: list[int | None] = [None] * len(big)
+        targets[keep] = seq
+        claims = sorted(
+            (
+                (len(docs.intersection(big[i])), absorbed, i)
+                for absorbed, docs in recorded.items()
+                for i in range(len(big))
+                if i != keep
+            ),
+            key=lambda c: (-c[0], merge_order.get(c[1], len(merge_order)), min(big[c[2]])),
+        )
+        used: set[int] = set()
+        # Rule 2: merged-in clusters take back the parts holding their documents.
+        for shared, absorbed, i in claims:
+            if shared == 0:
+                break
+            if targets[i] is None and absorbed not in used:
+                targets[i] = absorbed
+                used.add(absorbed)
+        return targets
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -736,7 +880,7 @@ class Index:
         """
         with self._read() as db:
             row = db.execute(
-                "SELECT id, text, title, url, date, byline, cluster, added_at, hash"
+                "SELECT id, text, title, url, date, byline, cluster, added_at, hash, doc"
                 " FROM documents WHERE id = ?",
                 (doc_id,),
             ).fetchone()
@@ -757,7 +901,7 @@ class Index:
             if not rows:
                 return
             for row in rows:
-                yield _stored(row[:9])
+                yield _stored(row)
             last = rows[-1][9]
 
     def resolve_cluster(self, cluster_id: str) -> str:
@@ -938,12 +1082,13 @@ def _name(seq: int | None) -> str | None:
 
 
 def _stored(row: Sequence[Any]) -> StoredDocument:
-    doc_id, text, title, url, date, byline, cluster, added_at, doc_hash = row
+    doc_id, text, title, url, date, byline, cluster, added_at, doc_hash, order = row
     return StoredDocument(
         Document(id=doc_id, text=text, title=title, url=url, date=date, byline=byline),
         _name(cluster),
         added_at,
         doc_hash,
+        order,
     )
 
 
