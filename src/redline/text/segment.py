@@ -206,7 +206,13 @@ def _runs(
     ends = [_line_end(text, start, end) for start, end in block[:-1]]
     stops = ends.count(_END_STOP)
     # "Inc." at a line end is what line mode must decide, so it is not counted against it.
-    line_mode = stops >= 2 and stops >= 0.75 * (len(ends) - ends.count(_END_MAYBE))
+    # Wrapped prose has every non-last line full; set lines leave room somewhere, which keeps
+    # a wrap that happens to end lines at sentence ends out of line mode.
+    line_mode = (
+        stops >= 2
+        and stops >= 0.75 * (len(ends) - ends.count(_END_MAYBE))
+        and any(_fits(text, line, nxt, width) for line, nxt in itertools.pairwise(block))
+    )
     run_start = _trim(text, *block[0])[0]
     fresh = True  # the line starts a run: only such a line can be a heading
     for line, nxt in itertools.pairwise(block):
@@ -218,6 +224,21 @@ def _runs(
             # After a soft break the next line starts afresh only if this one closed a sentence.
             fresh = _ends_with_stop(text, *line)
     yield run_start, block[-1][1]
+
+
+def _first_word(text: str, start: int, end: int) -> tuple[int, int]:
+    """Span of the line's first whitespace-separated word."""
+    first = _trim(text, start, end)[0]
+    word_end = first
+    while word_end < end and not text[word_end].isspace():
+        word_end += 1
+    return first, word_end
+
+
+def _fits(text: str, line: tuple[int, int], nxt: tuple[int, int], width: int) -> bool:
+    """Whether the next line's first word would have fitted on `line` at `width` columns."""
+    first, word_end = _first_word(text, *nxt)
+    return _columns(text, *line) + 1 + _columns(text, first, word_end) <= width
 
 
 def _ends_with_stop(text: str, start: int, end: int) -> bool:
@@ -268,13 +289,10 @@ def _hard_break(
     (start, end), (nstart, nend) = line, nxt
     if _MD_HEADING.match(text, start, end) or _STRONG_ITEM.match(text, nstart, nend):
         return True
-    nfirst = _trim(text, nstart, nend)[0]
-    word_end = nfirst
-    while word_end < nend and not text[word_end].isspace():
-        word_end += 1
+    nfirst, word_end = _first_word(text, nstart, nend)
     next_word = text[nfirst:word_end]
     ends_with_stop = _ends_with_stop(text, start, end)
-    fitted = _columns(text, start, end) + 1 + _columns(text, nfirst, word_end) <= width
+    fitted = _fits(text, line, nxt, width)
     if _LIST_ITEM.match(text, nstart, nend) and (
         fitted or ends_with_stop or text[end - 1] == ":" or _LIST_ITEM.match(text, start, end)
     ):
