@@ -67,3 +67,11 @@ def test_fingerprint_equals_the_reference_stages(article: Callable[..., str]) ->
         assert fp.sets[i].tolist() == ref.tolist()
         assert fp.signatures[i].tolist() == sign(ref, mh).tolist()
         assert fp.keys[i].tolist() == band_keys(sign(ref, mh), lsh.bands, lsh.rows).tolist()
+
+
+def test_fast_path_is_on_for_the_current_word_pattern() -> None:
+    # If normalize.WORD_RE changes, tokens.py switches the fast path off (still correct, but
+    # several times slower): update _KNOWN_WORD_RE there after checking the fast pattern.
+    from redline.discover import tokens
+
+    assert tokens._FAST is not None, "normalize.WORD_RE changed: review discover/tokens.py"
