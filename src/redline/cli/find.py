@@ -287,7 +287,8 @@ def _summary(
     workers = f"{stats.jobs} worker{'s' if stats.jobs != 1 else ''}"
     lines = [
         f"read [bold]{stats.read:,}[/] items: {stats.documents:,} documents, {skipped:,} skipped",
-        f"found [bold]{stats.clusters:,}[/] clusters of versions holding {stats.clustered:,} "
+        f"found [bold]{stats.clusters:,}[/] cluster{'' if stats.clusters == 1 else 's'} of "
+        f"versions holding {stats.clustered:,} "
         f"documents ({stats.exact_copies:,} exact copies)",
         f"verified {stats.verified:,} of {stats.candidates:,} candidate pairs "
         f"({stats.anchor_candidates:,} proposed by anchors)",
