@@ -87,6 +87,39 @@ def test_query_text_and_json(folder: Path, tmp_path: Path) -> None:
     assert "no known versions" in out
 
 
+def test_a_piped_query_table_never_breaks_an_id(tmp_path: Path) -> None:
+    # CliRunner's output is not a terminal, as with `redline index query ... | grep`.
+    root = tmp_path / "feeds"
+    long_id = "outlet-with-a-long-name/2026/03/01/" + "the-invented-bridge-story-" * 3 + "final"
+    (root / long_id).parent.mkdir(parents=True)
+    (root / f"{long_id}.txt").write_text(STORIES["s0v0"], encoding="utf-8")
+    db = str(tmp_path / "wide.db")
+    run("index", "add", str(root), "--db", db)
+    code, out = run("index", "query", "-", "--db", db, stdin=STORIES["s0v1"])
+    assert code == 0, out
+    rows = [line for line in out.splitlines() if f"{long_id}.txt" in line]
+    assert len(rows) == 1
+    assert "0.8" in rows[0] or "0.9" in rows[0]  # the scores share the id's line
+
+
+def test_two_outlets_with_the_same_wire_copy_are_both_indexed(tmp_path: Path) -> None:
+    root = tmp_path / "wire"
+    for outlet in ("outlet-a", "outlet-b"):
+        (root / outlet).mkdir(parents=True)
+        (root / outlet / "story.txt").write_text(STORIES["s1v0"], encoding="utf-8")
+    db = str(tmp_path / "wire.db")
+    assert "added 2, already present 0" in run("index", "add", str(root), "--db", db)[1]
+    assert "added 0, already present 2" in run("index", "add", str(root), "--db", db)[1]
+    code, out = run("index", "query", "-", "--db", db, "--format", "json", stdin=STORIES["s1v0"])
+    assert code == 0, out
+    matches = json.loads(out)["matches"]
+    assert {(m["id"], m["jaccard"]) for m in matches} == {
+        ("outlet-a/story.txt", 1.0),
+        ("outlet-b/story.txt", 1.0),
+    }
+    assert matches[0]["cluster"] == matches[1]["cluster"] is not None
+
+
 def test_query_diff_shows_the_redline_against_the_best_other_version(
     folder: Path, tmp_path: Path
 ) -> None:
@@ -144,6 +177,8 @@ def test_index_and_find_agree_on_the_clusters(tmp_path: Path) -> None:
     texts["excerpt-of-long"] = "\n\n".join(long.split("\n\n")[:8])
     texts["long"] = long
     texts["alone"] = article(78)
+    # The same text under two names: `find` keeps both, so must the index.
+    texts["reprint-of-s0v1"] = texts["s0v1"]
     for doc_id, text in texts.items():
         (root / f"{doc_id}.txt").write_text(text, encoding="utf-8")
     db = str(tmp_path / "p.db")

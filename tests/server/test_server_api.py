@@ -58,10 +58,33 @@ def test_add_then_add_again_is_present(client: Client) -> None:
     assert body["status"] == "added"
     assert body["cluster"] == client.get("/documents/news/s0v0.txt").json()["cluster"]
     assert {m["id"] for m in body["matches"]} >= {"news/s0v0.txt"}
-    again = client.post("/documents", json={"text": text})
+    again = client.post("/documents", json={"id": "wire/new.txt", "text": text})
     assert again.status_code == 200
     assert again.json()["status"] == "present"
     assert again.json()["id"] == "wire/new.txt"
+    assert client.get("/health").json()["documents"] == len(STORIES) + 1
+
+
+def test_the_same_text_under_a_new_id_is_stored_as_a_duplicate(client: Client) -> None:
+    # Two outlets printing the same wire copy are two documents of one cluster.
+    text = STORIES["s1v0"]
+    answer = client.post("/documents", json={"id": "bridge_new", "text": text})
+    assert answer.status_code == 201
+    body = answer.json()
+    assert (body["status"], body["id"]) == ("added", "bridge_new")
+    assert body["cluster"] == client.get("/documents/news/s1v0.txt").json()["cluster"]
+    exact = [m for m in body["matches"] if m["id"] == "news/s1v0.txt"]
+    assert [(m["jaccard"], m["a_in_b"], m["b_in_a"]) for m in exact] == [(1.0, 1.0, 1.0)]
+    assert client.get("/documents/bridge_new").json()["text"] == text
+    cluster = client.get(f"/clusters/{body['cluster']}").json()
+    assert {"bridge_new", "news/s1v0.txt"} <= set(cluster["documents"])
+
+
+def test_a_text_without_id_posted_twice_is_present(client: Client) -> None:
+    first = client.post("/documents", json={"text": article(501)})
+    again = client.post("/documents", json={"text": article(501)})
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == first.json()["id"]
 
 
 def test_add_without_id_gets_one_from_the_content(client: Client) -> None:
@@ -183,7 +206,15 @@ def test_malformed_json_is_422_naming_the_problem(client: Client) -> None:
     )
     assert answer.status_code == 422
     assert answer.headers["content-type"] == PROBLEM
-    assert "not valid JSON" in answer.json()["detail"]
+    assert answer.json()["detail"] == (
+        "request body is not valid JSON: unterminated string starting at character 9"
+    )
+    answer = client.post(
+        "/query", content=b'{"text": }', headers={"content-type": "application/json"}
+    )
+    assert (
+        answer.json()["detail"] == "request body is not valid JSON: expecting value at character 9"
+    )
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
 import pytest
 from invented import article, version
 from server_helpers import STORIES, Client
@@ -152,3 +156,44 @@ def test_the_full_report_runs_only_its_own_script(client: Client) -> None:
     assert "script-src 'sha256-" in policy
     assert "unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
     assert page.text.count("<script>") == 1
+
+
+def _pair_links(html: str, link: str = "pair") -> list[tuple[str, str]]:
+    """(old, new) of every redline link of class `link` on a page."""
+    found = re.findall(f'class="{link}" href="/ui/diff\\?a=([^&"]*)&amp;b=([^"]*)"', html)
+    return [(unquote(a), unquote(b)) for a, b in found]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "older", "canonical"),
+    [
+        # Undated: the order added decides, although the later, longer one is canonical.
+        ({}, {}, "early.txt", "late.txt"),
+        # Only one dated: the order added decides, although the dated one is canonical.
+        ({}, {"date": "2026-03-01"}, "early.txt", "late.txt"),
+        # Both dated: the earlier date is the old side, whatever the order added.
+        ({"date": "2026-03-02"}, {"date": "2026-03-01"}, "late.txt", "late.txt"),
+    ],
+)
+def test_pair_pages_read_from_the_older_version_to_the_newer(
+    tmp_path: Path, first: dict[str, str], second: dict[str, str], older: str, canonical: str
+) -> None:
+    text = article(810)
+    extra = "Officials confirmed the invented bridge would reopen on the first of next month."
+    with Index(tmp_path / "order.db") as store:
+        store.add(Document(id="early.txt", text=text, **first))
+        cluster = store.add(Document(id="late.txt", text=f"{text}\n\n{extra}", **second)).cluster
+        assert cluster is not None
+        assert store.cluster(cluster).canonical == canonical
+        client = Client(create_app(store))
+        newer = "late.txt" if older == "early.txt" else "early.txt"
+        page = client.get(f"/ui/clusters/{cluster}")
+        assert _pair_links(page.text) == [(older, newer)]
+        for doc_id in ("early.txt", "late.txt"):
+            html = client.get(f"/ui/documents/{doc_id}").text
+            assert _pair_links(html, link="redline") == [(older, newer)]
+        diff = client.get("/ui/diff", params={"a": older, "b": newer}).text
+        counts = re.search(r'(\d+) added</span>\s*<span class="pill">(\d+) removed', diff)
+        assert counts is not None
+        # The sentence only late.txt has: added when it is the newer side, else removed.
+        assert counts.groups() == (("1", "0") if newer == "late.txt" else ("0", "1"))

@@ -11,7 +11,7 @@ from invented import article, corpus, version
 
 from redline.errors import ConfigError, NotFoundError, StoreError
 from redline.models import Document
-from redline.store import Index, IndexConfig, Store
+from redline.store import Index, IndexConfig, Store, oldest_first
 
 
 @pytest.fixture
@@ -442,3 +442,23 @@ def test_a_failed_batch_commits_nothing_and_leaves_no_stale_state(index: Index) 
     assert [m.id for m in index.query(article(3))] == ["b"]
     assert index.query(article(1)) == []
     assert index.integrity() == "ok"
+
+
+def test_oldest_first_uses_dates_when_both_have_one_else_the_order_added(index: Index) -> None:
+    text = article(17)
+    # One batch: both rows get the same added_at, so only the order added can tell them apart.
+    list(
+        index.add_many(
+            [
+                Document(id="first", text=text, date="2026-05-02"),
+                Document(id="second", text=version(text, 1), date="2026-05-01"),
+                Document(id="third", text=version(text, 2)),
+            ]
+        )
+    )
+    first, second, third = (index.get(d) for d in ("first", "second", "third"))
+    assert first.added_at == third.added_at
+    assert [d.document.id for d in oldest_first(first, second)] == ["second", "first"]
+    assert [d.document.id for d in oldest_first(second, first)] == ["second", "first"]
+    assert [d.document.id for d in oldest_first(third, first)] == ["first", "third"]
+    assert [d.document.id for d in oldest_first(third, second)] == ["second", "third"]

@@ -35,6 +35,8 @@ from redline.store.workers import ahead, batched
 DEFAULT_DB = "redline.db"
 # Reader items per extraction task.
 _EXTRACT_BATCH = 16
+# Console width for the matches table when stdout is not a terminal: wide enough never to wrap.
+_UNWRAPPED = 100_000
 
 db_option = click.option(
     "--db",
@@ -131,8 +133,10 @@ def add(
     PATHS are what `redline find` reads: folders, text, Markdown, HTML, JSONL, CSV, Parquet
     and WARC files ("-" reads JSONL from stdin).
 
-    Re-adding a document already indexed changes nothing. Each batch is committed on its own,
-    so an interrupted run loses nothing it reported, and running it again completes it.
+    Re-adding a document already indexed (same id, same text) changes nothing. The same text
+    under a new id is a new document, an exact duplicate in the same cluster; a known id with
+    a changed text is added as ID@HASH, a version. Each batch is committed on its own, so an
+    interrupted run loses nothing it reported, and running it again completes it.
     """
     err = Console(stderr=True)
     skipped = _Skipped()
@@ -212,7 +216,11 @@ def query(*, file: str, db: str, limit: int, show_diff: bool, fmt: str, width: i
     if not matches:
         console.print(f"{doc.id}: no known versions in {db}")
         return
-    console.print(_matches_table(doc.id, matches))
+    table_console = console
+    if width is None and not console.is_terminal:
+        # Piped or redirected: no reader's width to fit, and a wrapped id is a broken id.
+        table_console = Console(width=_UNWRAPPED, highlight=False)
+    table_console.print(_matches_table(doc.id, matches))
     if redline is not None:
         console.print()
         render(redline, console)

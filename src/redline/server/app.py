@@ -71,7 +71,12 @@ class DocumentIn(BaseModel):
 
     text: str = Field(min_length=1, description="The text (or HTML/Markdown, see format).")
     id: str | None = Field(
-        None, min_length=1, max_length=1024, description="Defaults to one from the content hash."
+        None,
+        min_length=1,
+        max_length=1024,
+        description="Defaults to one from the content hash. The same id with the same text is"
+        " present already; a new id with a text already indexed is a new document (an exact"
+        " duplicate, in the same cluster).",
     )
     title: str | None = None
     url: str | None = None
@@ -124,8 +129,13 @@ def validation_detail(errors: Sequence[Any]) -> str:
     parts = []
     for err in errors:
         if err.get("type") == "json_invalid":
-            reason = err.get("ctx", {}).get("error", "malformed JSON")
-            parts.append(f"the body is not valid JSON ({reason}) at character {err['loc'][-1]}")
+            # The decoder's reason reads "Unterminated string starting at"; the position is
+            # the last part of the location.
+            reason = str(err.get("ctx", {}).get("error", "malformed JSON")).strip()
+            reason = reason[:1].lower() + reason[1:].removesuffix(" at")
+            at = err.get("loc", ())[-1:]
+            where = f" at character {at[0]}" if at and isinstance(at[0], int) else ""
+            parts.append(f"request body is not valid JSON: {reason}{where}")
         else:
             parts.append(f"{_field(err.get('loc', ()))}: {err.get('msg', 'invalid')}")
     return "; ".join(parts)
@@ -303,7 +313,7 @@ def create_app(
         response_model=AddOut,
     )
     def add_document(body: DocumentIn, response: Response) -> dict[str, Any]:
-        """Add a document; 200 with status "present" when the same text is already indexed."""
+        """Add a document; 200 with status "present" when this id already holds this text."""
         doc = make_document(
             body.text,
             doc_id=body.id,

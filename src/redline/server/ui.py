@@ -34,7 +34,7 @@ from redline.server.app import (
     make_document,
 )
 from redline.server.limits import Limits
-from redline.store.base import Store
+from redline.store.base import Store, oldest_first
 
 PAGE_SIZE = 50
 # A cluster page lists at most this many pairs; any other pair is a /ui/diff?a=&b= away.
@@ -190,9 +190,21 @@ def cluster_page(request: Request, cluster_id: str) -> Response:
     collation = collation_of(request.app, docs, cluster.canonical)
     scores = {(p.a, p.b): p for p in cluster.pairs}
     n = len(cluster.documents)
-    pairs = [
-        (a, b, scores.get((a, b)) or scores.get((b, a)))
+    # Each pair reads from the older version to the newer (by date, else as added), whatever
+    # the canonical version is: a sentence only the newer one has must show as added.
+    stored = {d.document.id: d for d in docs}
+    ordered = (
+        oldest_first(stored[a], stored[b])
         for a, b in islice(combinations(cluster.documents, 2), MAX_PAIRS)
+    )
+    pairs = [
+        (
+            old.document.id,
+            new.document.id,
+            scores.get((old.document.id, new.document.id))
+            or scores.get((new.document.id, old.document.id)),
+        )
+        for old, new in ordered
     ]
     return page(
         "cluster.html",
@@ -255,5 +267,9 @@ def document_page(request: Request, doc_id: str) -> Response:
     """One stored document and the versions the index knows of it."""
     store = _store(request)
     stored = store.get(doc_id)
-    versions = [m for m in store.query(stored.document, limit=20) if m.id != doc_id]
+    versions = []
+    for m in store.query(stored.document, limit=20):
+        if m.id != doc_id:
+            old, new = oldest_first(store.get(m.id), stored)
+            versions.append((m, old.document.id, new.document.id))
     return page("document.html", stored=stored, versions=versions)
