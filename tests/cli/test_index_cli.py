@@ -161,6 +161,39 @@ def test_stats_export_remove(folder: Path, tmp_path: Path) -> None:
     assert "no document 's0/s0v0.txt'" in out
 
 
+def test_removing_a_bridge_gives_the_split_off_part_its_old_id(tmp_path: Path) -> None:
+    text = article(31, sentences=24)
+    paragraphs = text.split("\n\n")
+    front, back = "\n\n".join(paragraphs[:6]), "\n\n".join(paragraphs[6:])
+    root = tmp_path / "desk"
+    root.mkdir()
+    db = str(tmp_path / "split.db")
+    for name, body in [
+        ("front-1", front),
+        ("front-2", version(front, 1)),
+        ("back-1", back),
+        ("back-2", version(back, 2)),
+    ]:
+        (root / f"{name}.txt").write_text(body, encoding="utf-8")
+    run("index", "add", str(root), "--db", db)
+    (root / "combo.txt").write_text(text, encoding="utf-8")
+    run("index", "add", str(root / "combo.txt"), "--db", db)
+    _, out = run("index", "stats", "--db", db, "--format", "json")
+    assert (json.loads(out)["clusters"], json.loads(out)["merges"]) == (1, 1)
+    code, out = run("index", "remove", "combo.txt", "--db", db)
+    assert code == 0, out
+    assert "cluster c000001 split: c000001 holds 2 documents, c000002 holds 2 documents" in out
+    _, dump = run("index", "export", "--db", db)
+    clusters = {d["id"]: d["cluster"] for d in map(json.loads, dump.splitlines())}
+    # Files are added in name order: the back versions made c000001, the front ones c000002.
+    assert clusters == {
+        "back-1.txt": "c000001",
+        "back-2.txt": "c000001",
+        "front-1.txt": "c000002",
+        "front-2.txt": "c000002",
+    }
+
+
 def test_reading_a_missing_index_is_one_clear_line(tmp_path: Path) -> None:
     code, out = run("index", "stats", "--db", str(tmp_path / "none.db"))
     assert code == 1

@@ -348,14 +348,27 @@ def _atomic(path: Path, write: Callable[[Path], None]) -> None:
 @click.argument("doc_id", metavar="ID")
 @db_option
 def remove(doc_id: str, db: str) -> None:
-    """Remove document ID (its cluster may split; ids of the rest stay)."""
+    """Remove document ID; its cluster may split.
+
+    The part holding most of the cluster's own documents keeps its id; a part holding the
+    documents of a cluster merged in earlier takes that cluster's id back; any other part of
+    two or more documents gets a new id.
+    """
     with guard(), Index(db, create=False) as store:
+        cluster_id = store.get(doc_id).cluster
+        others = [] if cluster_id is None else list(store.cluster(cluster_id).documents)
         cluster = store.remove(doc_id)
         where = ""
         if cluster is not None:
-            try:
-                live = store.cluster(cluster)
-                where = f"; cluster {live.id} now holds {len(live.documents)} documents"
-            except KeyError:
+            # Where the rest went: a removal may split the cluster, and a part may take back
+            # the id of a cluster merged in earlier.
+            now = Counter(store.get(d).cluster for d in others if d != doc_id)
+            parts = [(c, n) for c, n in now.items() if c is not None]
+            if not parts:
                 where = f"; cluster {cluster} had no other versions left and is gone"
+            elif len(parts) == 1:
+                where = f"; cluster {parts[0][0]} now holds {_plural(parts[0][1], 'document')}"
+            else:
+                held = ", ".join(f"{c} holds {_plural(n, 'document')}" for c, n in sorted(parts))
+                where = f"; cluster {cluster} split: {held}"
     click.echo(f"removed {doc_id}{where}")
