@@ -20,8 +20,8 @@ Invariants the code below keeps:
   with the documents they held then (`merge_members`), and resolve to the survivor.
 - Removing a document may split its cluster into parts (lone documents leave it). Ids go to
   the parts of two or more documents by this rule, so a split undoes a merge predictably:
-  1. the cluster's own id stays with the part holding most of its own documents (those no
-     recorded merge brought in), ties to the part with the earliest-added document;
+  1. the cluster's own id stays with the part holding the earliest-added of its own
+     documents (those no recorded merge brought in; if none is left, of all documents);
   2. each cluster merged in earlier comes back to life on the other part holding the most of
      the documents it held when merged (at least one); pairs of merged-in cluster and part
      are matched greedily, most shared documents first, ties to the earlier merge, then to
@@ -810,8 +810,11 @@ class Index:
         brought: set[int] = set()
         for docs in recorded.values():
             brought |= docs
-        # Rule 1: the id stays with the part holding most of the cluster's own documents.
-        keep = min(range(len(big)), key=lambda i: (-len(set(big[i]) - brought), min(big[i])))
+        # Rule 1: the id stays with the part holding the earliest-added own document.
+        keep = min(
+            range(len(big)),
+            key=lambda i: min((0 if d not in brought else 1, d) for d in big[i]),
+        )
         targets: list[int | None] = [None] * len(big)
         targets[keep] = seq
         claims = sorted(
