@@ -155,6 +155,15 @@ def test_a_line_ending_in_a_comma_continues_the_sentence() -> None:
     assert texts(text) == ["In Lisbon,\nMaria Lopez said the pier would reopen.", "Ferries run."]
 
 
+def test_dashed_heading_line_is_not_continued() -> None:
+    text = "The pier closed.\n-- CABLE FIRMS LOOK BEFORE THEY LEAP --\nThe firms waited."
+    assert texts(text) == [
+        "The pier closed.",
+        "-- CABLE FIRMS LOOK BEFORE THEY LEAP --",
+        "The firms waited.",
+    ]
+
+
 def test_one_sentence_per_line_splits_even_without_stops() -> None:
     text = "The pier is closed\nFerries run from Northgate\nBuses replace the tram"
     assert texts(text) == [

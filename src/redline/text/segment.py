@@ -56,7 +56,8 @@ _MD_HEADING = re.compile(r"[ \t]*#{1,6}\s")
 
 _MIN_WRAP = 50
 # Line ends that promise more of the sentence.
-_CONTINUES = ",;(-\u2013\u2014&"
+_CONTINUES = ",;(&"
+_DASHES = "-\u2013\u2014"
 _ZERO_WIDTH = re.compile(
     r"[\u00ad\u200b-\u200d\u2060\ufeff\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff]"
 )
@@ -299,8 +300,16 @@ def _hard_break(
         # A dash or number at a line start is a list item only after a line that ended;
         # wrapped prose can put a spaced dash or a figure there too.
         return True
-    if text[end - 1] in _CONTINUES:
-        return False  # "In Lisbon,\nMaria Lopez said": a comma or dash never ends a sentence
+    last = text[end - 1]
+    if line_mode and last == "," and next_word[:1].isupper():
+        return True  # lines are units here: a paragraph cut short after a comma still ends
+    if last in _CONTINUES or (
+        last in _DASHES
+        and (text[end - 2 : end - 1].isalpha() or not _heading_like(text[start:end]))
+    ):
+        # "In Lisbon,\nMaria Lopez said", "well-\nknown": the sentence goes on. A dash ends a
+        # heading line ("-- CABLE FIRMS LOOK BEFORE THEY LEAP --") without continuing it.
+        return False
     if next_word[:1].islower() and not caseless:
         # A lower-case continuation is wrapped prose unless the line closed a sentence and
         # was visibly cut short.
