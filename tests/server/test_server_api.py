@@ -191,6 +191,17 @@ def test_diff_of_two_documents(client: Client) -> None:
     assert "query.b" in missing.json()["detail"]
 
 
+def test_diff_keeps_the_asked_order_unless_told_to_order_by_age(client: Client) -> None:
+    # s0v0 was added first (neither is dated): with order=age it is the old side either way.
+    newer_first = {"a": "news/s0v1.txt", "b": "news/s0v0.txt"}
+    given = client.get("/diff", params=newer_first).json()
+    assert (given["a"]["source"], given["b"]["source"]) == ("news/s0v1.txt", "news/s0v0.txt")
+    by_age = client.get("/diff", params={**newer_first, "order": "age"}).json()
+    assert (by_age["a"]["source"], by_age["b"]["source"]) == ("news/s0v0.txt", "news/s0v1.txt")
+    assert "added" in {s["kind"] for s in by_age["segments"]}
+    assert client.get("/diff", params={**newer_first, "order": "date"}).status_code == 422
+
+
 def test_unknown_ids_are_404_problems(client: Client) -> None:
     for url in ("/documents/nope.txt", "/clusters/c000099", "/diff?a=nope&b=news/s0v0.txt"):
         answer = client.get(url)

@@ -44,7 +44,7 @@ from redline.server.schemas import (
     QueryOut,
     RemovedOut,
 )
-from redline.store.base import Store, StoredDocument
+from redline.store.base import Store, StoredDocument, oldest_first
 from redline.store.sqlite import content_hash
 
 # Collating compares every version with the reference; past this many versions the table is
@@ -386,11 +386,21 @@ def create_app(
 
     @app.get("/diff", tags=["versions"])
     def diff(
-        a: Annotated[str, Query(min_length=1, description="Id of the older version.")],
-        b: Annotated[str, Query(min_length=1, description="Id of the newer version.")],
+        a: Annotated[str, Query(min_length=1, description="Id of the old side.")],
+        b: Annotated[str, Query(min_length=1, description="Id of the new side.")],
+        order: Annotated[
+            Literal["given", "age"],
+            Query(
+                description="given: a is the old side, as asked. age: the older version is,"
+                " by date when both carry one, else by the order added (as the web UI does)."
+            ),
+        ] = "given",
     ) -> dict[str, Any]:
         """The redline of two indexed documents (`redline.diff/1`)."""
-        return compare(store.get(a).document, store.get(b).document).to_dict()
+        old, new = store.get(a), store.get(b)
+        if order == "age":
+            old, new = oldest_first(old, new)
+        return compare(old.document, new.document).to_dict()
 
     from redline.server.ui import router  # noqa: PLC0415  (ui imports this module)
 
