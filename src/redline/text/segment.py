@@ -1,13 +1,15 @@
 """Sentence segmentation with exact offsets, independent of line layout.
 
-The text is read in three passes, each a linear scan:
+The text is read in three passes, each a linear scan (docs/segmentation.md lists every rule):
 
-1. Lines are grouped into blocks at blank lines; a block is a paragraph.
+1. Lines are grouped into blocks at blank lines; a block is a paragraph (or, when its lines
+   are whole paragraphs joined by single newlines, each line is).
 2. Inside a block every line break is classified. A *soft* break is hard-wrapped prose (the
    next line's first word would not have fitted on the line, so a wrapping program moved it
-   down); it is read as a space. A *hard* break (the next word would have fitted, or the next
-   line is a list item or a heading) always ends a sentence, which is what makes
-   one-sentence-per-line text and heading lines split while wrapped prose joins up.
+   down); it is read as a space. A *hard* break (the next word would have fitted, the next
+   line is a list item, the line is a heading, or the block is set one sentence per line)
+   always ends a sentence, which is what makes one-sentence-per-line text and heading lines
+   split while wrapped prose joins up.
 3. Inside each run of softly joined lines, candidate stops (``.``, ``!``, ``?``, ``…`` with any
    closing quotes or brackets) are accepted or rejected by the word before them and the word
    after them (abbreviations, initials, months before a day number, list numbers).
@@ -25,14 +27,13 @@ from collections.abc import Iterator
 
 from redline.models import Sentence, Span
 
-# Line terminators str.splitlines() knows, CRLF first so it counts as one break.
-
 
 def _wordset(words: str) -> frozenset[str]:
     """The whitespace-separated words of a literal word list."""
     return frozenset(words.split())
 
 
+# Line terminators str.splitlines() knows, CRLF first so it counts as one break.
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]")
 
 # A stop, with the closing quotes and brackets that belong to the sentence it ends. A match
