@@ -262,3 +262,16 @@ def test_neighbours_reworded_independently_stay_apart() -> None:
         ("reworded", (0,), (0,)),
         ("reworded", (1,), (1,)),
     ]
+
+
+def test_short_common_sentence_is_found_from_its_reworded_neighbours() -> None:
+    # Every sentence is reworded, so none is matched exactly and 150 unmatched sentences share
+    # "it is the": the index cannot use those words, and the short sentence's only other word
+    # is edited away. Its neighbours, matched by their rare words, say where it stands.
+    a = [f"It is the {VOCAB[k % 60]} {VOCAB[k % 7 + 60]} of district {k}." for k in range(150)]
+    a[75] = "It is the one."
+    b = [s.replace("district", "borough") for s in a]
+    b[75] = "It is all."
+    units = align(a, b)
+    assert next(u for u in units if 75 in u.b).a == (75,)
+    assert kinds(units).count("added") == 0

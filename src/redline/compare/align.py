@@ -42,6 +42,8 @@ _SEED_CONTAINED = 0.8
 _SEED_MIN_WORDS = 4
 # Copies of one repeated sentence placed by context; beyond this, in order (linear time).
 _MAX_REPEATS = 64
+# How far from its expected place an unmatched sentence looks for a partner the index missed.
+_NEARBY = 2
 # Neighbouring pairs are joined when together they score this much better than either alone.
 _JOIN_GAIN = 0.05
 # A group grows only while its score improves by more than this.
@@ -259,6 +261,7 @@ class _Aligner:
                     self.ga[i] = gid
                 for j in new_b:
                     self.gb[j] = gid
+        self.match_nearby()
         seeds.sort(key=lambda t: (-t[0], t[1], t[2]))
         for _, i, j in seeds:
             if self.ga[i] >= 0 or self.gb[j] >= 0:
@@ -289,6 +292,25 @@ class _Aligner:
         self.groups = []
         for ai, bi, score in joined:
             self.add(ai, bi, score)
+
+    def match_nearby(self) -> None:
+        """Give a still unmatched sentence the best free old sentence next to where it belongs.
+
+        The index cannot see a short sentence of common words whose one rare word was edited
+        away; its matched neighbours still say where its partner stands.
+        """
+        for j, g in enumerate(self.gb):
+            if g >= 0 or not self.cb[j]:
+                continue
+            want = self.expected_position(j)
+            best: tuple[float, int] | None = None
+            for i in range(max(0, want - _NEARBY), min(len(self.ga), want + _NEARBY + 1)):
+                if self.ga[i] < 0 and self.ca[i]:
+                    score = _sim(self.ca[i], self.cb[j])
+                    if score >= self.threshold and (best is None or score > best[0]):
+                        best = (score, i)
+            if best is not None:
+                self.add([best[1]], [j], best[0])
 
     def stable(self) -> set[int]:
         """Group ids on a heaviest increasing run of old positions, read in new order."""
