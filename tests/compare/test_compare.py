@@ -354,3 +354,24 @@ def test_any_text_pair_keeps_the_contract(a: str, b: str) -> None:
     check_partition(red)
     check_quotes(red)
     assert {seg.kind for seg in compare(a, a).segments} <= {"same"}
+
+
+def test_facts_come_from_the_story_not_its_furniture() -> None:
+    old = (
+        "Quarry road to reopen after landslide\n\nBy Hanne Ostrova, Staff Writer\n\n"
+        "The Brask quarry road will reopen on Friday after crews cleared 3,000 tonnes of rock.\n\n"
+        "Repairs cost 1.2 million crowns.\n\nPhoto: Lena Ortiz / Valley Images\n"
+    )
+    new = (
+        "Quarry road reopens after landslide\n\nBy Piet Marsh\n\n"
+        "The Brask quarry road will reopen on Friday after crews cleared 3,500 tonnes of rock.\n\n"
+        "Repairs cost 1.2 million crowns, Hanne Ostrova reported.\n\n"
+        "Read more: Subscribe for 1 crown a week.\n"
+    )
+    red = compare(old, new)
+    # A new byline, credit or promo is no changed fact; the changed tonnage is.
+    assert red.facts.added == ("3,500",)
+    assert red.facts.removed == ("3,000",)
+    # With no title metadata, the title is the sentence given the title role.
+    assert red.a.title == "Quarry road to reopen after landslide"
+    assert red.to_dict()["b"]["title"] == "Quarry road reopens after landslide"

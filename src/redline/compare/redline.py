@@ -18,6 +18,7 @@ from redline.errors import ConfigError
 from redline.models import (
     Change,
     Document,
+    Facts,
     Redline,
     Role,
     Segment,
@@ -93,13 +94,42 @@ def compare(
     )
     segments = tuple(_segment(unit, doc_a.text, sents_a, doc_b.text, sents_b) for unit in units)
     jaccard, a_in_b, b_in_a = overlap(shingles(doc_a.text), shingles(doc_b.text))
+    content_a = _content(doc_a.text, sents_a)
+    content_b = _content(doc_b.text, sents_b)
+    # Facts come from the story, not its furniture (a new photographer in a credit is no
+    # changed fact), but a fact still counts as present if it survives anywhere in the other
+    # version, furniture included, so nothing still there is ever listed as removed.
+    facts = Facts(
+        added=diff_facts(doc_a.text, content_b).added,
+        removed=diff_facts(content_a, doc_b.text).removed,
+    )
     return Redline(
-        a=Side(doc_a.id, doc_a.title, len(sents_a), doc_a.text),
-        b=Side(doc_b.id, doc_b.title, len(sents_b), doc_b.text),
+        a=Side(doc_a.id, _title(doc_a, sents_a), len(sents_a), doc_a.text),
+        b=Side(doc_b.id, _title(doc_b, sents_b), len(sents_b), doc_b.text),
         similarity=Similarity(jaccard, a_in_b, b_in_a),
         segments=segments,
-        facts=diff_facts(doc_a.text, doc_b.text),
+        facts=facts,
     )
+
+
+def _content(text: str, sentences: Sequence[Sentence]) -> str:
+    """`text` with furniture sentences blanked out; offsets stay those of `text`."""
+    pieces: list[str] = []
+    at = 0
+    for sent in sentences:
+        if sent.role is not None:
+            pieces.append(text[at : sent.span.start])
+            pieces.append(" " * (sent.span.end - sent.span.start))
+            at = sent.span.end
+    pieces.append(text[at:])
+    return "".join(pieces)
+
+
+def _title(doc: Document, sentences: Sequence[Sentence]) -> str | None:
+    """The document's title: from its metadata, else its sentence with the title role."""
+    if doc.title:
+        return doc.title
+    return next((s.text for s in sentences if s.role == "title"), None)
 
 
 def _document(value: object, name: str) -> Document:
