@@ -64,3 +64,26 @@ def test_thresholds_are_validated() -> None:
         Thresholds(jaccard=0)
     with pytest.raises(ConfigError, match="containment must be in"):
         Thresholds(containment=1.2)
+
+
+REPORT = (
+    "Police in {town} said a van was reported stolen on {day} night from a driveway near the"
+    " high street"
+)
+
+
+def test_one_changed_word_in_a_one_line_report_is_another_report() -> None:
+    # 20 words, 16 shingles: changing the town keeps Jaccard at 0.52, above the 0.5 threshold,
+    # yet these are two different reports of the same template.
+    a = shingles(REPORT.format(town="Carrow", day="Monday"))
+    b = shingles(REPORT.format(town="Selby", day="Monday"))
+    assert verify(a, b) is None
+    assert verify(a, b, Thresholds(min_shared=2)) is not None  # what the old guard let through
+
+
+def test_a_copied_one_line_report_is_still_a_version() -> None:
+    text = REPORT.format(town="Carrow", day="Monday")
+    assert verify(shingles(text), shingles(text.upper() + ".")) is not None
+    # a short report inside a longer one (every shingle shared) still counts
+    longer = text + ". A spokesman asked anyone who saw the van to call the station."
+    assert verify(shingles(text), shingles(longer)) is not None

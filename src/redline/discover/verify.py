@@ -10,7 +10,15 @@ scores (the same `shingle.overlap` that `redline diff` reports) pass a threshold
 Guard against short texts: a text of a few shingles is "contained" in any article that happens
 to use the same phrase, and transitive clustering would then chain unrelated articles through
 it. Containment therefore counts only when the contained text has at least `min_shingles`
-shingles, and any match needs at least `min_shared` shared shingles.
+shingles.
+
+Any match also needs `min_shared` shared shingles (or every shingle of the shorter text, when it
+has fewer). Jaccard alone is lenient on short texts: one changed word in a 20-word text removes
+5 of its 16 five-word shingles and still leaves Jaccard ~0.5, so templated one-line reports
+("police in <town> said on <weekday> ...") whose towns or weekdays differ would pass, and
+union-find would chain thousands of them into one cluster whose members share almost nothing.
+An absolute count is an edge-local rule: it needs no view of the cluster, so the persistent
+index (store/), which verifies pair by pair, keeps the same clusters as `redline find`.
 """
 
 from __future__ import annotations
@@ -33,7 +41,9 @@ class Thresholds:
     containment: float | None = 0.8
     # 5-word shingles: 20 shingles is a text of about 24 words, a long sentence or two.
     min_shingles: int = 20
-    min_shared: int = 2
+    # A short text must be wholly inside the other (an exact or extended copy); a longer one
+    # needs about 24 words in common, so a one-word change in a one-line report is no edge.
+    min_shared: int = 20
     # Clustering: a contained text joins every container it covers at least this share of, and
     # otherwise only its best container, so a quoted passage cannot chain unrelated articles.
     min_cover: float = 0.25
