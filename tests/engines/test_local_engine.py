@@ -152,7 +152,18 @@ def test_templated_one_line_reports_do_not_chain_into_one_cluster() -> None:
     # QA: 3,000 such reports became 8 clusters, the largest of 2,000 whose members had a median
     # Jaccard of 0.13, chained by edges of one changed word.
     rng = random.Random(5)
-    towns = ["Ashford", "Carrow", "Dunmere", "Fenwick", "Harlow", "Kelby", "Marden", "Oakhill", "Rudham", "Selby"]
+    towns = [
+        "Ashford",
+        "Carrow",
+        "Dunmere",
+        "Fenwick",
+        "Harlow",
+        "Kelby",
+        "Marden",
+        "Oakhill",
+        "Rudham",
+        "Selby",
+    ]
     days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
     things = ["car", "van", "bicycle", "trailer", "lorry", "scooter"]
     templates = [
