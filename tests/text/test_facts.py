@@ -62,6 +62,16 @@ def test_name_runs_are_cut_where_one_name_ends() -> None:
     ]
 
 
+def test_names_starting_like_months_are_not_dates() -> None:
+    assert fact_key("Marek") != fact_key("March")
+    assert fact_key("Mayfair") != fact_key("May")
+
+
+def test_plural_possessive_stays_inside_a_name_and_headings_in_capitals_are_skipped() -> None:
+    text = "HARBOUR FARES UP 12% FROM JUNE\n\nDaniel Osei of the Harbour Residents' Party spoke."
+    assert extract_facts(text) == ["12%", "Daniel Osei", "Harbour Residents' Party"]
+
+
 def test_sentence_initial_capitals_are_not_names() -> None:
     facts = extract_facts(STORY + " Officials declined to comment. Meanwhile, prices fell.")
     for word in ("The", "However", "Officials", "Meanwhile", "The Harbour Authority"):
@@ -87,6 +97,8 @@ def test_facts_are_listed_once_in_order_of_appearance() -> None:
         ("Jan. 5", "January 5"),
         ("JOSÉ NÚÑEZ", "José Núñez"),
         ("Jose Nunez", "José Núñez"),
+        ("Sept. 7", "7 September"),
+        ("5th May 2026", "May 5, 2026"),
     ],
 )
 def test_fact_keys_fold_spelling(a: str, b: str) -> None:

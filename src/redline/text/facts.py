@@ -34,7 +34,8 @@ _UPPER = "".join(
     ch for ch in map(chr, range(0x10000)) if ch.isupper() or unicodedata.category(ch) == "Lt"
 )
 _UP = f"[{re.escape(_UPPER)}]"
-_NAME_WORD = rf"(?:{_UP}[\w\u2019'&-]*\w|{_UP}(?:\.{_UP})+\.?|{_UP})"
+# A plural possessive may sit inside a name ("Harbour Residents' Party").
+_NAME_WORD = rf"(?:{_UP}[\w\u2019'&-]*\w(?:['\u2019](?=\s{_UP}))?|{_UP}(?:\.{_UP})+\.?|{_UP})"
 _CONNECTOR = r"(?:of|de|des|del|della|degli|da|das|do|dos|van|von|der|den|ter|la|le|du|di|bin|al|&)"
 # Words after which "of" continues a name ("Bank of Lisbon", "Port Authority of New York").
 _OF_HEADS = _wordset(
@@ -133,11 +134,15 @@ def fact_key(fact: str) -> str:
     parts = []
     for m in WORD_RE.finditer(fact):
         word = _bare(word_key(m.group()))
-        if word[:1].isdigit():
-            word = word.replace(",", "")
-        elif word[:3] in _MONTH_KEYS:
-            word = word[:3]  # "Jan." == "January"
-        parts.append(word)
+        # Thousands commas go; "Jan." == "January".
+        parts.append(word.replace(",", "") if word[:1].isdigit() else _MONTH_KEYS.get(word, word))
+    months = [p for p in parts if p in _MONTH_KEY_SET]
+    rest = [_ORDINAL.sub("", p) for p in parts if p not in _MONTH_KEY_SET]
+    if len(months) == 1 and rest and all(p.isdigit() for p in rest):
+        # A date, whatever its order: "Sept. 7" == "7 September", "Jan. 5, 2026" == "5 Jan 2026".
+        days = [p for p in rest if len(p) <= 2]
+        years = [p for p in rest if len(p) == 4]
+        return " ".join(["date", months[0], *(str(int(d)) for d in days), *years])
     key = " ".join(parts)
     if fact.endswith("%"):
         key += "%"
@@ -153,7 +158,16 @@ _THOUSANDS = re.compile(r"(?<=\d),(?=\d)")
 _POSSESSIVE_IN_TEXT = re.compile(r"(?<=\w)'s?(?!\w)")
 # A dot joins only digits (4.2): "onestat.com" holds an occurrence of "OneStat".
 _OCCURRENCE_TOKEN = re.compile(r"[$€£¥₹₩₽]|[^\W_]+(?:(?:'|\.(?=\d))[^\W_]+)*")
-_MONTH_KEYS = _wordset("jan feb mar apr may jun jul aug sep oct nov dec")
+# Month names and their abbreviations, folded to three letters.
+_MONTH_KEYS = {
+    name: name[:3]
+    for name in _wordset(
+        """january february march april may june july august september october november
+        december jan feb mar apr jun jul aug sep sept oct nov dec"""
+    )
+}
+_MONTH_KEY_SET = frozenset(_MONTH_KEYS.values())
+_ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)$")
 
 
 def _facts_with_keys(text: str) -> list[tuple[str, str]]:
@@ -164,11 +178,15 @@ def _facts_with_keys(text: str) -> list[tuple[str, str]]:
     seen: set[str] = set()
     out: list[tuple[str, str]] = []
     for stext in sentences:
+        # In a sentence without lower-case letters capitals say nothing about names.
+        shouting = stext.upper() == stext
         for m in _FACT.finditer(stext):
             if m.lastgroup != "name":
                 facts = [m.group()]
-            elif m.end() - m.start() >= len(stext.rstrip(".!?:")) and " " in m.group():
-                continue  # a title-case heading line, not a name mentioned in it
+            elif shouting or (
+                m.end() - m.start() >= len(stext.rstrip(".!?:")) and " " in m.group()
+            ):
+                continue  # a heading set in title case or capitals, not a name mentioned in it
             else:
                 facts = _names(m.group(), _at_start(stext, m.start()), capitalised_mid, lower_vocab)
             for fact in facts:
@@ -194,7 +212,7 @@ def _at_start(stext: str, pos: int) -> bool:
     k = pos
     while k > 0 and (stext[k - 1] in _OPENERS or stext[k - 1].isspace()):
         k -= 1
-    return k == 0 or stext[k - 1] in ":;.!?-\u2013\u2014"
+    return k == 0 or stext[k - 1] in ":;.!?-\u2013\u2014|\u00b7\u2022/*"
 
 
 def _names(run: str, at_start: bool, capitalised_mid: set[str], lower_vocab: set[str]) -> list[str]:
@@ -216,6 +234,9 @@ def _names(run: str, at_start: bool, capitalised_mid: set[str], lower_vocab: set
             continue
         if piece.lower() in _CALENDAR:
             groups += [[piece], []]  # "Airbus Friday": a name and a date
+            continue
+        if piece[-1] in "'\u2019":
+            groups[-1].append(piece)  # "Harbour Residents' Party": a plural possessive inside
             continue
         bare = _bare(piece)
         groups[-1].append(bare)
@@ -240,6 +261,8 @@ def _names(run: str, at_start: bool, capitalised_mid: set[str], lower_vocab: set
             first_at_start = False
         while tokens and (tokens[-1].lower() in _COMMON or _CONNECTOR_RE.fullmatch(tokens[-1])):
             tokens = tokens[:-1]
+        if tokens and tokens[-1][-1] in "'\u2019":
+            tokens = [*tokens[:-1], tokens[-1][:-1]]
         if not tokens:
             continue
         if len(tokens) > 1:
