@@ -207,8 +207,26 @@ def test_warc_response_html_and_wet_conversion(tmp_path: Path, name: str) -> Non
     assert docs[0].date == "2024-02-03T04:05:06Z"
     assert docs[1].text == ARTICLE
     assert [(s.source, s.reason) for s in skips] == [
-        ("http://news.test/app.js 2024-02-03T04:05:06Z", "not text")
+        ("http://news.test/app.js 2024-02-03T04:05:06Z", "not a document")
     ]
+
+
+def test_strict_stops_on_broken_records_not_on_records_that_are_not_documents(
+    tmp_path: Path,
+) -> None:
+    # QA: `find --strict` on a real crawl stopped at its first JavaScript response.
+    from redline.engines.local import FindOptions, run
+
+    _warc(tmp_path / "crawl.warc", gz=False)
+    items = read_collection([tmp_path / "crawl.warc"], ReadOptions())
+    with run(items, FindOptions(jobs=1, strict=True)) as result:
+        assert result.stats.documents == 2
+        assert result.stats.skipped == {"not a document": 1}
+    data = (tmp_path / "crawl.warc").read_bytes()
+    (tmp_path / "truncated.warc").write_bytes(data[: data.index(b"<article>") + 40])
+    items = read_collection([tmp_path / "truncated.warc"], ReadOptions())
+    with pytest.raises(InputError, match="truncated"):
+        run(items, FindOptions(jobs=1, strict=True))
 
 
 def test_broken_warc_records_are_skipped(tmp_path: Path) -> None:

@@ -282,11 +282,18 @@ def _summary(
     site_note: str,
     dedup: tuple[int, int] | None,
 ) -> None:
+    from redline.ingest.records import NOT_A_DOCUMENT  # noqa: PLC0415
+
     stats = result.stats
-    skipped = sum(stats.skipped.values())
+    others = stats.skipped[NOT_A_DOCUMENT]
+    skipped = sum(stats.skipped.values()) - others
     workers = f"{stats.jobs} worker{'s' if stats.jobs != 1 else ''}"
+    # Records that hold no document (scripts, images, error pages of a crawl) are not bad
+    # input, so they are counted apart from the skips.
+    passed = f", {others:,} not documents (scripts, images, error pages)" if others else ""
     lines = [
-        f"read [bold]{stats.read:,}[/] items: {stats.documents:,} documents, {skipped:,} skipped",
+        f"read [bold]{stats.read:,}[/] items: {stats.documents:,} documents, {skipped:,} skipped"
+        + passed,
         f"found [bold]{stats.clusters:,}[/] cluster{'' if stats.clusters == 1 else 's'} of "
         f"versions holding {stats.clustered:,} "
         f"documents ({stats.exact_copies:,} exact copies)",
@@ -298,6 +305,8 @@ def _summary(
     for line in lines:
         console.print(line, highlight=False, soft_wrap=True)
     for reason, count in stats.skipped.most_common():
+        if reason == NOT_A_DOCUMENT:
+            continue
         console.print(f"  skipped {count:,} {reason}:", highlight=False)
         for skip in stats.examples.get(reason, [])[:3]:
             where = f"{skip.source}:{skip.position}" if skip.position else skip.source

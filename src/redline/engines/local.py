@@ -402,7 +402,7 @@ def _sign_all(
     batches = 0
 
     def skip(item: Skip) -> None:
-        if options.strict:
+        if options.strict and item.fatal:
             raise item.error()
         stats.skip(item)
 

@@ -1,7 +1,9 @@
 """What collection readers yield: documents, raw documents still to extract, and skips.
 
 Readers never raise for one bad document: they yield a `Skip` with a typed reason, and the
-caller counts it (or, with --strict, stops on it). Extraction of HTML is the slow part of
+caller counts it (or, with --strict, stops on it). A record that is simply not a document (a
+script or image in a web archive, an error page) is no bad input: it is a `Skip` whose reason is
+`NOT_A_DOCUMENT`, counted apart and never fatal. Extraction of HTML is the slow part of
 reading, so readers hand HTML over as `Raw` bytes and the engine's workers extract it in
 parallel with `to_document`.
 """
@@ -30,7 +32,7 @@ Reason = Literal[
     "malformed line",
     "missing field",
     "broken WARC record",
-    "not text",
+    "not a document",
     "duplicate id",
 ]
 
@@ -56,12 +58,18 @@ class Skip:
     message: str
     position: int | None = None
 
+    @property
+    def fatal(self) -> bool:
+        """Whether --strict stops on this skip (broken input does; a non-document does not)."""
+        return self.reason != NOT_A_DOCUMENT
+
     def error(self) -> InputError:
         """The error this skip stands for (raised under --strict)."""
         return InputError(self.source, self.message, self.position)
 
 
 Item = Document | Raw | Skip
+NOT_A_DOCUMENT: Reason = "not a document"
 
 
 def reason_of(exc: InputError) -> Reason:

@@ -3,7 +3,8 @@
 A document's id is its target URI and capture date (`URI DATE`), so two captures of one page
 are two documents, the versions `redline find` is meant to relate. Requests, metadata and
 revisit records describe documents without holding one and are passed over silently; responses
-with other content (scripts, images) or a non-2xx status are counted as skipped ("not text").
+with other content (scripts, images) or a non-2xx status are counted as "not a document", which
+--strict does not stop on: they are what a crawl holds besides pages, not broken input.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 from typing import IO
 
 from redline.ingest.files import Format
-from redline.ingest.records import Item, Raw, Skip
+from redline.ingest.records import NOT_A_DOCUMENT, Item, Raw, Skip
 from redline.models import Document
 
 _TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
@@ -79,10 +80,10 @@ def read_warc(stream: IO[bytes], source: str) -> Iterator[Item]:
         status = record.http_headers.status_code if record.is_http and record.http_headers else 0
         status = status or 200  # no HTTP envelope (some archives store the bare page)
         if not 200 <= status < 300:
-            yield Skip(doc_id, "not text", f"HTTP status {status}, no document")
+            yield Skip(doc_id, NOT_A_DOCUMENT, f"HTTP status {status}")
             continue
         if not ctype.startswith(_TEXT_TYPES):
-            yield Skip(doc_id, "not text", f"content type {ctype or 'unknown'!r} is not text")
+            yield Skip(doc_id, NOT_A_DOCUMENT, f"content type {ctype or 'unknown'!r} is not text")
             continue
         fmt: Format = "text" if ctype.startswith("text/plain") else "html"
         yield Raw(id=doc_id, data=body, fmt=fmt, url=uri or None, date=date)
