@@ -16,14 +16,13 @@ from functools import cache
 from redline.models import Role, Sentence
 from redline.text.normalize import normalize, word_key, words
 
-# How far from either end furniture is looked for, in sentences.
-
 
 def _wordset(words: str) -> frozenset[str]:
     """The whitespace-separated words of a literal word list."""
     return frozenset(words.split())
 
 
+# The top zone holds at most this many sentences (and ends at the first content sentence).
 _TOP = 6
 # The bottom zone reaches back past this many content-like sentences from the end.
 _BOTTOM_CONTENT = 2
@@ -171,8 +170,9 @@ def assign_roles(
     Args:
         sentences: the document's sentences, as `segment` returns them.
         text: the document text the sentences' spans refer to.
-        title: the document's known title (from HTML metadata), matched exactly.
-        byline: the document's known byline, matched exactly or after "By".
+        title: the document's known title (from HTML metadata), matched on its words with
+            case, accents and typography folded.
+        byline: the document's known byline, matched the same way, with or without "By".
 
     Returns:
         A new list, same order and spans, with a role from {"title", "byline", "dateline",
