@@ -95,8 +95,15 @@ def test_jsonl_custom_fields_dedup_out_and_its_map(tmp_path: Path) -> None:
         "--date-field", "when", "--dedup-out", dedup, "--no-report",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    kept = [json.loads(x)["id"] for x in dedup.read_text().splitlines()]
-    mapping = [json.loads(x) for x in (tmp_path / "dedup.map.jsonl").read_text().splitlines()]
+    # The kept collection reads back like the input: the user's field names, not ours.
+    records_kept = [json.loads(x) for x in dedup.read_text().splitlines()]
+    assert all({"key", "body", "when"} <= set(r) for r in records_kept)
+    assert not any("id" in r or "text" in r for r in records_kept)
+    kept = [r["key"] for r in records_kept]
+    # The mapping is FILE.map.jsonl, as --help and the README say, and the summary names it.
+    map_file = tmp_path / "dedup.jsonl.map.jsonl"
+    assert str(map_file) in result.stdout.replace("\n", "")
+    mapping = [json.loads(x) for x in map_file.read_text().splitlines()]
     # Earliest date wins: the trimmed "b" versions are dated first.
     assert sorted(kept) == ["other-0", "other-1", "other-2", "other-3", "s0-b", "s1-b", "s2-b"]
     assert sorted((m["id"], m["kept"]) for m in mapping) == [

@@ -115,8 +115,9 @@ class _Bar:
 @click.option(
     "--dedup-out",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write the collection with one canonical document per cluster (JSONL), and "
-    "FILE.map.jsonl mapping every dropped document to the one kept.",
+    help="Also write the collection with one canonical document per cluster (JSONL, with the "
+    "input's field names), and FILE.map.jsonl (e.g. kept.jsonl.map.jsonl) mapping every dropped "
+    "document to the one kept.",
 )
 @click.option("--id-field", default="id", show_default=True, help="JSONL/CSV/Parquet id field.")
 @click.option("--text-field", default="text", show_default=True, help="Field holding the text.")
@@ -248,7 +249,10 @@ def _run(
                 _, dfh = outputs.create(dedup_out)
                 _, mfh = outputs.create(map_path(dedup_out))
                 with dfh, mfh:
-                    dedup_counts = write_dedup(dfh, mfh, result.documents(), result.clusters)
+                    kept, dropped = write_dedup(
+                        dfh, mfh, result.documents(), result.clusters, read.fields
+                    )
+                dedup_counts = (kept, dropped, map_path(dedup_out))
             written = outputs.commit()
             result.stats.timings["write"] = time.perf_counter() - mark
             mark = time.perf_counter()
@@ -280,7 +284,7 @@ def _summary(
     result: FindResult,
     written: list[Path],
     site_note: str,
-    dedup: tuple[int, int] | None,
+    dedup: tuple[int, int, Path] | None,
 ) -> None:
     from redline.ingest.records import NOT_A_DOCUMENT  # noqa: PLC0415
 
@@ -326,7 +330,10 @@ def _summary(
         console.print(f"wrote {path}", highlight=False, markup=False, soft_wrap=True)
     if dedup is not None:
         console.print(
-            f"dedup: kept {dedup[0]:,} documents, dropped {dedup[1]:,} (see the .map.jsonl)",
+            f"dedup: kept {dedup[0]:,} documents, dropped {dedup[1]:,}; what replaced each"
+            f" dropped one: {dedup[2]}",
             highlight=False,
+            markup=False,
+            soft_wrap=True,
         )
     console.print(f"report: {site_note}", highlight=False, markup=False, soft_wrap=True)

@@ -8,10 +8,12 @@ Files:
 
 - `clusters.jsonl`: contract `redline.clusters/1`, one cluster per line, largest first.
 - `clusters.parquet`: one row per document read, clustered or not; columns in `PARQUET_COLUMNS`.
-- `--dedup-out FILE.jsonl`: every document that is not clustered plus the canonical version
-  of each cluster, in input order, as `{"id", "text", "title", "url", "date", "byline"}` lines;
-  and `FILE.map.jsonl` beside it: one `{"id", "kept", "cluster"}` line per dropped document,
-  naming the canonical version kept in its place.
+- `--dedup-out FILE`: every document that is not clustered plus the canonical version
+  of each cluster, in input order, as `{"id", "text", "title", "url", "date", "byline"}` lines
+  under the field names the input was read with (`--id-field body` writes `body`), so the kept
+  collection reads back like the input; and `FILE.map.jsonl` beside it (`kept.jsonl` gives
+  `kept.jsonl.map.jsonl`, as the README says): one `{"id", "kept", "cluster"}` line per dropped
+  document, naming the canonical version kept in its place.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from redline.ingest.jsonl import Fields
 from redline.models import Cluster, Document
 
 PARQUET_COLUMNS = (
@@ -44,9 +47,7 @@ PARQUET_COLUMNS = (
 
 def map_path(dedup_path: Path) -> Path:
     """Where the dropped-to-kept mapping of a deduplicated output goes (FILE.map.jsonl)."""
-    name = dedup_path.name
-    stem = name[: -len(".jsonl")] if name.endswith(".jsonl") else name
-    return dedup_path.with_name(f"{stem}.map.jsonl")
+    return dedup_path.with_name(f"{dedup_path.name}.map.jsonl")
 
 
 class Outputs:
@@ -184,9 +185,25 @@ def write_clusters_parquet(
 
 
 def write_dedup(
-    out: IO[str], mapping: IO[str], documents: Iterable[Document], clusters: Sequence[Cluster]
+    out: IO[str],
+    mapping: IO[str],
+    documents: Iterable[Document],
+    clusters: Sequence[Cluster],
+    fields: Fields | None = None,
 ) -> tuple[int, int]:
-    """Write the deduplicated collection and the dropped-to-kept map; returns (kept, dropped)."""
+    """Write the deduplicated collection and the dropped-to-kept map; returns (kept, dropped).
+
+    `fields` names the keys of the kept records (the names the input was read with).
+    """
+    fields = fields or Fields()
+    names = (
+        fields.id,
+        fields.text,
+        fields.title or "title",
+        fields.url or "url",
+        fields.date or "date",
+        "byline",
+    )
     kept_for: dict[str, tuple[str, str]] = {}
     for c in clusters:
         for doc_id in c.documents:
@@ -204,14 +221,10 @@ def write_dedup(
             )
             dropped += 1
             continue
-        record = {
-            "id": doc.id,
-            "text": doc.text,
-            "title": doc.title,
-            "url": doc.url,
-            "date": doc.date,
-            "byline": doc.byline,
-        }
+        record: dict[str, str | None] = {}
+        values = (doc.id, doc.text, doc.title, doc.url, doc.date, doc.byline)
+        for name, value in zip(names, values, strict=True):
+            record.setdefault(name, value)  # a name given twice keeps its first (id, text) value
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
         kept += 1
     return kept, dropped
