@@ -188,3 +188,18 @@ def test_templated_one_line_reports_do_not_chain_into_one_cluster() -> None:
     assert clusters
     for c in clusters:
         assert len({texts[d] for d in c.documents}) == 1, c.documents
+
+
+def test_pair_counts_add_up_with_exact_copies() -> None:
+    # QA: the summary said "verified 226 of 216 candidate pairs": exact copies, joined without
+    # verification, were counted as verified, and anchors counted pairs banding had found too.
+    docs, _ = _collection()
+    docs += [Document(id=f"copy/{d.id}", text=d.text) for d in docs[:5]]
+    with run(docs, FindOptions(jobs=1)) as result:
+        stats = result.stats
+        pairs = {(p.a, p.b) for c in result.clusters for p in c.pairs}
+    assert stats.exact_copies == 5
+    assert 0 < stats.verified <= stats.candidates
+    assert 0 <= stats.anchor_candidates <= stats.candidates
+    # Every non-copy evidence pair was one of the verified candidates.
+    assert len({ab for ab in pairs if not ab[0].startswith("copy/")}) <= stats.verified

@@ -302,7 +302,8 @@ def _summary(
         f"versions holding {stats.clustered:,} "
         f"documents ({stats.exact_copies:,} exact copies)",
         f"verified {stats.verified:,} of {stats.candidates:,} candidate pairs "
-        f"({stats.anchor_candidates:,} proposed by anchors)",
+        f"({stats.candidates - stats.anchor_candidates:,} from LSH bands, "
+        f"{stats.anchor_candidates:,} more from anchors; exact copies need no check)",
         f"took {sum(stats.timings.values()):.1f} s on {workers}: "
         + ", ".join(f"{name} {sec:.1f} s" for name, sec in stats.timings.items()),
     ]

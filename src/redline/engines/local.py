@@ -132,6 +132,9 @@ class Stats:
     skipped: Counter[Reason] = field(default_factory=Counter)
     examples: dict[Reason, list[Skip]] = field(default_factory=dict)
     exact_copies: int = 0
+    # Candidate pairs checked by `verify` (exact copies are joined without one), of which
+    # `anchor_candidates` were proposed by anchors alone (not also by LSH bands), and
+    # `verified` passed: always verified <= candidates.
     candidates: int = 0
     anchor_candidates: int = 0
     verified: int = 0
@@ -540,7 +543,8 @@ def _pairs(
             min_share=(options.thresholds.containment or 0.0) / 2,
         )
         del values, owners
-        stats.anchor_candidates = len(extra)
+        # Both arrays are sorted unique codes; count only what banding had not found already.
+        stats.anchor_candidates = len(np.setdiff1d(extra, codes, assume_unique=True))
         codes = np.union1d(codes, extra)
     stats.candidates = len(codes)
     stats.timings["band"] = time.perf_counter() - mark
@@ -564,11 +568,12 @@ def _pairs(
             ]
 
     path = str(spool.shingle_path)
+    copies = len(pairs)
     executor = pool.executor() if len(left) > _VERIFY_CHUNK else None
     for done, found in _verify_all(executor, pool.workers, chunks(), path, options.thresholds):
         pairs.extend(found)
         progress.advance("verified", done)
-    stats.verified = len(pairs)
+    stats.verified = len(pairs) - copies
     stats.timings["verify"] = time.perf_counter() - mark
     return pairs
 
