@@ -143,6 +143,39 @@ def test_csv_and_tsv_with_custom_fields(tmp_path: Path) -> None:
     assert [d.id for d in docs] == ["t1"]
 
 
+def test_csv_quote_left_open_is_one_skip_and_the_rows_after_it_are_read(tmp_path: Path) -> None:
+    # QA: an unclosed quote silently turned the rest of the file into one document.
+    path = tmp_path / "rows.csv"
+    path.write_text(
+        f'id,text\n1,"{ARTICLE}"\n2,"{ARTICLE} and the quote is never closed\n'
+        f"3,{ARTICLE.replace(',', '')}\n4,short row\n",
+        encoding="utf-8",
+    )
+    docs, skips = _read(path)
+    assert [d.id for d in docs] == ["1", "3", "4"]
+    assert [(s.source, s.position, s.reason) for s in skips] == [("rows.csv", 3, "malformed line")]
+    assert "never closed" in skips[0].message
+
+
+def test_a_row_over_too_many_lines_is_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from redline.ingest import table
+
+    monkeypatch.setattr(table, "MAX_ROW_LINES", 5)
+    body = "\n".join(f"paragraph {k}" for k in range(8))
+    (tmp_path / "rows.csv").write_text(f'id,text\n1,"{body}"\n2,"{ARTICLE}"\n')
+    docs, skips = _read(tmp_path / "rows.csv")
+    assert [d.id for d in docs] == ["2"]
+    assert [(s.position, s.reason) for s in skips] == [(2, "malformed line")]
+
+
+def test_gz_name_without_gzip_data_says_so(tmp_path: Path) -> None:
+    (tmp_path / "fake.jsonl.gz").write_bytes(b"\x00\x01 not compressed at all\n" * 10)
+    _, skips = _read(tmp_path / "fake.jsonl.gz")
+    assert [(s.reason, s.message.split(",")[0]) for s in skips] == [("unreadable", "not gzip data")]
+
+
 def test_csv_without_the_text_column_says_which_flag_to_pass(tmp_path: Path) -> None:
     (tmp_path / "rows.csv").write_text("id,body\n1,hello\n")
     _, skips = _read(tmp_path / "rows.csv")

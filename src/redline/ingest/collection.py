@@ -142,11 +142,14 @@ def _read_stdin(options: ReadOptions) -> Iterator[Item]:
 
 def _open(file: Path) -> IO[bytes]:
     """The file, decompressed on the fly when it is gzip."""
-    with file.open("rb") as fh:
-        gzipped = fh.read(2) == _GZIP_MAGIC
-    if gzipped:
+    if _is_gzip(file):
         return cast(IO[bytes], gzip.open(file, "rb"))
     return file.open("rb")
+
+
+def _is_gzip(file: Path) -> bool:
+    with file.open("rb") as fh:
+        return fh.read(2) == _GZIP_MAGIC
 
 
 def _read_file(file: Path, name: str, options: ReadOptions) -> Iterator[Item]:
@@ -168,6 +171,14 @@ def _read_file(file: Path, name: str, options: ReadOptions) -> Iterator[Item]:
         # fastwarc detects and decompresses gzip members itself.
         with file.open("rb") as fh:
             yield from read_warc(fh, name)
+        return
+    if file.name.lower().endswith(".gz") and file.stat().st_size and not _is_gzip(file):
+        # Read as it is, its bytes would be reported line by line as bad JSON or CSV.
+        yield Skip(
+            name,
+            "unreadable",
+            "not gzip data, though the name ends in .gz; recompress it or drop the .gz",
+        )
         return
     with _open(file) as stream:
         if kind == "jsonl":

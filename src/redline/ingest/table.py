@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import sys
+from collections import deque
 from collections.abc import Iterator
 from typing import IO
 
@@ -14,6 +15,44 @@ from redline.ingest.records import Item, Skip
 
 # Parquet rows are read in batches so a large file never sits in memory whole.
 _PARQUET_BATCH = 2048
+# A row spanning more physical lines than this is a stray quote that another one closed much
+# later, not a field: an article with one paragraph per line has tens to hundreds of lines.
+MAX_ROW_LINES = 5000
+
+
+class _Lines:
+    """The physical lines csv.reader consumes, remembering the current row's; lines can be put
+    back, so the lines an unclosed quote swallowed are read again as rows."""
+
+    def __init__(self, text: IO[str]) -> None:
+        self._text = iter(text)
+        self._back: deque[str] = deque()
+        self.row: list[str] = []
+        self.number = 0  # physical lines handed out so far
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = self._back.popleft() if self._back else next(self._text)
+        self.row.append(line)
+        self.number += 1
+        return line
+
+    def put_back(self, lines: list[str]) -> None:
+        """Hand these lines out again next, in order."""
+        self._back.extendleft(reversed(lines))
+        self.number -= len(lines)
+
+
+def _unclosed(raw: list[str], delimiter: str) -> bool:
+    """Whether these lines end inside a quoted field (the lenient reader hides it at EOF)."""
+    try:
+        for _ in csv.reader(raw, delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
 
 
 def read_csv(
@@ -32,7 +71,8 @@ def read_csv(
 def _csv_rows(text: IO[str], source: str, fields: Fields, delimiter: str) -> Iterator[Item]:
     # A field may hold a whole article; the default 128 KiB limit would reject long ones.
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    reader = csv.reader(text, delimiter=delimiter)
+    lines = _Lines(text)
+    reader = csv.reader(lines, delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
@@ -51,7 +91,8 @@ def _csv_rows(text: IO[str], source: str, fields: Fields, delimiter: str) -> Ite
         return
     width = len(header)
     while True:
-        line = reader.line_num + 1
+        line = lines.number + 1
+        lines.row = []
         try:
             row = next(reader)
         except StopIteration:
@@ -63,13 +104,37 @@ def _csv_rows(text: IO[str], source: str, fields: Fields, delimiter: str) -> Ite
         except csv.Error as exc:
             yield Skip(source, "malformed line", str(exc), line)
             continue
-        if not row:
-            continue
-        if len(row) != width:
+        span = len(lines.row)
+        if span > 1 and _unclosed(lines.row, delimiter):
+            # The lenient reader ran to the end of the file inside one quoted field: skip the
+            # line that opened it and read the lines it swallowed again, as rows of their own.
             yield Skip(
                 source,
                 "malformed line",
-                f"{len(row)} fields where the header has {width}",
+                f"a quoted field opened on this line is never closed (it would swallow the"
+                f" {span - 1:,} lines after it, which are read as rows instead)",
+                line,
+            )
+            lines.put_back(lines.row[1:])
+            reader = csv.reader(lines, delimiter=delimiter)
+            continue
+        if span > MAX_ROW_LINES:
+            yield Skip(
+                source,
+                "malformed line",
+                f"one row runs over {span:,} lines, more than {MAX_ROW_LINES:,}: a stray quote"
+                " closed much later?",
+                line,
+            )
+            continue
+        if not row:
+            continue
+        if len(row) != width:
+            spread = f" over {span:,} lines (an unclosed quote?)" if span > 1 else ""
+            yield Skip(
+                source,
+                "malformed line",
+                f"{len(row)} fields where the header has {width}{spread}",
                 line,
             )
             continue
