@@ -174,3 +174,39 @@ def test_missing_path_is_one_clear_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "no such file or folder" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_leftovers_of_a_killed_run_are_removed_by_the_next(tmp_path: Path) -> None:
+    # QA: a run killed with SIGKILL while writing the report left a hidden OUT/.report-*.tmp.
+    out = tmp_path / "o"
+    (out / ".report-0123456789ab.tmp" / "clusters").mkdir(parents=True)
+    (out / ".report-0123456789ab.tmp" / "index.html").write_text("half")
+    (out / ".clusters.jsonl.k2j4.tmp").write_text("{}")
+    (out / ".kept.jsonl.map.jsonl.x7.tmp").write_text("{}")
+    (out / "notes.txt").write_text("the user's own file")
+    src = write_jsonl(tmp_path / "in.jsonl", records())
+    result = run(src, "-o", out, "--dedup-out", out / "kept.jsonl", "--no-report")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == [
+        "clusters.jsonl",
+        "clusters.parquet",
+        "kept.jsonl",
+        "kept.jsonl.map.jsonl",
+        "notes.txt",
+    ]
+
+
+def test_two_runs_into_one_folder_at_once_are_refused(tmp_path: Path) -> None:
+    import fcntl
+    import os
+
+    out = tmp_path / "o"
+    out.mkdir()
+    fd = os.open(out, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # what a running `find` holds
+        result = run(write_jsonl(tmp_path / "in.jsonl", records()), "-o", out, "--no-report")
+    finally:
+        os.close(fd)
+    assert result.returncode == 1
+    assert "another `redline find` is writing to" in result.stderr

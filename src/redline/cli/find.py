@@ -222,6 +222,7 @@ def _run(
     from redline.engines.local import run  # noqa: PLC0415
     from redline.engines.output import (  # noqa: PLC0415
         Outputs,
+        claim,
         map_path,
         write_clusters_jsonl,
         write_clusters_parquet,
@@ -229,45 +230,46 @@ def _run(
     )
     from redline.ingest.collection import read_collection  # noqa: PLC0415
 
-    outputs = Outputs()
-    items = read_collection(paths, read)
-    try:
-        if show_progress:
-            with _Bar(err) as bar:
-                result = run(items, options, progress=bar)
-        else:
-            result = run(items, options)
-        with result:
-            mark = time.perf_counter()
-            _, fh = outputs.create(outdir / "clusters.jsonl")
-            with fh:
-                write_clusters_jsonl(fh, result.clusters)
-            parquet = outputs.reserve(outdir / "clusters.parquet")
-            write_clusters_parquet(parquet, result.documents(), result.clusters)
-            dedup_counts = None
-            if dedup_out is not None:
-                _, dfh = outputs.create(dedup_out)
-                _, mfh = outputs.create(map_path(dedup_out))
-                with dfh, mfh:
-                    kept, dropped = write_dedup(
-                        dfh, mfh, result.documents(), result.clusters, read.fields
-                    )
-                dedup_counts = (kept, dropped, map_path(dedup_out))
-            written = outputs.commit()
-            result.stats.timings["write"] = time.perf_counter() - mark
-            mark = time.perf_counter()
-            site_note = _site(outdir, result) if report else "not written (--no-report)"
-            if report:
-                result.stats.timings["report"] = time.perf_counter() - mark
-            if summary is not None:
-                _summary(summary, result, written, site_note, dedup_counts)
-    except KeyboardInterrupt:
-        outputs.discard()
-        err.print("interrupted: no output files were written or changed")
-        sys.exit(130)
-    except BaseException:
-        outputs.discard()
-        raise
+    with claim(outdir, [dedup_out] if dedup_out is not None else []):
+        outputs = Outputs()
+        items = read_collection(paths, read)
+        try:
+            if show_progress:
+                with _Bar(err) as bar:
+                    result = run(items, options, progress=bar)
+            else:
+                result = run(items, options)
+            with result:
+                mark = time.perf_counter()
+                _, fh = outputs.create(outdir / "clusters.jsonl")
+                with fh:
+                    write_clusters_jsonl(fh, result.clusters)
+                parquet = outputs.reserve(outdir / "clusters.parquet")
+                write_clusters_parquet(parquet, result.documents(), result.clusters)
+                dedup_counts = None
+                if dedup_out is not None:
+                    _, dfh = outputs.create(dedup_out)
+                    _, mfh = outputs.create(map_path(dedup_out))
+                    with dfh, mfh:
+                        kept, dropped = write_dedup(
+                            dfh, mfh, result.documents(), result.clusters, read.fields
+                        )
+                    dedup_counts = (kept, dropped, map_path(dedup_out))
+                written = outputs.commit()
+                result.stats.timings["write"] = time.perf_counter() - mark
+                mark = time.perf_counter()
+                site_note = _site(outdir, result) if report else "not written (--no-report)"
+                if report:
+                    result.stats.timings["report"] = time.perf_counter() - mark
+                if summary is not None:
+                    _summary(summary, result, written, site_note, dedup_counts)
+        except KeyboardInterrupt:
+            outputs.discard()
+            err.print("interrupted: no output files were written or changed")
+            sys.exit(130)
+        except BaseException:
+            outputs.discard()
+            raise
 
 
 def _site(outdir: Path, result: FindResult) -> str:

@@ -18,14 +18,17 @@ Files:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from redline.errors import ConfigError
 from redline.ingest.jsonl import Fields
 from redline.models import Cluster, Document
 
@@ -48,6 +51,50 @@ PARQUET_COLUMNS = (
 def map_path(dedup_path: Path) -> Path:
     """Where the dropped-to-kept mapping of a deduplicated output goes (FILE.map.jsonl)."""
     return dedup_path.with_name(f"{dedup_path.name}.map.jsonl")
+
+
+@contextlib.contextmanager
+def claim(outdir: Path, extra: Sequence[Path] = ()) -> Iterator[None]:
+    """Hold `outdir` for one run and first remove what killed runs left in it.
+
+    A run killed outright (SIGKILL, power loss) cannot delete its temporary files: hidden
+    `.clusters.jsonl.*.tmp` files and `.report-*.tmp` folders would pile up. They are removed
+    here, under a lock on the folder, so a run never deletes the temporary files of another run
+    still writing to the same folder. `extra`: other outputs (--dedup-out) whose leftovers go
+    too.
+    """
+    outdir.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl  # noqa: PLC0415 - POSIX only
+    except ImportError:  # elsewhere runs are not guarded, and leftovers are not removed
+        yield
+        return
+    # The lock is on the folder itself, so no lock file is left among the outputs.
+    fd = os.open(outdir, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ConfigError(
+                f"another `redline find` is writing to {outdir}; wait for it or pass another -o"
+            ) from None
+        _remove_stale(outdir, extra)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _remove_stale(outdir: Path, extra: Sequence[Path]) -> None:
+    for stale in (*outdir.glob(".report-*.tmp"), *outdir.glob(".report-*.old")):
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+    finals = [outdir / "clusters.jsonl", outdir / "clusters.parquet"]
+    finals += [p for path in extra for p in (path, map_path(path))]
+    for final in finals:
+        # The names `Outputs` gives its temporary files.
+        for stale in final.parent.glob(f".{final.name}.*.tmp"):
+            if stale.is_file():
+                stale.unlink(missing_ok=True)
 
 
 class Outputs:
