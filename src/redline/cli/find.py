@@ -92,14 +92,14 @@ class _Bar:
     type=click.FloatRange(0.0, 1.0, min_open=True),
     default=None,
     help="Jaccard similarity of word 5-shingles at or above which two documents are versions "
-    "[default: 0.5].",
+    "[default: 0.4].",
 )
 @click.option(
     "--containment",
     type=click.FloatRange(0.0, 1.0, min_open=True),
     default=None,
     help="Share of the shorter document found in the longer one at or above which they are "
-    "versions (trimmed copies, excerpts) [default: 0.8].",
+    "versions (trimmed copies, excerpts) [default: 0.7].",
 )
 @click.option(
     "--no-containment", is_flag=True, help="Match by Jaccard only (whole-document copies)."

@@ -44,7 +44,7 @@ from redline.discover.anchors import (
 )
 from redline.discover.cluster import Member, cluster
 from redline.discover.fingerprint import fingerprint
-from redline.discover.lsh import LSHConfig, candidates, derive
+from redline.discover.lsh import DEFAULT_MIN_RATIO, LSHConfig, candidates, derive
 from redline.discover.minhash import MinHashConfig
 from redline.discover.shingle import DEFAULT_SHINGLE, U64Array
 from redline.discover.verify import Thresholds, verify
@@ -88,7 +88,7 @@ class FindOptions:
     minhash: MinHashConfig = field(default_factory=MinHashConfig)
     shingle_size: int = DEFAULT_SHINGLE
     # Shortest (short / long) length ratio for which containment must survive banding.
-    min_ratio: float = 0.5
+    min_ratio: float = DEFAULT_MIN_RATIO
     jobs: int | None = None
     batch_size: int = 256
     max_bucket: int = 64
