@@ -1,10 +1,11 @@
 """Compare redline's sentence segmenter with pysbd, syntok and blingfire.
 
 Accuracy: boundary precision/recall/F1 on bench/data/segment_gold.txt (an invented set of
-tricky sentences with gold boundaries), in three layouts: paragraphs (sentences joined by
-spaces), one sentence per line, and hard-wrapped at 70 columns. A boundary is the offset where a
-sentence starts (after the first of its case); a tool scores it when one of its sentences starts
-there.
+tricky sentences with gold boundaries), in five layouts: paragraphs (sentences joined by
+spaces), one sentence per line, hard-wrapped at 70 columns, hard-wrapped at 38 columns (a
+newspaper column), and hard-wrapped at every width from 30 to 100 in steps of 5 (pooled). A
+boundary is the offset where a sentence starts (after the first of its case); a tool scores it
+when one of its sentences starts there.
 
 Speed: words per second on real newswire text (reuters_c50_authorship under $REDLINE_DATA,
 default ../shared/data, read by path and never copied), best of --repeat runs.
@@ -20,6 +21,7 @@ BBC News (line 1 of every file is the headline: it should be the only "title").
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import sys
 import textwrap
@@ -45,14 +47,26 @@ def load_cases() -> list[tuple[str | None, list[str]]]:
     return cases
 
 
-def render(heading: str | None, sentences: list[str], layout: str) -> tuple[str, list[int]]:
+# Layout name -> wrap widths it pools (0: not wrapped).
+LAYOUTS = {
+    "paragraphs": (0,),
+    "lines": (0,),
+    "wrapped70": (70,),
+    "wrapped38": (38,),
+    "wrapped30-100": tuple(range(30, 101, 5)),
+}
+
+
+def render(
+    heading: str | None, sentences: list[str], layout: str, width: int = 0
+) -> tuple[str, list[int]]:
     """The case's text in `layout` and the gold start offsets of its sentences after the first."""
     if layout == "paragraphs":
         body = " ".join(sentences)
     elif layout == "lines":
         body = "\n".join(sentences)
     else:
-        body = textwrap.fill(" ".join(sentences), width=70, break_long_words=False)
+        body = textwrap.fill(" ".join(sentences), width=width, break_long_words=False)
     text = f"{heading}\n{body}" if heading else body
     units = ([heading] if heading else []) + sentences
     starts: list[int] = []
@@ -117,8 +131,8 @@ def accuracy(split: Splitter, layout: str) -> tuple[float, float, float, list[st
     """Boundary precision, recall, F1 over all cases in `layout`, and the missed/extra cases."""
     tp = fp = fn = 0
     errors: list[str] = []
-    for heading, sentences in load_cases():
-        text, gold = render(heading, sentences, layout)
+    for (heading, sentences), width in itertools.product(load_cases(), LAYOUTS[layout]):
+        text, gold = render(heading, sentences, layout, width)
         predicted = {s for s in split(text) if s > 0}
         hits = predicted & set(gold)
         tp += len(hits)
@@ -215,21 +229,24 @@ def main() -> None:
     ap.add_argument("--slow-words", type=int, default=20_000, help="words for pysbd (slow)")
     ap.add_argument("--errors", action="store_true", help="print the cases each tool gets wrong")
     ap.add_argument("--stages", action="store_true", help="furniture and facts on real text")
+    ap.add_argument(
+        "--tools", default=",".join(SPLITTERS), help="comma-separated tools to run (default: all)"
+    )
     args = ap.parse_args()
     if args.stages:
         stages(real_text(args.words), args.repeat)
         return
 
-    layouts = ("paragraphs", "lines", "wrapped")
+    layouts = tuple(LAYOUTS)
     cases = load_cases()
     n_bound = sum(len(render(h, s, "lines")[1]) for h, s in cases)
     print(f"gold: {len(cases)} cases, {n_bound} boundaries per layout ({GOLD.relative_to(ROOT)})")
     text = real_text(args.words)
     slow_text = real_text(args.slow_words)
-    header = f"{'tool':10} " + " ".join(f"{lay + ' P/R/F1':>22}" for lay in layouts)
-    print(header + f" {'words/s':>12} {'sentences':>10}")
-    for name, make in SPLITTERS.items():
-        split = make()
+    header = f"{'tool':10} " + " ".join(f"{lay:>19}" for lay in layouts)
+    print(header + f" {'words/s':>12} {'sentences':>10}   (cells: P/R/F1)")
+    for name in args.tools.split(","):
+        split = SPLITTERS[name]()
         cells = []
         all_errors: list[str] = []
         for layout in layouts:
@@ -241,7 +258,7 @@ def main() -> None:
         note = f" (on {len(sample.split()):,} words)" if name == "pysbd" else ""
         print(
             f"{name:10} "
-            + " ".join(f"{c:>22}" for c in cells)
+            + " ".join(f"{c:>19}" for c in cells)
             + f" {wps:>12,.0f} {count:>10}{note}"
         )
         if args.errors:

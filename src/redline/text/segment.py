@@ -55,7 +55,14 @@ _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+\u2022\u00b7\u25aa\u2013\u2014]\s|\d{1,3}
 _STRONG_ITEM = re.compile(r"[ \t]*(?:[*+\u2022\u25aa]\s|#{1,6}\s)")
 _MD_HEADING = re.compile(r"[ \t]*#{1,6}\s")
 
-_MIN_WRAP = 50
+# Prose is hard-wrapped at 30 columns or more (a narrow newspaper column is about 35-40), so a
+# break after which the next word would have fitted in 30 columns was made on purpose.
+_NARROWEST = 30
+# Wrapping programs and editors stop at 100 columns; longer lines were never wrapped.
+_WIDEST = 100
+# A block whose lines do not read as consistently wrapped (some short line ends with no reason
+# to) is judged against at least this width: its lines are lists, headings or set by hand.
+_SET_WIDTH = 50
 # Line ends that promise more of the sentence.
 _CONTINUES = ",;(&"
 _DASHES = "-\u2013\u2014"
@@ -95,6 +102,18 @@ _STARTERS = _wordset(
     Overall Only Even Just Once Did Does Do Is Are Was Were Has Have Had Will Would Can Could
     Should May Might Must"""
 )
+# Words that never end a sentence or a heading, in any case ("Reopens After\nRepairs"): a
+# line ending in one is wrapped. "in" and "on" end headings when capitalised ("Work Goes On").
+_OPEN_ENDED = _wordset(
+    """a an the of to into onto at for from with by and or nor but as than its their his her
+    our your my after before about between against during without within through toward
+    towards amid among via upon"""
+)
+_OPEN_ENDED_LOWER = _wordset("in on")
+# Openers that are capitalised only at a sentence start (titles and nouns follow names too).
+_HEADING_FOLLOWERS = _STARTERS - _wordset(
+    "Mr Mrs Ms Dr Officials Police Analysts Critics Experts Residents People"
+)
 _DOTTED = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")
 _LIST_NUMBER = re.compile(r"\d{1,3}|[A-Za-z]|[ivxlcdmIVXLCDM]{1,6}")
 
@@ -115,9 +134,10 @@ def segment(text: str) -> list[Sentence]:
     # in lower case" as a sign that a sentence goes on; the rules then look at words alone.
     caseless = text == text.lower()
     for block in _blocks(text):
+        layout = _Layout(text, block)
         spans = [
             span
-            for start, end in _runs(text, block, caseless=caseless)
+            for start, end in _runs(text, block, layout, caseless=caseless)
             for span in _split_run(text, start, end, caseless=caseless)
         ]
         if not spans:
@@ -127,9 +147,14 @@ def segment(text: str) -> list[Sentence]:
         last = [bisect_right(starts, e - 1) - 1 for _, e in spans]
         # Paragraphs joined by single newlines (what HTML extraction gives) have every line
         # break between sentences and several sentences on some line: each line is then a
-        # paragraph. Hard-wrapped prose (sentences cross lines) and one sentence per line stay
-        # one paragraph per block.
-        per_line = first == last and len(set(first)) < len(first) and len(set(first)) > 1
+        # paragraph. Hard-wrapped prose (sentences cross lines, or every line break happens to
+        # fall at a sentence end) and one sentence per line stay one paragraph per block.
+        per_line = (
+            not layout.wrapped
+            and first == last
+            and len(set(first)) < len(first)
+            and len(set(first)) > 1
+        )
         line_paragraph: dict[int, int] = {}
         for (start, end), line in zip(spans, first, strict=True):
             offset = line_paragraph.setdefault(line, len(line_paragraph)) if per_line else 0
@@ -180,14 +205,69 @@ def _wrap_width(text: str, block: list[tuple[int, int]]) -> int:
     Underestimating is safe for wrapped prose (a wrapped line plus the next word always exceeds
     the true width, hence any smaller one), so with enough lines the 75th percentile of the
     non-last lines is used, which also keeps one-sentence-per-line text from taking its
-    longest sentence as the width; a short block uses its longest non-last line. Either way
-    the width is at least 50 columns: prose is not wrapped narrower than that, while lists
-    and headings of short lines are common.
+    longest sentence as the width; a short block uses its longest non-last line.
     """
     lengths = sorted(_columns(text, start, end) for start, end in block[:-1])
     if len(lengths) >= 4:
-        return max(lengths[(3 * len(lengths)) // 4], _MIN_WRAP)
-    return max(lengths[-1], _MIN_WRAP)
+        return lengths[(3 * len(lengths)) // 4]
+    return lengths[-1]
+
+
+class _Layout:
+    """How one block's lines are laid out: the width to judge breaks by, and the block's kind.
+
+    A block of wrapped prose is consistent with one width: no line break leaves room for the
+    next word at any width the block could have been wrapped at (30 columns or its estimate).
+    A break that does leave room was made on purpose; when every such break has a reason of
+    its own (the line ends a sentence, reads as a heading, or a list item follows) the block
+    is still prose around them and its breaks are judged at its own width, however narrow.
+    Otherwise its lines were set by hand (short sentences or phrases one per line) and breaks
+    are judged against at least 50 columns, so lines without stops still end their units.
+    """
+
+    __slots__ = ("headings", "line_mode", "width", "wrapped")
+
+    def __init__(self, text: str, block: list[tuple[int, int]]) -> None:
+        self.line_mode = False
+        self.wrapped = False
+        self.headings = False  # every line reads as a heading: one wrapped title, say
+        self.width = 0
+        if len(block) < 2:
+            return
+        estimate = _wrap_width(text, block)
+        narrow = max(estimate, _NARROWEST)
+        fits = [_fits(text, line, nxt, narrow) for line, nxt in itertools.pairwise(block)]
+        # Lines that nearly all end in a stop are sentences or paragraphs set one per line (in
+        # wrapped prose a line ends at a sentence end about once in a few lines): then a line
+        # that ends in a stop ends its sentence, even after "Inc." (not after "Mr." or "J.").
+        # "Inc." at a line end is what line mode must decide, so it is not counted against it.
+        # Wrapped prose leaves no room at the end of any line; set lines leave room somewhere,
+        # which keeps a wrap that happens to end lines at sentence ends out of line mode.
+        ends = [_line_end(text, start, end) for start, end in block[:-1]]
+        stops = ends.count(_END_STOP)
+        self.line_mode = (
+            stops >= 2 and stops >= 0.75 * (len(ends) - ends.count(_END_MAYBE)) and any(fits)
+        )
+        longest = max(_columns(text, start, end) for start, end in block[:-1])
+        self.wrapped = not self.line_mode and not any(fits) and longest <= _WIDEST
+        consistent = not self.line_mode and all(
+            not fit or _set_on_purpose(text, line, nxt)
+            for fit, (line, nxt) in zip(fits, itertools.pairwise(block), strict=False)
+        )
+        self.width = narrow if consistent else max(estimate, _SET_WIDTH)
+        self.headings = all(_heading_like(text[start:end]) for start, end in block)
+
+
+def _set_on_purpose(text: str, line: tuple[int, int], nxt: tuple[int, int]) -> bool:
+    """Whether a short line has its own reason to end: a stop, a colon, a heading, a list."""
+    (start, end), (nstart, nend) = line, nxt
+    return (
+        _ends_with_stop(text, start, end)
+        or text[end - 1] == ":"
+        or _MD_HEADING.match(text, start, end) is not None
+        or _LIST_ITEM.match(text, nstart, nend) is not None
+        or _heading_like(text[start:end])
+    )
 
 
 def _columns(text: str, start: int, end: int) -> int:
@@ -196,29 +276,15 @@ def _columns(text: str, start: int, end: int) -> int:
 
 
 def _runs(
-    text: str, block: list[tuple[int, int]], *, caseless: bool = False
+    text: str, block: list[tuple[int, int]], layout: _Layout, *, caseless: bool = False
 ) -> Iterator[tuple[int, int]]:
     """Spans of softly joined lines inside one block; a hard line break ends a run."""
-    # Width is judged per block from its non-last lines, with the block's own lines only: an
-    # unwrapped heading block elsewhere must not make wrapped prose look short.
-    width = _wrap_width(text, block) if len(block) > 1 else 0
-    # Lines that nearly all end in a stop are sentences or paragraphs set one per line (in
-    # wrapped prose a line ends at a sentence end about once in a dozen lines): then a line
-    # that ends in a stop ends its sentence, even after "Inc." (not after "Mr." or "J.").
-    ends = [_line_end(text, start, end) for start, end in block[:-1]]
-    stops = ends.count(_END_STOP)
-    # "Inc." at a line end is what line mode must decide, so it is not counted against it.
-    # Wrapped prose has every non-last line full; set lines leave room somewhere, which keeps
-    # a wrap that happens to end lines at sentence ends out of line mode.
-    line_mode = (
-        stops >= 2
-        and stops >= 0.75 * (len(ends) - ends.count(_END_MAYBE))
-        and any(_fits(text, line, nxt, width) for line, nxt in itertools.pairwise(block))
-    )
+    # Width is judged per block, with the block's own lines only: an unwrapped heading block
+    # elsewhere must not make wrapped prose look short.
     run_start = _trim(text, *block[0])[0]
     fresh = True  # the line starts a run: only such a line can be a heading
     for line, nxt in itertools.pairwise(block):
-        if _hard_break(text, line, nxt, width, fresh=fresh, line_mode=line_mode, caseless=caseless):
+        if _hard_break(text, line, nxt, layout, fresh=fresh, caseless=caseless):
             yield run_start, line[1]
             run_start = _trim(text, *nxt)[0]
             fresh = True
@@ -281,14 +347,14 @@ def _hard_break(
     text: str,
     line: tuple[int, int],
     nxt: tuple[int, int],
-    width: int,
+    layout: _Layout,
     *,
     fresh: bool,
-    line_mode: bool,
     caseless: bool = False,
 ) -> bool:
     """Whether the break between `line` and the next line `nxt` ends a sentence."""
     (start, end), (nstart, nend) = line, nxt
+    width, line_mode = layout.width, layout.line_mode
     if _MD_HEADING.match(text, start, end) or _STRONG_ITEM.match(text, nstart, nend):
         return True
     nfirst, word_end = _first_word(text, nstart, nend)
@@ -301,15 +367,15 @@ def _hard_break(
         # A dash or number at a line start is a list item only after a line that ended;
         # wrapped prose can put a spaced dash or a figure there too.
         return True
+    if next_word[:1] in _DASHES and text[start] not in _DASHES:
+        return False  # "PORTVALE, March 3 (Gazette)\n- The bridge ...": a spaced dash wrapped
     last = text[end - 1]
     if line_mode and last == "," and next_word[:1].isupper():
         return True  # lines are units here: a paragraph cut short after a comma still ends
-    if last in _CONTINUES or (
-        last in _DASHES
-        and (text[end - 2 : end - 1].isalpha() or not _heading_like(text[start:end]))
-    ):
-        # "In Lisbon,\nMaria Lopez said", "well-\nknown": the sentence goes on. A dash ends a
-        # heading line ("-- CABLE FIRMS LOOK BEFORE THEY LEAP --") without continuing it.
+    if last in _CONTINUES or (last in _DASHES and text[start] not in _DASHES):
+        # "In Lisbon,\nMaria Lopez said", "well-\nknown", "(Gazette) -\nThe": the sentence
+        # goes on. A dash ends a line that also opens with one ("-- CABLE FIRMS LOOK BEFORE
+        # THEY LEAP --") without continuing it.
         return False
     if next_word[:1].islower() and not caseless:
         # A lower-case continuation is wrapped prose unless the line closed a sentence and
@@ -317,26 +383,65 @@ def _hard_break(
         return ends_with_stop and fitted
     if fitted:
         return True
+    if _open_ended(text[start:end]):
+        return False  # "The U.S. Department of\nTransportation": nothing ends on "of"
+    if _left_open(text, start, end):
+        return False  # "PORTVALE, March 3 (Coastline\nGazette) - ...": the bracket is open
     if line_mode:
         kind = _line_end(text, start, end)
         # "Jan.\n5" and "No.\n10" continue whatever the layout.
         before_number = (
             next_word[:1].isdigit() and _last_token(text, start, end).lower() in _BEFORE_NUMBER
         )
-        if kind in (_END_STOP, _END_MAYBE) and not before_number:
+        if kind in (_END_STOP, _END_MAYBE, _END_NONE) and not before_number:
+            # Lines are units here: one with no stop is a heading or a sentence without one.
             return True
     if ends_with_stop:
         # A full-width line ending in a stop: the run splitter decides (it knows abbreviations).
         return False
     # A full-width line with no stop whose next line starts a capital: wrapped prose, unless
     # the line reads as a heading (a few words, mostly capitalised).
-    return fresh and _heading_like(text[start:end])
+    if not fresh or not _heading_like(text[start:end]):
+        return False
+    if not layout.wrapped:
+        return True
+    # In a block that reads as one wrapped paragraph, title-case lines are common (names,
+    # datelines, a title wrapped over lines): a heading needs a sentence to open after it,
+    # and a block that is all title case is one heading wrapped over its lines.
+    opener = next_word.lstrip(_LEADING_OPENERS).rstrip(",;:!?")
+    byline = opener == "By" and nend - nstart > 3
+    return byline or (opener in _HEADING_FOLLOWERS and not layout.headings)
+
+
+def _last_word(text: str, start: int, end: int) -> str:
+    """The line's last whitespace-separated word, as written."""
+    k = end
+    while k > max(start, end - 12) and not text[k - 1].isspace():
+        k -= 1
+    return text[k:end]
+
+
+def _left_open(text: str, start: int, end: int) -> bool:
+    """Whether the line opens a bracket or a quotation that it does not close."""
+    return (
+        text.count("(", start, end) > text.count(")", start, end)
+        or text.count("\u201c", start, end) > text.count("\u201d", start, end)
+        or text.count('"', start, end) % 2 == 1
+    )
+
+
+def _open_ended(line: str) -> bool:
+    """Whether the line ends on a word that no sentence or heading ends on."""
+    word = _last_word(line, 0, len(line))
+    return word.lower() in _OPEN_ENDED or word in _OPEN_ENDED_LOWER
 
 
 def _heading_like(line: str) -> bool:
     """Most longer words capitalised, as in a title-case heading or an all-caps line."""
     if _STOP_INSIDE.search(line):
         return False  # a sentence ends inside it: prose
+    if _open_ended(line):
+        return False  # "Mayor Ellen Ruiz of": headings do not end on "of" or "the"
     all_words = _NEXT_WORD.findall(line)
     long_words = [w for w in all_words if len(w) > 3]
     if len(all_words) > 12:
