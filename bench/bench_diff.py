@@ -31,8 +31,8 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from redline.compare.align import Unit, align, similarity
-from redline.compare.redline import compare
+from redline.diff.align import Unit, align, similarity
+from redline.diff.redline import compare
 from redline.text.normalize import normalize, words
 from redline.text.segment import segment
 

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from find_corpus import data_root, read_text
 
-from redline.compare.redline import compare
+from redline.diff.redline import compare
 
 
 def _article(root: Path, rel: str) -> str:

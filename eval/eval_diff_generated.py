@@ -51,7 +51,7 @@ from versions import (
     present_only,
 )
 
-from redline.compare.align import similarity
+from redline.diff.align import similarity
 from redline.ingest.files import document_from_bytes
 from redline.models import Document, Facts, Sentence
 from redline.text.normalize import normalize, word_spans, words
@@ -76,7 +76,7 @@ Matcher = Callable[[Document, Document], Run]
 
 def redline_units(doc_a: Document, doc_b: Document) -> Run:
     """Units from `redline.compare`, with the sentences its indices refer to."""
-    from redline.compare.redline import compare
+    from redline.diff.redline import compare
 
     red = compare(doc_a, doc_b)
     sa, sb = segment(doc_a.text), segment(doc_b.text)

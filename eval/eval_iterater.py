@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from find_corpus import data_root
 
-from redline.compare.redline import compare
+from redline.diff.redline import compare
 from redline.models import Segment
 from redline.text.normalize import words
 

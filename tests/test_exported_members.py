@@ -19,3 +19,17 @@ def test_every_public_member_is_exported() -> None:
     }
     public.discard("annotations")  # from `from __future__ import annotations`
     assert public == set(redline.__all__)
+
+
+def test_entry_points_survive_importing_every_submodule() -> None:
+    # A subpackage named like an exported function would replace it on import.
+    import importlib
+    import pkgutil
+
+    for module in pkgutil.walk_packages(redline.__path__, "redline."):
+        importlib.import_module(module.name)
+    assert callable(redline.compare)
+    assert callable(redline.find_versions)
+    assert callable(redline.segment)
+    red = redline.compare("The ferry left at noon.", "The ferry left at one.")
+    assert [s.kind for s in red.segments] == ["reworded"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from redline.compare.redline import compare
+from redline.diff.redline import compare
 from redline.discover.shingle import overlap, shingles
 from redline.discover.verify import Thresholds
 from redline.ingest.files import read_document

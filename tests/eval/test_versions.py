@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from redline.compare.redline import compare
+from redline.diff.redline import compare
 from redline.ingest.files import document_from_bytes, read_document
 from redline.text.normalize import keys
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from redline.compare.redline import compare
+from redline.diff.redline import compare
 from redline.ingest.files import read_document
 from redline.models import Redline
 from redline.report.html import to_html

@@ -53,7 +53,7 @@ def test_non_ascii_is_not_escaped() -> None:
 def test_a_real_comparison_meets_every_field_of_the_contract() -> None:
     from pathlib import Path
 
-    from redline.compare.redline import compare
+    from redline.diff.redline import compare
     from redline.ingest.files import read_document
     from redline.models import KINDS, ROLES
 

@@ -98,7 +98,7 @@ def diff(
         raise click.UsageError("only one of OLD and NEW can be - (standard input)")
     with guard():
         # Imported here so that `redline --help` does not pay for trafilatura and the aligner.
-        from redline.compare.redline import compare  # noqa: PLC0415
+        from redline.diff.redline import compare  # noqa: PLC0415
         from redline.ingest.files import read_document  # noqa: PLC0415
 
         doc_old = read_document(old, max_bytes=max_bytes, encoding=encoding)

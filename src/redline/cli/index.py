@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from redline.cli.common import guard
-from redline.compare.redline import compare
+from redline.diff.redline import compare
 from redline.errors import InputError
 from redline.ingest.collection import ReadOptions, read_collection
 from redline.ingest.files import read_document

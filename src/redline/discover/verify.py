@@ -32,16 +32,19 @@ from redline.models import Pair
 
 Match = Literal["jaccard", "containment"]
 
+# Measured on the generated corpus (eval/eval_find_generated.py, seeds 7 and 8): pair F1
+# 0.986 / 0.981 at 0.4 / 0.7 against 0.948 / 0.938 at 0.5 / 0.8, precision 1.000 at both;
+# word 5-shingles are fragile under rewording, so edited versions fall to Jaccard ~0.4.
+DEFAULT_JACCARD = 0.4
+DEFAULT_CONTAINMENT = 0.7
+
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
     """When a pair of documents counts as two versions of one text."""
 
-    # Measured on the generated corpus (eval/eval_find_generated.py, seeds 7 and 8): pair F1
-    # 0.986 / 0.981 at 0.4 / 0.7 against 0.948 / 0.938 at 0.5 / 0.8, precision 1.000 at both;
-    # word 5-shingles are fragile under rewording, so edited versions fall to Jaccard ~0.4.
-    jaccard: float = 0.4
-    containment: float | None = 0.7
+    jaccard: float = DEFAULT_JACCARD
+    containment: float | None = DEFAULT_CONTAINMENT
     # 5-word shingles: 20 shingles is a text of about 24 words, a long sentence or two.
     min_shingles: int = 20
     # A short text must be wholly inside the other (an exact or extended copy); a longer one

@@ -47,7 +47,7 @@ from redline.discover.fingerprint import fingerprint
 from redline.discover.lsh import DEFAULT_MIN_RATIO, LSHConfig, candidates, derive
 from redline.discover.minhash import MinHashConfig
 from redline.discover.shingle import DEFAULT_SHINGLE, U64Array
-from redline.discover.verify import Thresholds, verify
+from redline.discover.verify import DEFAULT_CONTAINMENT, DEFAULT_JACCARD, Thresholds, verify
 from redline.engines.spool import Spool, read_shingles
 from redline.errors import ConfigError, InputError
 from redline.ingest.files import DEFAULT_MAX_BYTES
@@ -604,8 +604,8 @@ def _verify_all(
 def find_versions(
     collection: Iterable[Document] | Sequence[str | Path],
     *,
-    threshold: float = 0.5,
-    containment: float | None = 0.8,
+    threshold: float = DEFAULT_JACCARD,
+    containment: float | None = DEFAULT_CONTAINMENT,
     jobs: int | None = None,
 ) -> list[Cluster]:
     """The clusters of versions in a collection: documents, or paths to read.

@@ -26,8 +26,8 @@ from pathlib import Path
 import jinja2
 from rapidfuzz.distance import Indel
 
-from redline.compare.collate import Collation, collate_redlines
-from redline.compare.redline import compare
+from redline.diff.collate import Collation, collate_redlines
+from redline.diff.redline import compare
 from redline.errors import ConfigError, RedlineError
 from redline.models import Cluster, Document, Pair, Redline
 from redline.report.html import to_html

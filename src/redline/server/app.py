@@ -22,8 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from redline.compare.collate import Collation, collate
-from redline.compare.redline import compare
+from redline.diff.collate import Collation, collate
+from redline.diff.redline import compare
 from redline.errors import (
     ConfigError,
     InputError,

@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 
-from redline.compare.redline import compare
+from redline.diff.redline import compare
 from redline.ingest.files import document_from_bytes
 from redline.models import Document, Redline, Segment
 from redline.report.html import to_html

@@ -1,7 +1,7 @@
 """`compare`: two versions of a text in, a sentence-by-sentence `Redline` out.
 
 The stages: segment each text into sentences, give furniture (titles, bylines, bios, promos)
-its role, align the sentences (`redline.compare.align`), and turn each aligned unit into a
+its role, align the sentences (`redline.diff.align`), and turn each aligned unit into a
 `Segment` quoting both documents exactly, with word-level changes for reworded sentences.
 """
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel, Postfix, Prefix
 
-from redline.compare.align import DEFAULT_CANDIDATES, REWORD_THRESHOLD, Unit, align
+from redline.diff.align import DEFAULT_CANDIDATES, REWORD_THRESHOLD, Unit, align
 from redline.discover.shingle import overlap, shingles
 from redline.errors import ConfigError
 from redline.models import (

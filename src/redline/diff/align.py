@@ -5,7 +5,7 @@ found through an inverted index over rare words (never by scoring every pair), t
 merges grown from those pairs, then neighbouring pairs joined where the two versions cut a
 sentence boundary in different places, and finally moves, read off a heaviest increasing
 subsequence of the matched pairs. It works on plain sentence strings, so it can be used and
-tested without documents; `redline.compare.redline` turns its units into segments with text
+tested without documents; `redline.diff.redline` turns its units into segments with text
 and offsets.
 
 Sentences are compared as sequences of word keys (case and accents folded), each key encoded

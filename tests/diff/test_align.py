@@ -7,7 +7,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from redline.compare.align import Unit, align, similarity
+from redline.diff.align import Unit, align, similarity
 
 # Invented words: alignment must not depend on any real text.
 VOCAB = (  # noqa: SIM905 -- a word list reads better as one string

@@ -2,7 +2,7 @@
 
 A collation table has one column per version and one row per sentence (or passage). The
 reference version's sentences give the base rows, in its reading order; every other version is
-compared with the reference (`redline.compare.redline.compare`) and its sentences fill the cells
+compared with the reference (`redline.diff.redline.compare`) and its sentences fill the cells
 of the rows they align with. Sentences a version has and the reference lacks become extra rows,
 placed after the row of the version's nearest preceding aligned sentence; the same added sentence
 in several versions shares one extra row (found at another place, it is marked moved there).
@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from rapidfuzz.distance import Indel
 
-from redline.compare.redline import compare
+from redline.diff.redline import compare
 from redline.errors import ConfigError
 from redline.models import Document, Redline, Role, Segment
 from redline.text.furniture import assign_roles

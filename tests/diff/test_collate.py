@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from redline.compare.collate import Collation, collate, collate_redlines
+from redline.diff.collate import Collation, collate, collate_redlines
 from redline.errors import ConfigError
 from redline.models import Document, Facts, Kind, Redline, Role, Segment, Side, Similarity
 from redline.text.normalize import keys

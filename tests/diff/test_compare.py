@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from redline.compare.redline import CompareOptions, compare
+from redline.diff.redline import CompareOptions, compare
 from redline.errors import ConfigError
 from redline.models import Document, Redline
 
@@ -327,7 +327,7 @@ def test_very_long_sentence_without_stops_is_diffed_in_bounded_memory(
     (seg,) = compare(old, new).segments
     assert [c.b for c in seg.changes] == ["lantern festival"]
     # Past the cap, the differing middle is one replace instead of a huge word matrix.
-    monkeypatch.setattr("redline.compare.redline._MAX_DIFF_CELLS", 1)
+    monkeypatch.setattr("redline.diff.redline._MAX_DIFF_CELLS", 1)
     new = " ".join([*words[:1000], "lantern", *words[1001:1500], "festival", *words[1501:]])
     (seg,) = compare(old, new).segments
     (change,) = seg.changes
