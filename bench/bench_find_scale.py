@@ -235,7 +235,9 @@ def plot() -> None:
     fig, (left, right) = plt.subplots(1, 2, figsize=(9.5, 4), dpi=120)
     all_docs: set[int] = set()
     top_secs = top_rss = 0.0
-    for (corpus, rows), marker in zip(sorted(series.items(), reverse=True), "os", strict=False):
+    for (corpus, rows), marker, dy in zip(
+        sorted(series.items(), reverse=True), "os", (6, -12), strict=False
+    ):
         docs = sorted(rows)
         all_docs |= set(docs)
         secs = [float(rows[d]["seconds"]) for d in docs]  # type: ignore[arg-type]
@@ -246,8 +248,8 @@ def plot() -> None:
         right.plot(docs, rss, marker + "-", label=label)
         for x, y1, y2 in zip(docs, secs, rss, strict=True):
             opts = {"textcoords": "offset points", "ha": "center", "fontsize": 7}
-            left.annotate(f"{y1:,.0f} s", (x, y1), xytext=(0, 6), **opts)
-            right.annotate(f"{y2:.2f}", (x, y2), xytext=(0, 6), **opts)
+            left.annotate(f"{y1:,.0f} s", (x, y1), xytext=(0, dy), **opts)
+            right.annotate(f"{y2:.2f}", (x, y2), xytext=(0, dy), **opts)
     ticks = sorted(all_docs)
     short = [f"{d // 1000:,}k" if d < 1_000_000 else f"{d / 1e6:g}M" for d in ticks]
     left.axhline(600, color="grey", ls=":", lw=1, label="goal: 1M documents in 600 s")
