@@ -117,8 +117,21 @@ def main() -> None:
     ap.add_argument("--unrelated", type=int, default=1400, help="unrelated articles per corpus")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--find-args", default="", help="extra `redline find` options, one string")
-    ap.add_argument("--threshold", type=float, default=0.5, help="Jaccard for the baseline")
+    ap.add_argument(
+        "--threshold",
+        type=float,
+        default=None,
+        help="Jaccard for the baseline (default: the one redline runs with)",
+    )
     args = ap.parse_args()
+    if args.threshold is None:
+        # The baseline gets redline's own Jaccard threshold: --threshold in --find-args, else
+        # the engine's default.
+        from redline.discover.verify import Thresholds
+
+        opts = shlex.split(args.find_args)
+        given = opts[opts.index("--threshold") + 1] if "--threshold" in opts else None
+        args.threshold = float(given) if given else Thresholds().jaccard
 
     t0 = time.perf_counter()
     docs, story, kind_of = build(args.stories, args.unrelated, args.seed)
