@@ -14,9 +14,9 @@ story (the corpus design; the human derivation labels are missing). For each new
 Results are split by the corpus's computed proxy, word-trigram containment of the article in
 all PA texts of its story (NOT a human label): low values are mostly articles written
 independently of the wire, which should not be joined. Same-run baselines: datasketch
-MinHashLSH at the same Jaccard threshold over the same shingles, and exact hashing. Last, the
-containment of each article in its best own-story PA text vs in the best other-story PA text,
-at several thresholds: where a containment threshold would have to sit.
+MinHashLSH at redline's default Jaccard threshold over the same shingles, and exact hashing.
+Last, the containment of each article in its best own-story PA text vs in the best
+other-story PA text, at several thresholds: where a containment threshold would have to sit.
 """
 
 from __future__ import annotations
@@ -161,10 +161,16 @@ def main() -> None:
         proxy,
     )
     if not args.skip_baselines:
+        from redline.discover.verify import Thresholds
+
+        jac = Thresholds().jaccard  # redline's default, which the baseline shares
         ids = [d for d, _ in docs]
         sh = [shingles(t) for _, t in docs]
         for name, pairs in (
-            ("datasketch MinHashLSH, threshold 0.5, same shingles", fc.datasketch_edges(sh, 0.5)),
+            (
+                f"datasketch MinHashLSH, threshold {jac}, same shingles",
+                fc.datasketch_edges(sh, jac),
+            ),
             ("exact hash of normalized words", fc.exact_edges([t for _, t in docs])),
         ):
             labels = fc.components(len(ids), pairs)
