@@ -66,6 +66,7 @@ _SET_WIDTH = 50
 # Line ends that promise more of the sentence.
 _CONTINUES = ",;(&"
 _DASHES = "-\u2013\u2014"
+_SPACED_DASHES = frozenset(("-", "--", "\u2013", "\u2014"))
 _ZERO_WIDTH = re.compile(
     r"[\u00ad\u200b-\u200d\u2060\ufeff\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff]"
 )
@@ -367,12 +368,11 @@ def _hard_break(
         # A dash or number at a line start is a list item only after a line that ended;
         # wrapped prose can put a spaced dash or a figure there too.
         return True
-    if next_word[:1] in _DASHES and text[start] not in _DASHES:
-        return False  # "PORTVALE, March 3 (Gazette)\n- The bridge ...": a spaced dash wrapped
+    opens_with_dash = text[_trim(text, start, end)[0]] in _DASHES
     last = text[end - 1]
     if line_mode and last == "," and next_word[:1].isupper():
         return True  # lines are units here: a paragraph cut short after a comma still ends
-    if last in _CONTINUES or (last in _DASHES and text[start] not in _DASHES):
+    if last in _CONTINUES or (last in _DASHES and not opens_with_dash):
         # "In Lisbon,\nMaria Lopez said", "well-\nknown", "(Gazette) -\nThe": the sentence
         # goes on. A dash ends a line that also opens with one ("-- CABLE FIRMS LOOK BEFORE
         # THEY LEAP --") without continuing it.
@@ -383,6 +383,14 @@ def _hard_break(
         return ends_with_stop and fitted
     if fitted:
         return True
+    if (
+        next_word in _SPACED_DASHES
+        and word_end < nend
+        and not opens_with_dash
+        and not ends_with_stop
+        and last != ":"
+    ):
+        return False  # "PORTVALE, March 3 (Gazette)\n- The bridge ...": a spaced dash wrapped
     if _open_ended(text[start:end]):
         return False  # "The U.S. Department of\nTransportation": nothing ends on "of"
     if _left_open(text, start, end):
