@@ -18,7 +18,7 @@ import xxhash
 from redline.discover.anchors import DEFAULT_MODULUS, anchors
 from redline.discover.lsh import LSHConfig, band_keys_batch
 from redline.discover.minhash import MinHashConfig, U32Array, sign_batch
-from redline.discover.shingle import _MUL, DEFAULT_SHINGLE, U64Array, _mix, shingle_hashes
+from redline.discover.shingle import _MUL, DEFAULT_SHINGLE, U64Array, mix, shingle_hashes
 from redline.discover.tokens import word_hashes
 
 
@@ -48,7 +48,7 @@ def shingle_batch(word_hash_arrays: Sequence[U64Array], n: int = DEFAULT_SHINGLE
         acc = flat[:windows].copy()
         for i in range(1, n):
             acc = acc * _MUL + flat[i : i + windows]
-        mixed = _mix(acc)
+        mixed = mix(acc)
     out: list[U64Array] = []
     start = 0
     for k, length in enumerate(lengths.tolist()):

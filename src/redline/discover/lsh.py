@@ -32,9 +32,9 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
+from redline.discover.shingle import U64Array, mix
 from redline.errors import ConfigError
 
-U64Array = npt.NDArray[np.uint64]
 # Chance that a pair exactly at the effective threshold becomes a candidate.
 _RECALL_AT_THRESHOLD = 0.85
 
@@ -128,14 +128,6 @@ def derive(
     return LSHConfig(bands=bands, rows=rows)
 
 
-def _mix(h: U64Array) -> U64Array:
-    h = h ^ (h >> np.uint64(30))
-    h = h * np.uint64(0xBF58476D1CE4E5B9)
-    h = h ^ (h >> np.uint64(27))
-    h = h * np.uint64(0x94D049BB133111EB)
-    return h ^ (h >> np.uint64(31))
-
-
 def band_keys_batch(signatures: npt.NDArray[np.uint32], bands: int, rows: int) -> U64Array:
     """`(n, bands)` uint64 keys of an `(n, num_perm)` signature matrix.
 
@@ -150,10 +142,10 @@ def band_keys_batch(signatures: npt.NDArray[np.uint32], bands: int, rows: int) -
     n = signatures.shape[0]
     cells = signatures[:, : bands * rows].astype(np.uint64).reshape(n, bands, rows)
     acc = np.broadcast_to(
-        _mix(np.arange(1, bands + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)), (n, bands)
+        mix(np.arange(1, bands + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)), (n, bands)
     ).copy()
     for i in range(rows):
-        acc = _mix(acc ^ cells[:, :, i])
+        acc = mix(acc ^ cells[:, :, i])
     return np.asarray(acc, dtype=np.uint64)
 
 

@@ -20,7 +20,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from redline.discover.shingle import U64Array
+from redline.discover.shingle import U64Array, mix
 from redline.errors import ConfigError
 
 U32Array = npt.NDArray[np.uint32]
@@ -47,15 +47,7 @@ class MinHashConfig:
             raise ConfigError(f"seed must be in [0, 2**64), got {self.seed}")
 
 
-def _mix(h: U64Array) -> U64Array:
-    # splitmix64 finalizer: the seed is xored in before it, so seeds give independent sketches.
-    h = h ^ (h >> np.uint64(30))
-    h = h * np.uint64(0xBF58476D1CE4E5B9)
-    h = h ^ (h >> np.uint64(27))
-    h = h * np.uint64(0x94D049BB133111EB)
-    return h ^ (h >> np.uint64(31))
-
-
+# The seed key is xored in before `mix`, so different seeds give independent sketches.
 def _seed_key(seed: int) -> np.uint64:
     return np.uint64((seed * 0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019) % 2**64)
 
@@ -67,7 +59,7 @@ def _probe_table(num_perm: int, seed: int) -> npt.NDArray[np.intp]:
     rows = []
     for t in range(num_perm * _PROBES):
         step = np.uint64((t * 0x9E3779B97F4A7C15) % 2**64)
-        h = _mix((bins * np.uint64(0x100000001B3) + step) ^ _seed_key(seed))
+        h = mix((bins * np.uint64(0x100000001B3) + step) ^ _seed_key(seed))
         rows.append((h % np.uint64(num_perm)).astype(np.intp))
     table = np.stack(rows)
     table.setflags(write=False)
@@ -117,7 +109,7 @@ def sign_batch(sets: Sequence[U64Array], config: MinHashConfig | None = None) ->
     out = np.full(n * width, EMPTY, dtype=SIGNATURE_DTYPE)
     if flat is None:
         return out.reshape(n, width)
-    h = _mix(flat ^ _seed_key(config.seed))
+    h = mix(flat ^ _seed_key(config.seed))
     # Top 32 bits choose the bin (works for any num_perm), low 32 bits are the ranked value.
     bins = ((h >> np.uint64(32)) * np.uint64(width)) >> np.uint64(32)
     rows = np.repeat(np.arange(n, dtype=np.uint64), lengths)

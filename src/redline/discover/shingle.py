@@ -26,8 +26,8 @@ def _word_hash(key: str) -> int:
     return xxhash.xxh3_64_intdigest(key.encode())
 
 
-def _mix(h: U64Array) -> U64Array:
-    # splitmix64 finalizer: spreads the polynomial combination over all 64 bits.
+def mix(h: U64Array) -> U64Array:
+    """splitmix64's finalizer, elementwise: spreads every input bit over all 64 output bits."""
     h = h ^ (h >> np.uint64(30))
     h = h * np.uint64(0xBF58476D1CE4E5B9)
     h = h ^ (h >> np.uint64(27))
@@ -49,7 +49,7 @@ def shingle_hashes(word_hashes: U64Array, n: int = DEFAULT_SHINGLE) -> U64Array:
     acc = word_hashes[:count].copy()
     for i in range(1, n):
         acc = acc * _MUL + word_hashes[i : i + count]
-    return np.unique(_mix(acc))
+    return np.unique(mix(acc))
 
 
 def shingles(text: str, n: int = DEFAULT_SHINGLE) -> U64Array:

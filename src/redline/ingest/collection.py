@@ -26,7 +26,12 @@ from pathlib import Path
 from typing import IO, Literal, cast
 
 from redline.errors import InputError
-from redline.ingest.files import DEFAULT_MAX_BYTES, STDIN_ID, Format
+from redline.ingest.files import (
+    DEFAULT_MAX_BYTES,
+    GZIP_MAGIC,
+    STDIN_ID,
+    format_from_name,
+)
 from redline.ingest.jsonl import Fields, read_jsonl
 from redline.ingest.records import Item, Raw, Skip
 from redline.ingest.table import read_csv, read_parquet
@@ -45,17 +50,6 @@ _KINDS: dict[str, Kind] = {
     ".wet": "warc",
     ".wat": "warc",
 }
-# Unknown suffixes are sniffed by document_from_bytes (binary junk is then skipped as such).
-_DOC_FORMATS: dict[str, Format] = {
-    ".txt": "text",
-    ".text": "text",
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".html": "html",
-    ".htm": "html",
-    ".xhtml": "html",
-}
-_GZIP_MAGIC = b"\x1f\x8b"
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +129,7 @@ def _read_stdin(options: ReadOptions) -> Iterator[Item]:
     stream = sys.stdin.buffer
     head = stream.peek(2)[:2] if hasattr(stream, "peek") else b""
     lines: IO[bytes] = (
-        cast(IO[bytes], gzip.GzipFile(fileobj=stream)) if head == _GZIP_MAGIC else stream
+        cast(IO[bytes], gzip.GzipFile(fileobj=stream)) if head == GZIP_MAGIC else stream
     )
     yield from read_jsonl(lines, STDIN_ID, options.fields)
 
@@ -149,7 +143,7 @@ def _open(file: Path) -> IO[bytes]:
 
 def _is_gzip(file: Path) -> bool:
     with file.open("rb") as fh:
-        return fh.read(2) == _GZIP_MAGIC
+        return fh.read(2) == GZIP_MAGIC
 
 
 def _read_file(file: Path, name: str, options: ReadOptions) -> Iterator[Item]:
@@ -165,7 +159,8 @@ def _read_file(file: Path, name: str, options: ReadOptions) -> Iterator[Item]:
             return
         with file.open("rb") as fh:
             data = fh.read(options.max_bytes + 1)
-        yield Raw(id=name, data=data, fmt=_DOC_FORMATS.get(Path(_strip_gz(file.name)).suffix))
+        # An unknown suffix gives fmt None: document_from_bytes then sniffs the bytes.
+        yield Raw(id=name, data=data, fmt=format_from_name(file.name))
         return
     if kind == "warc":
         # fastwarc detects and decompresses gzip members itself.

@@ -42,7 +42,7 @@ _SUFFIXES: dict[str, Format] = {
     ".htm": "html",
     ".xhtml": "html",
 }
-_GZIP_MAGIC = b"\x1f\x8b"
+GZIP_MAGIC = b"\x1f\x8b"
 _BOMS: tuple[tuple[bytes, str], ...] = (
     # UTF-32 first: its little-endian BOM starts with the UTF-16 one.
     (b"\xff\xfe\x00\x00", "utf-32"),
@@ -117,7 +117,7 @@ def read_document(
         raise InputError(name, "permission denied") from exc
     _check_size(name, len(data), max_bytes)
     return document_from_bytes(
-        name, data, fmt=_format_from_name(p.name), max_bytes=max_bytes, encoding=encoding
+        name, data, fmt=format_from_name(p.name), max_bytes=max_bytes, encoding=encoding
     )
 
 
@@ -142,7 +142,7 @@ def document_from_bytes(
         BinaryInputError, EmptyInputError, EncodingError, TooLargeError.
     """
     _check_size(doc_id, len(data), max_bytes)
-    if data.startswith(_GZIP_MAGIC):
+    if data.startswith(GZIP_MAGIC):
         data = _gunzip(doc_id, data, max_bytes)
     if not data:
         raise EmptyInputError(doc_id, "the file is empty")
@@ -172,7 +172,8 @@ def _check_size(name: str, size: int, max_bytes: int) -> None:
         )
 
 
-def _format_from_name(name: str) -> Format | None:
+def format_from_name(name: str) -> Format | None:
+    """The document format a file name promises (`.gz` looked through), if any."""
     lowered = name.lower()
     if lowered.endswith(".gz"):
         lowered = lowered[:-3]
