@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import click
-import uvicorn
 
 from redline.cli.common import guard
 from redline.cli.index import DEFAULT_DB
-from redline.server.app import create_app
-from redline.server.limits import Limits, MiB, allowed_hosts, is_loopback, writes_allowed
-from redline.store import Index
 
 
 @click.command(name="serve")
@@ -40,6 +36,20 @@ def serve(
     *, db: str, host: str, port: int, token: str | None, max_body: float, max_document: float
 ) -> None:
     """Serve the index: JSON API (docs at /docs) and web UI at http://HOST:PORT/."""
+    # Imported here: FastAPI and uvicorn take a third of a second, which every other
+    # subcommand (and `redline --help`) would pay.
+    import uvicorn  # noqa: PLC0415
+
+    from redline.server.app import create_app  # noqa: PLC0415
+    from redline.server.limits import (  # noqa: PLC0415
+        Limits,
+        MiB,
+        allowed_hosts,
+        is_loopback,
+        writes_allowed,
+    )
+    from redline.store import Index  # noqa: PLC0415
+
     with guard():
         limits = Limits(int(max_body * MiB), int(max_document * MiB))
         store = Index(db)
