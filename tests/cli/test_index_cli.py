@@ -48,6 +48,33 @@ def test_add_reports_added_present_and_skipped(folder: Path, tmp_path: Path) -> 
     assert "added 0, already present 9, skipped 2" in out
 
 
+def test_add_passes_over_crawl_records_that_are_not_documents(tmp_path: Path) -> None:
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    page = f"<html><body><article><p>{next(iter(STORIES.values()))}</p></article></body></html>"
+    crawl = tmp_path / "crawl.warc.gz"
+    with crawl.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for uri, ctype, body in (
+            ("http://news.test/story", "text/html; charset=utf-8", page.encode()),
+            ("http://news.test/app.js", "application/javascript", b"var x = 1;"),
+        ):
+            http = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
+            writer.write_record(
+                writer.create_warc_record(
+                    uri, "response", payload=io.BytesIO(body), length=len(body), http_headers=http
+                )
+            )
+    code, out = run("index", "add", str(crawl), "--db", str(tmp_path / "w.db"))
+    assert code == 0, out
+    # A script in a crawl is no failed document: it is neither added nor listed as skipped.
+    assert "added 1, already present 0, skipped 0" in out
+    assert "not documents, passed over: 1 record" in out
+
+
 def test_add_reads_jsonl_like_find(tmp_path: Path) -> None:
     lines = [
         json.dumps(

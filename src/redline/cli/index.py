@@ -58,6 +58,8 @@ class _Skipped:
 
     def __init__(self) -> None:
         self.items: list[tuple[str, str]] = []
+        # Records that are no documents (a crawl's scripts, images, requests) are not failures.
+        self.not_documents = 0
 
     def add(self, where: str, reason: str) -> None:
         self.items.append((where, reason))
@@ -80,7 +82,9 @@ def _read_inputs(
         else (r for _, r in ahead(batches, extract, jobs, local=_ready))
     )
     for doc in chain.from_iterable(chain(first, rest)):
-        if isinstance(doc, Skip):
+        if isinstance(doc, Skip) and not doc.fatal:
+            skipped.not_documents += 1
+        elif isinstance(doc, Skip):
             where = doc.source if doc.position is None else f"{doc.source}:{doc.position}"
             skipped.add(where, f"{doc.reason}: {doc.message}")
         else:
@@ -175,6 +179,8 @@ def add(
         f" the index holds {_plural(stats.documents, 'document')} in"
         f" {_plural(stats.clusters, 'cluster')} of versions"
     )
+    if skipped.not_documents:
+        click.echo(f"  not documents, passed over: {_plural(skipped.not_documents, 'record')}")
     for old, new in renamed:
         click.echo(f"  {old}: id already held a different text; added as {new}")
     reasons = Counter(reason for _, reason in skipped.items)
