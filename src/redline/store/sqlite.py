@@ -30,6 +30,13 @@ Invariants the code below keeps:
      `splits`. A merged-in id that did not come back resolves to the part holding most of
      its documents.
 - Only clusters of two or more documents exist; a lone document has no cluster.
+- Candidates come from two sources, as in `redline find`: shared LSH band keys (similar
+  texts) and shared anchors (`discover.anchors`: sampled shingles that keep containment, so a
+  short excerpt of a long article is found though their Jaccard is low). An anchor held by
+  `anchor_max_df` or more indexed documents is not looked up (boilerplate). Unlike `find`,
+  which counts an anchor's documents over the whole collection, the index counts those added
+  before, so a pair found while an anchor was still rare stays found when it later grows
+  common; and exact copies count as documents of their own.
 """
 
 from __future__ import annotations
@@ -47,6 +54,12 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from redline.discover.anchors import (
+    DEFAULT_MAX_DF,
+    DEFAULT_MIN_SHARED,
+    DEFAULT_MODULUS,
+    anchors,
+)
 from redline.discover.cluster import Member, canonical
 from redline.discover.fingerprint import shingle_batch
 from redline.discover.lsh import band_keys_batch, derive
@@ -68,7 +81,7 @@ from redline.store.base import (
 )
 from redline.store.workers import ahead, batched
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Readers hitting a version of a popular band (boilerplate, very short texts) verify at most
 # this many candidates, those sharing the most bands first; it bounds query latency.
 MAX_CANDIDATES = 1000
@@ -109,7 +122,9 @@ CREATE INDEX IF NOT EXISTS documents_cluster ON documents(cluster) WHERE cluster
 CREATE INDEX IF NOT EXISTS documents_hash ON documents(hash);
 CREATE TABLE IF NOT EXISTS signatures (
     doc INTEGER PRIMARY KEY REFERENCES documents(doc) ON DELETE CASCADE,
-    minhash BLOB NOT NULL
+    minhash BLOB NOT NULL,
+    -- How many anchors the document has: the share rule of anchor candidates needs it.
+    anchors INTEGER NOT NULL DEFAULT 0
 );
 -- No foreign key here: a cascade would need a second index on doc. remove() deletes a
 -- document's band rows by recomputing its keys from the stored signature instead.
@@ -117,6 +132,13 @@ CREATE TABLE IF NOT EXISTS bands (
     key INTEGER NOT NULL,
     doc INTEGER NOT NULL,
     PRIMARY KEY (key, doc)
+) WITHOUT ROWID;
+-- Anchors (discover.anchors) as signed 64-bit values. Like bands, no foreign key: remove()
+-- recomputes a document's anchors from its text.
+CREATE TABLE IF NOT EXISTS anchors (
+    value INTEGER NOT NULL,
+    doc INTEGER NOT NULL,
+    PRIMARY KEY (value, doc)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS edges (
     a INTEGER NOT NULL REFERENCES documents(doc) ON DELETE CASCADE,
@@ -160,10 +182,20 @@ class IndexConfig:
     min_shingles: int = _FIND.min_shingles
     min_shared: int = _FIND.min_shared
     min_cover: float = _FIND.min_cover
+    # Anchor candidates, as `redline find` takes them (on whenever containment is).
+    anchor_modulus: int = DEFAULT_MODULUS
+    anchor_min_shared: int = DEFAULT_MIN_SHARED
+    anchor_max_df: int = DEFAULT_MAX_DF
 
     def __post_init__(self) -> None:
         if not 1 <= self.shingle <= 20:
             raise ConfigError(f"shingle must be in [1, 20] words, got {self.shingle}; try 5")
+        if self.anchor_modulus < 1 or self.anchor_min_shared < 1 or self.anchor_max_df < 2:
+            raise ConfigError(
+                "need anchor_modulus >= 1, anchor_min_shared >= 1 and anchor_max_df >= 2, got"
+                f" {self.anchor_modulus}, {self.anchor_min_shared}, {self.anchor_max_df};"
+                f" the defaults are {DEFAULT_MODULUS}, {DEFAULT_MIN_SHARED}, {DEFAULT_MAX_DF}"
+            )
         MinHashConfig(num_perm=self.num_perm, seed=self.seed)
         self.thresholds()
 
@@ -191,7 +223,15 @@ class IndexConfig:
             min_shingles=int(meta["min_shingles"]),
             min_shared=int(meta["min_shared"]),
             min_cover=float(meta["min_cover"]),
+            anchor_modulus=int(meta.get("anchor_modulus", DEFAULT_MODULUS)),
+            anchor_min_shared=int(meta.get("anchor_min_shared", DEFAULT_MIN_SHARED)),
+            anchor_max_df=int(meta.get("anchor_max_df", DEFAULT_MAX_DF)),
         )
+
+    @property
+    def modulus(self) -> int | None:
+        """The anchor modulus in use: None when containment matching is off (as in find)."""
+        return self.anchor_modulus if self.containment is not None else None
 
 
 def cluster_name(seq: int) -> str:
@@ -229,6 +269,7 @@ class _Signed:
     shingles: U64Array
     signature: bytes
     keys: list[int]
+    anchors: U64Array
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +280,11 @@ class _Signing:
     minhash: MinHashConfig
     bands: int
     rows: int
+    modulus: int | None
+
+
+def _anchors(shingle_set: U64Array, modulus: int | None) -> U64Array:
+    return anchors(shingle_set, modulus) if modulus else np.empty(0, dtype=np.uint64)
 
 
 def _shingle_sets(texts: Sequence[str], shingle: int) -> list[U64Array]:
@@ -257,7 +303,14 @@ def sign_documents(documents: Sequence[Document], how: _Signing) -> list[_Signed
     ]
     for row, i in enumerate(nonempty):
         d = documents[i]
-        out[i] = _Signed(d, content_hash(d.text), sets[i], sigs[row].tobytes(), keys[row].tolist())
+        out[i] = _Signed(
+            d,
+            content_hash(d.text),
+            sets[i],
+            sigs[row].tobytes(),
+            keys[row].tolist(),
+            _anchors(sets[i], how.modulus),
+        )
     return out
 
 
@@ -291,7 +344,10 @@ class Index:
         self._bands, self._rows = lsh.bands, lsh.rows
         self._minhash = MinHashConfig(num_perm=self.config.num_perm, seed=self.config.seed)
         self._thresholds = self.config.thresholds()
-        self._signing = _Signing(self.config.shingle, self._minhash, self._bands, self._rows)
+        self._modulus = self.config.modulus
+        self._signing = _Signing(
+            self.config.shingle, self._minhash, self._bands, self._rows, self._modulus
+        )
 
     # -- connections -------------------------------------------------------------------------
 
@@ -354,7 +410,11 @@ class Index:
                     return config
         if meta.get("schema") == "1":
             self._upgrade_from_1()
-            meta["schema"] = str(SCHEMA_VERSION)
+            meta["schema"] = "2"
+        if meta.get("schema") == "2":
+            self._upgrade_from_2()
+            with self._read() as db:
+                meta = _meta(db)
         if meta.get("schema") != str(SCHEMA_VERSION):
             raise StoreError(
                 f"index {self.path} has schema {meta.get('schema')!r}, this redline reads"
@@ -395,9 +455,49 @@ class Index:
                         f"cannot upgrade index {self.path}: its references do not hold; export"
                         " it with the redline that wrote it and re-add"
                     )
-                db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(SCHEMA_VERSION),))
+                db.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
         finally:
             conn.execute("PRAGMA foreign_keys = ON")
+
+    def _upgrade_from_2(self) -> None:
+        """Schema 2 -> 3: anchor candidates; every document's anchors from its stored text.
+
+        One transaction: a process killed meanwhile leaves schema 2, upgraded again next time.
+        """
+        with self._write() as db:
+            meta = _meta(db)
+            if meta.get("schema") != "2":
+                return  # another process upgraded it meanwhile
+            db.executescript_in_tx(_SCHEMA)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(signatures)")}
+            if "anchors" not in columns:
+                db.execute("ALTER TABLE signatures ADD COLUMN anchors INTEGER NOT NULL DEFAULT 0")
+            config = IndexConfig.from_meta(meta)
+            db.executemany(
+                "INSERT OR IGNORE INTO meta VALUES (?, ?)",
+                [(k, v) for k, v in config.to_meta().items() if k.startswith("anchor_")],
+            )
+            last = 0
+            while config.modulus is not None:
+                rows = db.execute(
+                    "SELECT doc, text FROM documents WHERE doc > ? ORDER BY doc LIMIT 500",
+                    (last,),
+                ).fetchall()
+                if not rows:
+                    break
+                sets = _shingle_sets([text for _, text in rows], config.shingle)
+                for (doc, _), sh in zip(rows, sets, strict=True):
+                    held = _anchors(sh, config.modulus)
+                    db.execute("UPDATE signatures SET anchors = ? WHERE doc = ?", (len(held), doc))
+                    self._put_anchors(db, doc, held)
+                last = rows[-1][0]
+            db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(SCHEMA_VERSION),))
+
+    def _put_anchors(self, db: _Transaction, doc: int, values: U64Array) -> None:
+        db.executemany(
+            "INSERT OR IGNORE INTO anchors VALUES (?, ?)",
+            ((v, doc) for v in values.view(np.int64).tolist()),
+        )
 
     # -- signing -----------------------------------------------------------------------------
 
@@ -450,6 +550,7 @@ class Index:
         db: _Transaction,
         sh: U64Array,
         keys: Sequence[int],
+        anchor_values: U64Array,
         fresh: dict[int, U64Array] | None = None,
     ) -> list[_Hit]:
         """The indexed versions of a shingle set, verified by the rules of `redline find`."""
@@ -462,6 +563,8 @@ class Index:
                 [*keys, MAX_CANDIDATES],
             )
         ]
+        banded = set(candidates)
+        candidates.extend(d for d in self._anchor_candidates(db, anchor_values) if d not in banded)
         if not candidates:
             return []
         sets = self._cached_shingles(db, candidates, fresh or {})
@@ -491,6 +594,44 @@ class Index:
         ):
             out.append(_Hit(doc, doc_id, cluster, *scored[doc]))
         return out
+
+    def _anchor_candidates(self, db: _Transaction, values: U64Array) -> list[int]:
+        """Indexed documents sharing anchors with a text, by the rules of `anchor_candidates`.
+
+        The text counts as one of each anchor's documents, as it would in `redline find`: an
+        anchor already held by `anchor_max_df` documents is boilerplate and not looked up.
+        """
+        if not len(values):
+            return []
+        cfg = self.config
+        shared: dict[int, int] = {}
+        for chunk in _chunks(values.view(np.int64).tolist(), 500):
+            marks = ",".join(["(?)"] * len(chunk))
+            # The inner LIMIT bounds the count, so a common anchor costs max_df steps, not df.
+            rows = db.execute(
+                f"WITH v(value) AS (VALUES {marks})"
+                " SELECT a.doc FROM v JOIN anchors a ON a.value = v.value"
+                " WHERE (SELECT count(*) FROM"
+                "  (SELECT 1 FROM anchors b WHERE b.value = v.value LIMIT ?)) < ?",
+                [*chunk, cfg.anchor_max_df, cfg.anchor_max_df],
+            )
+            for (doc,) in rows:
+                shared[doc] = shared.get(doc, 0) + 1
+        many = [doc for doc, n in shared.items() if n >= cfg.anchor_min_shared]
+        if not many:
+            return []
+        # Half the containment threshold, as `redline find` passes it to anchor_candidates.
+        share = (cfg.containment or 0.0) / 2
+        out: list[int] = []
+        for chunk in _chunks(many, 500):
+            marks = ",".join("?" * len(chunk))
+            for doc, count in db.execute(
+                f"SELECT doc, anchors FROM signatures WHERE doc IN ({marks})", list(chunk)
+            ):
+                if shared[doc] >= share * min(len(values), count):
+                    out.append(doc)
+        # Most shared anchors first, like band candidates, so the order is reproducible.
+        return sorted(out, key=lambda d: (-shared[d], d))
 
     # -- adding ------------------------------------------------------------------------------
 
@@ -571,7 +712,7 @@ class Index:
                 ).fetchone()
         if held is not None:
             return AddResult("present", doc_id, _name(held[1]))
-        found = self._verified(db, item.shingles, item.keys, fresh)
+        found = self._verified(db, item.shingles, item.keys, item.anchors, fresh)
         cur = db.execute(
             "INSERT INTO documents (id, hash, title, url, date, byline, text, added_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -579,8 +720,11 @@ class Index:
         )
         new = cur.lastrowid
         assert new is not None
-        db.execute("INSERT INTO signatures VALUES (?, ?)", (new, item.signature))
+        db.execute(
+            "INSERT INTO signatures VALUES (?, ?, ?)", (new, item.signature, len(item.anchors))
+        )
         db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", ((k, new) for k in item.keys))
+        self._put_anchors(db, new, item.anchors)
         db.executemany(
             "INSERT INTO edges VALUES (?, ?, ?, ?, ?)",
             ((h.doc, new, h.jaccard, h.b_in_a, h.a_in_b) for h in found),
@@ -703,16 +847,23 @@ class Index:
         """
         with self._write() as db:
             row = db.execute(
-                "SELECT d.doc, d.cluster, s.minhash FROM documents d"
+                "SELECT d.doc, d.cluster, s.minhash, s.anchors, d.text FROM documents d"
                 " JOIN signatures s USING (doc) WHERE d.id = ?",
                 (doc_id,),
             ).fetchone()
             if row is None:
                 raise NotFoundError(f"no document {doc_id!r} in {self.path}")
-            doc, seq, signature = row
+            doc, seq, signature, anchor_count, text = row
             keys = self._keys_of(signature)
             marks = ",".join("?" * len(keys))
             db.execute(f"DELETE FROM bands WHERE doc = ? AND key IN ({marks})", [doc, *keys])
+            if anchor_count:
+                held = _anchors(self._shingle_sets([text])[0], self._modulus)
+                for chunk in _chunks(held.view(np.int64).tolist(), 500):
+                    marks = ",".join("?" * len(chunk))
+                    db.execute(
+                        f"DELETE FROM anchors WHERE doc = ? AND value IN ({marks})", [doc, *chunk]
+                    )
             db.execute("DELETE FROM documents WHERE doc = ?", (doc,))
             if seq is not None:
                 self._split(db, seq, doc_id, time.time())
@@ -856,7 +1007,7 @@ class Index:
         if isinstance(signed, AddResult):
             return []
         with self._read() as db:
-            found = self._verified(db, signed.shingles, signed.keys)
+            found = self._verified(db, signed.shingles, signed.keys, signed.anchors)
             ranked = sorted(found, key=lambda h: (-h.jaccard, -max(h.a_in_b, h.b_in_a), h.id))
             meta = self._meta_of(db, [h.doc for h in ranked[:limit]])
         return [

@@ -1,0 +1,103 @@
+"""Anchor candidates in the index: a short excerpt of a long text is found as `find` finds it."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+from invented import article
+
+from redline.discover.anchors import anchors
+from redline.discover.fingerprint import fingerprint
+from redline.discover.lsh import derive
+from redline.discover.minhash import MinHashConfig
+from redline.engines.local import find_versions
+from redline.models import Document
+from redline.store import Index, IndexConfig
+
+# A long story and a four-paragraph excerpt of it: containment 1.0, Jaccard about 0.04, so
+# MinHash bands almost never collide; only anchors make the pair a candidate.
+LONG = article(4040, sentences=160)
+EXCERPT = "\n\n".join(LONG.split("\n\n")[10:14])
+TEXTS = {
+    "long": LONG,
+    "excerpt": EXCERPT,
+    **{f"other{i}": article(4100 + i, sentences=20) for i in range(4)},
+}
+
+
+def _docs() -> list[Document]:
+    return [Document(id=k, text=v) for k, v in TEXTS.items()]
+
+
+def test_the_excerpt_shares_no_band_key_with_its_article_but_shares_anchors() -> None:
+    # The premise of the tests below: without anchors the index would not see this pair.
+    config = IndexConfig()
+    lsh = derive(config.threshold, config.containment, num_perm=config.num_perm)
+    fp = fingerprint(
+        [LONG, EXCERPT], MinHashConfig(num_perm=config.num_perm, seed=config.seed), lsh
+    )
+    assert not set(fp.keys[0].tolist()) & set(fp.keys[1].tolist())
+    shared = np.intersect1d(anchors(fp.sets[0]), anchors(fp.sets[1]))
+    assert len(shared) >= config.anchor_min_shared
+
+
+def test_the_index_finds_an_excerpt_of_a_long_text_as_find_does(tmp_path: Path) -> None:
+    found = {frozenset(c.documents) for c in find_versions(_docs(), jobs=1)}
+    assert found == {frozenset({"long", "excerpt"})}
+    # The article first (the excerpt arrives and finds it), then the excerpt first.
+    for order, later, earlier in [(_docs(), "excerpt", "long"), (_docs()[::-1], "long", "excerpt")]:
+        with Index(tmp_path / f"{later}.db") as index:
+            results = {r.id: r for r in index.add_many(order)}
+            held = {frozenset(index.cluster(c.id).documents) for c in index.clusters().clusters}
+            assert held == found
+            assert [m.id for m in results[later].matches] == [earlier]
+            itself, match = index.query(EXCERPT)
+            assert (itself.id, match.id, match.a_in_b) == ("excerpt", "long", 1.0)
+            assert match.jaccard < 0.1
+
+
+def test_removing_a_document_removes_its_anchors(tmp_path: Path) -> None:
+    path = tmp_path / "remove.db"
+    with Index(path) as index:
+        list(index.add_many(_docs()))
+        index.remove("long")
+        assert [m.id for m in index.query(EXCERPT)] == ["excerpt"]
+        assert index.add(Document(id="long", text=LONG)).cluster is not None
+    conn = sqlite3.connect(path)
+    docs = {row[0] for row in conn.execute("SELECT doc FROM documents")}
+    stored = {row[0] for row in conn.execute("SELECT DISTINCT doc FROM anchors")}
+    assert stored == docs
+
+
+def _downgrade_to_schema_2(path: Path) -> None:
+    """Rewrite an index as schema 2 laid it out: no anchors table, no anchor counts."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.executescript(
+        """
+        BEGIN;
+        DROP TABLE anchors;
+        ALTER TABLE signatures DROP COLUMN anchors;
+        DELETE FROM meta WHERE key LIKE 'anchor_%';
+        UPDATE meta SET value = '2' WHERE key = 'schema';
+        COMMIT;
+        """
+    )
+    conn.close()
+
+
+def test_an_index_of_schema_2_gets_its_anchors_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "v2.db"
+    with Index(path) as index:
+        list(index.add_many(d for d in _docs() if d.id != "excerpt"))
+    _downgrade_to_schema_2(path)
+    with Index(path) as index:
+        assert index.integrity() == "ok"
+        assert index.config == IndexConfig()
+        assert [m.id for m in index.query(EXCERPT)] == ["long"]
+        result = index.add(Document(id="excerpt", text=EXCERPT))
+        assert [m.id for m in result.matches] == ["long"]
+        assert result.cluster is not None
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("3",)
