@@ -236,7 +236,10 @@ class _Layout:
         if len(block) < 2:
             return
         estimate = _wrap_width(text, block)
-        narrow = max(estimate, _NARROWEST)
+        # A wrapping program leaves the last line no longer than the others could be, so the
+        # block was wrapped at least that wide: "Title\nA long sentence ..." is not a wrap.
+        last = _columns(text, *block[-1])
+        narrow = max(estimate, _NARROWEST, last)
         fits = [_fits(text, line, nxt, narrow) for line, nxt in itertools.pairwise(block)]
         # Lines that nearly all end in a stop are sentences or paragraphs set one per line (in
         # wrapped prose a line ends at a sentence end about once in a few lines): then a line
@@ -249,14 +252,14 @@ class _Layout:
         self.line_mode = (
             stops >= 2 and stops >= 0.75 * (len(ends) - ends.count(_END_MAYBE)) and any(fits)
         )
-        longest = max(_columns(text, start, end) for start, end in block[:-1])
+        longest = max(_columns(text, start, end) for start, end in block)
         self.wrapped = not self.line_mode and not any(fits) and longest <= _WIDEST
         consistent = not self.line_mode and all(
             not fit or _set_on_purpose(text, line, nxt)
             for fit, (line, nxt) in zip(fits, itertools.pairwise(block), strict=False)
         )
         self.width = narrow if consistent else max(estimate, _SET_WIDTH)
-        self.headings = all(_heading_like(text[start:end]) for start, end in block)
+        self.headings = all(_heading_like(text[start:end], part=True) for start, end in block)
 
 
 def _set_on_purpose(text: str, line: tuple[int, int], nxt: tuple[int, int]) -> bool:
@@ -363,7 +366,10 @@ def _hard_break(
     ends_with_stop = _ends_with_stop(text, start, end)
     fitted = _fits(text, line, nxt, width)
     if _LIST_ITEM.match(text, nstart, nend) and (
-        fitted or ends_with_stop or text[end - 1] == ":" or _LIST_ITEM.match(text, start, end)
+        fitted
+        or ends_with_stop
+        or text[end - 1] == ":"
+        or (_LIST_ITEM.match(text, start, end) and not layout.wrapped)
     ):
         # A dash or number at a line start is a list item only after a line that ended;
         # wrapped prose can put a spaced dash or a figure there too.
@@ -444,12 +450,18 @@ def _open_ended(line: str) -> bool:
     return word.lower() in _OPEN_ENDED or word in _OPEN_ENDED_LOWER
 
 
-def _heading_like(line: str) -> bool:
-    """Most longer words capitalised, as in a title-case heading or an all-caps line."""
+def _heading_like(line: str, *, part: bool = False) -> bool:
+    """Most longer words capitalised, as in a title-case heading or an all-caps line.
+
+    With `part`, the line may be the first part of a heading wrapped over lines, so it may end
+    on "of" or "After"; a whole heading does not.
+    """
     if _STOP_INSIDE.search(line):
         return False  # a sentence ends inside it: prose
     if _open_ended(line):
-        return False  # "Mayor Ellen Ruiz of": headings do not end on "of" or "the"
+        if not part:
+            return False  # "Mayor Ellen Ruiz of": headings do not end on "of" or "the"
+        line = line[: len(line) - len(_last_word(line, 0, len(line)))]
     all_words = _NEXT_WORD.findall(line)
     long_words = [w for w in all_words if len(w) > 3]
     if len(all_words) > 12:
@@ -491,7 +503,15 @@ def _is_boundary(
     if m.group() in ")]":
         # Only a bracket that closes one opened at the sentence start ends the sentence.
         opener = "(" if m.group() == ")" else "["
-        return text[sent_start] == opener and text.find(m.group(), sent_start, m.start()) < 0
+        if text[sent_start] != opener or m.end() - sent_start > 300:
+            return False  # the cap keeps the scan below linear per sentence
+        # The bracket that opened the sentence closes here, nested ones counted: "((...))".
+        depth = 0
+        for k in range(sent_start, m.end()):
+            depth += (text[k] == opener) - (text[k] == m.group())
+            if depth == 0:
+                return k == m.start()
+        return False
     if m.start() - sent_start < 8 and not any(c.isalnum() for c in text[sent_start : m.start()]):
         return False  # '"... There' or '(...) The': nothing has been said yet
     stop = m.group().rstrip(_TRAILING_CLOSERS)
