@@ -87,17 +87,22 @@ def _downgrade_to_schema_2(path: Path) -> None:
     conn.close()
 
 
-def test_an_index_of_schema_2_gets_its_anchors_on_open(tmp_path: Path) -> None:
+def test_an_index_of_schema_2_is_upgraded_and_clusters_what_anchors_find(tmp_path: Path) -> None:
     path = tmp_path / "v2.db"
     with Index(path) as index:
         list(index.add_many(d for d in _docs() if d.id != "excerpt"))
+        # As schema 2 had it: nothing for the excerpt to meet but band keys.
+        sqlite3.connect(path).execute("DELETE FROM anchors").connection.commit()
+        assert index.add(Document(id="excerpt", text=EXCERPT)).cluster is None
     _downgrade_to_schema_2(path)
     with Index(path) as index:
         assert index.integrity() == "ok"
         assert index.config == IndexConfig()
-        assert [m.id for m in index.query(EXCERPT)] == ["long"]
-        result = index.add(Document(id="excerpt", text=EXCERPT))
-        assert [m.id for m in result.matches] == ["long"]
-        assert result.cluster is not None
+        held = {frozenset(index.cluster(c.id).documents) for c in index.clusters().clusters}
+        assert held == {frozenset({"long", "excerpt"})}
+        assert index.get("excerpt").cluster == index.get("long").cluster
+        result = index.add(Document(id="excerpt-reprint", text=EXCERPT + "\n\nA line more."))
+        assert {m.id for m in result.matches} == {"long", "excerpt"}
+        assert result.cluster == index.get("long").cluster
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("3",)

@@ -36,7 +36,9 @@ Invariants the code below keeps:
   `anchor_max_df` or more indexed documents is not looked up (boilerplate). Unlike `find`,
   which counts an anchor's documents over the whole collection, the index counts those added
   before, so a pair found while an anchor was still rare stays found when it later grows
-  common; and exact copies count as documents of their own.
+  common; and exact copies count as documents of their own. Opening a schema 2 file (bands
+  only) replays its documents in the order added to store their anchors and link the
+  versions only anchors find.
 """
 
 from __future__ import annotations
@@ -348,6 +350,8 @@ class Index:
         self._signing = _Signing(
             self.config.shingle, self._minhash, self._bands, self._rows, self._modulus
         )
+        if self._stale:
+            self._upgrade_from_2()
 
     # -- connections -------------------------------------------------------------------------
 
@@ -399,6 +403,7 @@ class Index:
         # Opening an existing index only reads, so it never waits behind a busy writer.
         with self._read() as db:
             meta = _meta(db)
+        self._stale = False
         if not meta:
             with self._write() as db:
                 db.executescript_in_tx(_SCHEMA)
@@ -412,9 +417,9 @@ class Index:
             self._upgrade_from_1()
             meta["schema"] = "2"
         if meta.get("schema") == "2":
-            self._upgrade_from_2()
-            with self._read() as db:
-                meta = _meta(db)
+            # Upgraded once the settings are known (__init__): it clusters with them.
+            self._stale = True
+            meta["schema"] = str(SCHEMA_VERSION)
         if meta.get("schema") != str(SCHEMA_VERSION):
             raise StoreError(
                 f"index {self.path} has schema {meta.get('schema')!r}, this redline reads"
@@ -460,9 +465,13 @@ class Index:
             conn.execute("PRAGMA foreign_keys = ON")
 
     def _upgrade_from_2(self) -> None:
-        """Schema 2 -> 3: anchor candidates; every document's anchors from its stored text.
+        """Schema 2 -> 3: anchor candidates, and the versions only they find among old documents.
 
-        One transaction: a process killed meanwhile leaves schema 2, upgraded again next time.
+        Documents are replayed in the order added, as `add` would have seen them: each one's
+        anchors are looked up against the earlier documents' (then stored), and versions found
+        that way and not linked yet are verified, linked and clustered by the rules of `add`
+        (joins merge into the oldest cluster, recorded as merges). One transaction: a process
+        killed meanwhile leaves schema 2, upgraded again next time.
         """
         with self._write() as db:
             meta = _meta(db)
@@ -472,26 +481,58 @@ class Index:
             columns = {row[1] for row in db.execute("PRAGMA table_info(signatures)")}
             if "anchors" not in columns:
                 db.execute("ALTER TABLE signatures ADD COLUMN anchors INTEGER NOT NULL DEFAULT 0")
-            config = IndexConfig.from_meta(meta)
             db.executemany(
                 "INSERT OR IGNORE INTO meta VALUES (?, ?)",
-                [(k, v) for k, v in config.to_meta().items() if k.startswith("anchor_")],
+                [(k, v) for k, v in self.config.to_meta().items() if k.startswith("anchor_")],
             )
+            now = time.time()
             last = 0
-            while config.modulus is not None:
+            while self._modulus is not None:
                 rows = db.execute(
-                    "SELECT doc, text FROM documents WHERE doc > ? ORDER BY doc LIMIT 500",
+                    "SELECT doc, id, text FROM documents WHERE doc > ? ORDER BY doc LIMIT 500",
                     (last,),
                 ).fetchall()
                 if not rows:
                     break
-                sets = _shingle_sets([text for _, text in rows], config.shingle)
-                for (doc, _), sh in zip(rows, sets, strict=True):
-                    held = _anchors(sh, config.modulus)
+                sets = self._shingle_sets([text for _, _, text in rows])
+                for (doc, doc_id, _), sh in zip(rows, sets, strict=True):
+                    held = _anchors(sh, self._modulus)
+                    self._link_by_anchors(db, doc, doc_id, sh, held, now=now)
                     db.execute("UPDATE signatures SET anchors = ? WHERE doc = ?", (len(held), doc))
                     self._put_anchors(db, doc, held)
                 last = rows[-1][0]
             db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(SCHEMA_VERSION),))
+
+    def _link_by_anchors(
+        self,
+        db: _Transaction,
+        doc: int,
+        doc_id: str,
+        sh: U64Array,
+        held: U64Array,
+        *,
+        now: float,
+    ) -> None:
+        """Link an old document to the earlier versions only its anchors find (upgrade only)."""
+        candidates = self._anchor_candidates(db, held)
+        if not candidates:
+            return
+        linked = {row[0] for row in db.execute("SELECT a FROM edges WHERE b = ?", (doc,))}
+        found = self._scored(db, sh, [d for d in candidates if d not in linked], {})
+        if not found:
+            return
+        db.executemany(
+            "INSERT INTO edges VALUES (?, ?, ?, ?, ?)",
+            ((h.doc, doc, h.jaccard, h.b_in_a, h.a_in_b) for h in found),
+        )
+        joined = self._joining(found)
+        if not joined:
+            return
+        own = db.execute("SELECT cluster FROM documents WHERE doc = ?", (doc,)).fetchone()[0]
+        if own is not None:
+            # Its own cluster takes part like the others, so it is merged, not left behind.
+            joined.append(_Hit(doc, doc_id, own, 1.0, 1.0, 1.0))
+        self._join(db, doc, doc_id, joined, now=now)
 
     def _put_anchors(self, db: _Transaction, doc: int, values: U64Array) -> None:
         db.executemany(
@@ -565,9 +606,15 @@ class Index:
         ]
         banded = set(candidates)
         candidates.extend(d for d in self._anchor_candidates(db, anchor_values) if d not in banded)
+        return self._scored(db, sh, candidates, fresh or {})
+
+    def _scored(
+        self, db: _Transaction, sh: U64Array, candidates: Sequence[int], fresh: dict[int, U64Array]
+    ) -> list[_Hit]:
+        """The candidates that are versions of a shingle set, with their scores."""
         if not candidates:
             return []
-        sets = self._cached_shingles(db, candidates, fresh or {})
+        sets = self._cached_shingles(db, candidates, fresh)
         scored: dict[int, tuple[float, float, float]] = {}
         for doc in candidates:
             other = sets.get(doc)
