@@ -85,3 +85,19 @@ def test_a_hostile_article_runs_no_script(browser: object, live_server: LiveServ
     assert '<script>alert("x")</script>' in page.inner_text("#redline ~ table.redline")
     assert dialogs == []
     page.close()
+
+
+def test_api_docs_list_the_endpoints_offline(browser: object, live_server: LiveServer) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda r: None if r.url.startswith(live_server.url) else outside.append(r.url),
+    )
+    page.goto(live_server.url + "/docs")
+    # Swagger UI renders one block per operation once it has read the OpenAPI document.
+    page.wait_for_selector(".opblock", timeout=15_000)
+    text = page.inner_text("body")
+    for path in ("/documents", "/query", "/clusters", "/diff", "/health"):
+        assert path in text
+    assert outside == []

@@ -11,6 +11,7 @@ import hmac
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -182,12 +183,14 @@ def make_document(
 
 
 def _offline_docs(app: FastAPI) -> None:
-    """Serve the OpenAPI docs at /docs with Swagger UI's files from the installed package."""
-    import swagger_ui_bundle  # noqa: PLC0415  (only the docs page needs it)
+    """Serve the OpenAPI docs at /docs with Swagger UI's files from an installed package."""
+    # fastapi-offline ships Swagger UI 5, which reads the OpenAPI 3.1 that FastAPI writes
+    # (Swagger UI 4 cannot); only its static files are used.
+    import fastapi_offline  # noqa: PLC0415  (only the docs page needs it)
 
     app.mount(
         "/docs-static",
-        StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
+        StaticFiles(directory=Path(fastapi_offline.__file__).parent / "static"),
         name="docs-static",
     )
 
@@ -198,7 +201,7 @@ def _offline_docs(app: FastAPI) -> None:
             title="redline API",
             swagger_js_url="/docs-static/swagger-ui-bundle.js",
             swagger_css_url="/docs-static/swagger-ui.css",
-            swagger_favicon_url="/docs-static/favicon-32x32.png",
+            swagger_favicon_url="/docs-static/favicon.png",
         )
 
 
