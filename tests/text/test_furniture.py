@@ -74,6 +74,7 @@ def test_head_furniture(line: str, role: str) -> None:
         ("Follow us on social media for the latest updates.", "promo"),
         ("Advertisement", "promo"),
         ("Related: Ferry fares to rise in spring", "promo"),
+        ("Support community journalism: become a member for 5 crowns a month.", "promo"),
         ("\u00a9 2026 Harbour Gazette. All rights reserved.", "other"),
         ("(Reporting by Jane Doe; Editing by Li Wei)", "credit"),
         ("Follow Jane Doe on Twitter", "bio"),

@@ -133,7 +133,7 @@ _PROMO = re.compile(
         |follow\s+(?:us|our|\w+\s+on)\b|like\s+us\s+on\b|find\s+us\s+on\b
         |advertisement\b|sponsored\b|paid\s+(?:content|post)\b|promoted\b
         |continue\s+reading\b|watch\s*:|listen\s*:|watch\s+(?:the|our)\s+video\b
-        |support\s+(?:our|independent)\s+journalism\b|become\s+a\s+(?:member|subscriber)\b
+        |support\s+(?:our|independent|community|local)\s+journalism\b|become\s+a\s+(?:member|subscriber)\b
         |this\s+(?:story|article)\s+(?:first\s+appeared|was\s+originally|is\s+part\s+of)\b
         |comments?\s*(?:\(\d+\))?\s*$|\d+\s+comments?\s*$|leave\s+a\s+comment\b
     )""",
