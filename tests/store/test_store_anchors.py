@@ -106,3 +106,27 @@ def test_an_index_of_schema_2_is_upgraded_and_clusters_what_anchors_find(tmp_pat
         assert result.cluster == index.get("long").cluster
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("3",)
+
+
+def test_an_anchor_in_too_many_documents_is_boilerplate_and_finds_nothing(tmp_path: Path) -> None:
+    # A standard disclaimer closing 24 unrelated stories; a note quoting it is mostly
+    # contained in each, but `find` drops anchors held by more than max_df documents, and
+    # so does the index.
+    disclaimer = article(4301, sentences=8)
+    docs = [
+        Document(id=f"story{i}", text=f"{article(4400 + i, sentences=120)}\n\n{disclaimer}")
+        for i in range(24)
+    ]
+    note = Document(id="note", text=f"{disclaimer}\n\n{article(4500, sentences=1)}")
+    assert find_versions([*docs, note], jobs=1) == []
+    with Index(tmp_path / "boilerplate.db") as index:
+        list(index.add_many(docs))
+        result = index.add(note)
+        assert (result.cluster, result.matches) == (None, ())
+    # In only two stories the disclaimer is no boilerplate: both find the note's sources.
+    [found] = find_versions([*docs[:2], note], jobs=1)
+    with Index(tmp_path / "two.db") as index:
+        list(index.add_many(docs[:2]))
+        result = index.add(note)
+        assert {m.id for m in result.matches} == {"story0", "story1"}
+        assert set(index.cluster(result.cluster or "").documents) == set(found.documents)
