@@ -367,7 +367,7 @@ def _hard_break(
     fitted = _fits(text, line, nxt, width)
     if _LIST_ITEM.match(text, nstart, nend) and (
         fitted
-        or ends_with_stop
+        or (ends_with_stop and _last_token(text, start, end).lower() not in _BEFORE_NUMBER)
         or text[end - 1] == ":"
         or (_LIST_ITEM.match(text, start, end) and not layout.wrapped)
     ):
@@ -387,6 +387,8 @@ def _hard_break(
         # A lower-case continuation is wrapped prose unless the line closed a sentence and
         # was visibly cut short.
         return ends_with_stop and fitted
+    if ends_with_stop and _last_token(text, start, end).lower() in _NEVER_FINAL:
+        return False  # "Mr.\nOkafor": a title never ends a line's unit ("plan B." may)
     if fitted:
         return True
     if (
