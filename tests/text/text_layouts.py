@@ -7,6 +7,7 @@ traps: abbreviations, initials, decimals, quotes, dates.
 
 from __future__ import annotations
 
+import itertools
 import textwrap
 import unicodedata
 
@@ -115,8 +116,8 @@ TRANSFORMS = {
 }
 
 # A story: paragraphs of sentences; a paragraph may instead be a heading on its own. A story
-# has some text besides headings: two title-case lines alone in a block are read as one title
-# wrapped over two lines, which they could be.
+# has some text besides headings, and no two headings in a row: two title-case lines in a
+# block that reads as wrapped are one title wrapped over two lines, which they could be.
 stories = st.lists(
     st.one_of(
         st.lists(st.sampled_from(SENTENCES), min_size=1, max_size=5),
@@ -124,4 +125,9 @@ stories = st.lists(
     ),
     min_size=1,
     max_size=6,
-).filter(lambda paras: any(p[0] not in HEADINGS for p in paras))
+).filter(
+    lambda paras: (
+        any(p[0] not in HEADINGS for p in paras)
+        and not any(a[0] in HEADINGS and b[0] in HEADINGS for a, b in itertools.pairwise(paras))
+    )
+)
