@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from conftest import reword
+from textgen import reword
 
 from redline.discover.shingle import shingles
 from redline.discover.verify import Thresholds, verify

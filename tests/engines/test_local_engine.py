@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import invented_article, reword
+from textgen import invented_article, reword
 
 from redline.engines.local import FindOptions, find_versions, run
 from redline.errors import ConfigError, InputError

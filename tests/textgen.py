@@ -1,11 +1,8 @@
-"""Invented texts for discovery tests: pseudo-words from syllables, never real articles."""
+"""Invented texts for tests: pseudo-words from syllables, never real articles."""
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
-
-import pytest
 
 SYLLABLES = [
     "ka", "lo", "mi", "ren", "tu", "vas", "qel", "dor", "ni", "pa", "zu", "bri", "ost", "ain",
@@ -41,8 +38,3 @@ def reword(text: str, share: float, seed: int) -> str:
     rng = random.Random(seed)
     vocab = invented_words(rng, 500)
     return " ".join(rng.choice(vocab) if rng.random() < share else w for w in text.split(" "))
-
-
-@pytest.fixture
-def article() -> Callable[..., str]:
-    return invented_article
