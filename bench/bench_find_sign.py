@@ -257,26 +257,6 @@ def sign_only(texts: Sequence[str], repeat: int) -> None:
         print(f"  {name:46} {1e6 * sec / len(texts):8.1f} us/doc {sec / base:6.2f}x")
 
 
-def _redline_candidates(keys_matrix: np.ndarray) -> set[tuple[int, int]]:
-    """Pairs sharing a band key: one argsort of all keys, then pairs within runs."""
-    n, bands = keys_matrix.shape
-    flat = keys_matrix.ravel()
-    docs = np.repeat(np.arange(n, dtype=np.int64), bands)
-    order = np.argsort(flat, kind="stable")
-    flat, docs = flat[order], docs[order]
-    starts = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]])
-    sizes = np.diff(np.r_[starts, len(flat)])
-    pairs: set[tuple[int, int]] = set()
-    for s, k in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
-        run = docs[s : s + k].tolist()
-        for i in range(k):
-            for j in range(i + 1, k):
-                a, b = run[i], run[j]
-                if a != b:
-                    pairs.add((a, b) if a < b else (b, a))
-    return pairs
-
-
 def candidates(repeat: int) -> None:
     from datasketch import MinHash, MinHashLSH
 
@@ -297,12 +277,9 @@ def candidates(repeat: int) -> None:
 
     def run_redline() -> set[tuple[int, int]]:
         keys = lsh.band_keys_batch(sigs, b, r)
-        engine = getattr(lsh, "candidates", None)
-        if engine is None:
-            return _redline_candidates(keys)
-        # The engine's version: a sort per band; buckets over max_bucket are chained, not
+        # The engine's own function: a sort per band; buckets over max_bucket are chained, not
         # paired exhaustively, so a huge bucket can make the sets differ (none is that big here).
-        codes = engine(keys)
+        codes = lsh.candidates(keys)
         n = np.uint64(len(sigs))
         return set(zip((codes // n).tolist(), (codes % n).tolist(), strict=True))
 

@@ -264,22 +264,6 @@ def exact_edges(texts: Sequence[str]) -> list[tuple[int, int]]:
     return edges
 
 
-def band_candidates(band_keys: np.ndarray) -> set[tuple[int, int]]:
-    """Row pairs sharing any band key of an (n, bands) key matrix: one sort, pairs within runs."""
-    n, bands = band_keys.shape
-    flat = band_keys.ravel()
-    rows = np.repeat(np.arange(n, dtype=np.int64), bands)
-    order = np.argsort(flat, kind="stable")
-    flat, rows = flat[order], rows[order]
-    starts = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]])
-    sizes = np.diff(np.r_[starts, len(flat)])
-    pairs: set[tuple[int, int]] = set()
-    for s, k in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
-        run = sorted(set(rows[s : s + k].tolist()))
-        pairs.update((run[i], run[j]) for i in range(len(run)) for j in range(i + 1, len(run)))
-    return pairs
-
-
 def anchor_candidates(
     sets: Sequence[np.ndarray],
     modulus: int = 8,
@@ -332,14 +316,16 @@ def run_library(
     anchors = "--anchors" in args
     args = [a for a in args if a != "--anchors"]
     opts = dict(zip(args[::2], args[1::2], strict=False))
-    jac = float(opts.get("--threshold", 0.5))
-    cont = float(opts.get("--containment", 0.8)) or None
+    jac = float(opts.get("--threshold", verify.DEFAULT_JACCARD))
+    cont = float(opts.get("--containment", verify.DEFAULT_CONTAINMENT)) or None
     rules = verify.Thresholds(jaccard=jac, containment=cont)
     sets = [shingle.shingles(t) for _, t in docs]
     keep = [i for i, s in enumerate(sets) if len(s)]
     sigs = minhash.sign_batch([sets[i] for i in keep])
     cfg = lsh.derive(jac, cont)
-    cands = band_candidates(lsh.band_keys_batch(sigs, cfg.bands, cfg.rows))
+    codes = lsh.candidates(lsh.band_keys_batch(sigs, cfg.bands, cfg.rows))
+    n = np.uint64(len(keep))
+    cands = set(zip((codes // n).tolist(), (codes % n).tolist(), strict=True))
     if anchors:
         cands |= anchor_candidates([sets[i] for i in keep])
     pairs = []
