@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+from hypothesis import strategies as st
+
 SYLLABLES = [
     "ka", "lo", "mi", "ren", "tu", "vas", "qel", "dor", "ni", "pa", "zu", "bri", "ost", "ain",
     "fe", "gul", "har", "ix", "jon", "ser", "wy", "tal", "um", "ek",
@@ -38,3 +40,22 @@ def reword(text: str, share: float, seed: int) -> str:
     rng = random.Random(seed)
     vocab = invented_words(rng, 500)
     return " ".join(rng.choice(vocab) if rng.random() < share else w for w in text.split(" "))
+
+
+# Invented words for sentence-level properties. Sentences built from them always end with a full
+# stop and open with a capital, so any segmenter reads them the same way in every layout, and
+# alignment never depends on real text.
+VOCAB = (  # noqa: SIM905 -- a word list reads better as one string
+    "harbour council ferry budget tunnel mayor lantern quarry orchard festival tram "
+    "grain river bakery library museum tower market pier lighthouse meadow valley bridge "
+    "district clinic school rail depot canal reservoir vineyard mill forge foundry "
+    "garden square green amber silver quiet sudden early late north south eastern "
+    "western narrow broad opened closed raised lowered approved rejected delayed "
+    "announced praised questioned residents officials engineers farmers traders pupils "
+    "nurses drivers visitors"
+).split()
+
+sentence = st.lists(st.sampled_from(VOCAB), min_size=5, max_size=14).map(
+    lambda ws: " ".join(ws).capitalize() + "."
+)
+paragraphs = st.lists(st.lists(sentence, min_size=1, max_size=4), min_size=1, max_size=6)

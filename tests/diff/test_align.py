@@ -6,24 +6,9 @@ import random
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from textgen import VOCAB, paragraphs
 
 from redline.diff.align import Unit, align, similarity
-
-# Invented words: alignment must not depend on any real text.
-VOCAB = (  # noqa: SIM905 -- a word list reads better as one string
-    "harbour council ferry budget tunnel mayor lantern quarry orchard festival tram "
-    "grain river bakery library museum tower market pier lighthouse meadow valley bridge "
-    "district clinic school rail depot canal reservoir vineyard mill forge foundry "
-    "garden square green amber silver quiet sudden early late north south eastern "
-    "western narrow broad opened closed raised lowered approved rejected delayed "
-    "announced praised questioned residents officials engineers farmers traders pupils "
-    "nurses drivers visitors"
-).split()
-
-sentence = st.lists(st.sampled_from(VOCAB), min_size=5, max_size=14).map(
-    lambda ws: " ".join(ws).capitalize() + "."
-)
-paragraphs = st.lists(st.lists(sentence, min_size=1, max_size=4), min_size=1, max_size=6)
 
 
 def flat(paras: list[list[str]]) -> list[str]:

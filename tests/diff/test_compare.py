@@ -10,27 +10,11 @@ import unicodedata
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from textgen import VOCAB, paragraphs
 
 from redline.diff.redline import CompareOptions, compare
 from redline.errors import ConfigError
 from redline.models import Document, Redline
-
-# Invented words; sentences built from them always end with a full stop and open with a
-# capital, so any segmenter reads them the same way in every layout.
-VOCAB = (  # noqa: SIM905 -- a word list reads better as one string
-    "harbour council ferry budget tunnel mayor lantern quarry orchard festival tram "
-    "grain river bakery library museum tower market pier lighthouse meadow valley bridge "
-    "district clinic school rail depot canal reservoir vineyard mill forge foundry "
-    "garden square green amber silver quiet sudden early late north south eastern "
-    "western narrow broad opened closed raised lowered approved rejected delayed "
-    "announced praised questioned residents engineers farmers traders pupils nurses "
-    "drivers visitors"
-).split()
-
-sentence = st.lists(st.sampled_from(VOCAB), min_size=5, max_size=14).map(
-    lambda ws: " ".join(ws).capitalize() + "."
-)
-paragraphs = st.lists(st.lists(sentence, min_size=1, max_size=4), min_size=1, max_size=6)
 
 
 def as_paragraphs(paras: list[list[str]]) -> str:
