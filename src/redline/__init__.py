@@ -46,6 +46,7 @@ from redline.store import Index, IndexConfig, Store, open_index
 from redline.text.facts import diff_facts, extract_facts
 from redline.text.furniture import assign_roles
 from redline.text.normalize import normalize
+from redline.text.roles import Furniture, PageFurniture
 from redline.text.segment import segment
 
 __all__ = [
@@ -62,12 +63,14 @@ __all__ = [
     "EncodingError",
     "Facts",
     "FindOptions",
+    "Furniture",
     "Index",
     "IndexConfig",
     "InputError",
     "LSHConfig",
     "MinHashConfig",
     "NotFoundError",
+    "PageFurniture",
     "Pair",
     "Redline",
     "RedlineError",

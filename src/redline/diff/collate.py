@@ -22,8 +22,8 @@ from rapidfuzz.distance import Indel
 from redline.diff.redline import compare
 from redline.errors import ConfigError
 from redline.models import Document, Redline, Role, Segment
-from redline.text.furniture import assign_roles
 from redline.text.normalize import keys, words
+from redline.text.roles import with_roles
 from redline.text.segment import segment
 
 Status = Literal["same", "reworded"]
@@ -260,9 +260,7 @@ def _reference_column(
     # Segmenting the reference the way `compare` does gives each sentence its own text, even one
     # that every other version merged with a neighbour; used only where it agrees with the
     # redlines (they may come from elsewhere, with other options).
-    own = assign_roles(
-        segment(reference.text), reference.text, title=reference.title, byline=reference.byline
-    )
+    own = with_roles(reference, segment(reference.text))
     if not redlines or (
         len(own) == count and all(own[i].text == text for i, text in texts.items())
     ):

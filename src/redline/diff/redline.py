@@ -28,8 +28,8 @@ from redline.models import (
     Span,
 )
 from redline.text.facts import diff_facts
-from redline.text.furniture import assign_roles
 from redline.text.normalize import word_spans
+from redline.text.roles import DEFAULT_FURNITURE, Furniture, with_roles
 from redline.text.segment import segment
 
 # Above this many word pairs (64 MiB of opcode bit matrix) a change is not cut into words.
@@ -45,10 +45,12 @@ class CompareOptions:
             folded) at which a changed sentence counts as reworded rather than as one sentence
             removed and an unrelated one added.
         candidates: how many likely partners are scored for each unmatched new sentence.
+        furniture: what gives sentences their furniture roles (`redline.text.roles`).
     """
 
     reword_threshold: float = REWORD_THRESHOLD
     candidates: int = DEFAULT_CANDIDATES
+    furniture: Furniture = DEFAULT_FURNITURE
 
     def __post_init__(self) -> None:
         threshold = self.reword_threshold
@@ -62,6 +64,10 @@ class CompareOptions:
         cands = self.candidates
         if isinstance(cands, bool) or not isinstance(cands, int) or cands < 1:
             raise ConfigError(f"candidates must be a whole number >= 1, got {cands!r}")
+        if not isinstance(self.furniture, Furniture):
+            raise ConfigError(
+                f"furniture must have a roles(document, sentences) method, got {self.furniture!r}"
+            )
 
 
 def compare(
@@ -84,8 +90,8 @@ def compare(
     opts = options or CompareOptions()
     doc_a = _document(old, "old")
     doc_b = _document(new, "new")
-    sents_a = _sentences(doc_a)
-    sents_b = _sentences(doc_b)
+    sents_a = with_roles(doc_a, segment(doc_a.text), opts.furniture)
+    sents_b = with_roles(doc_b, segment(doc_b.text), opts.furniture)
     units = align(
         [s.text for s in sents_a],
         [s.text for s in sents_b],
@@ -145,10 +151,6 @@ def _document(value: object, name: str) -> Document:
     raise TypeError(
         f"compare() takes a Document or str as {name!r}, got {type(value).__name__}{hint}"
     )
-
-
-def _sentences(doc: Document) -> list[Sentence]:
-    return assign_roles(segment(doc.text), doc.text, title=doc.title, byline=doc.byline)
 
 
 def _span(sentences: Sequence[Sentence], indices: tuple[int, ...]) -> Span | None:
