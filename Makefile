@@ -16,11 +16,11 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/redline find examples -o out/demo
-	$(BIN)/redline diff examples/harbour-bridge/civic-ledger.txt examples/harbour-bridge/the-coastal-post.html --width 100
+	$(BIN)/redline diff examples/harbour-bridge/civic-ledger.txt examples/harbour-bridge/the-coastal-post.html --width 100 --no-pager
 	$(BIN)/redline diff examples/harbour-bridge/civic-ledger.txt examples/harbour-bridge/the-coastal-post.html --format html -o out/demo/harbour-bridge.html
 	@echo
-	@echo "Redline report: out/demo/harbour-bridge.html"
-	@echo "Versions found: out/demo/report/index.html (clusters in out/demo/clusters.jsonl)"
+	@echo "Redline report: $(CURDIR)/out/demo/harbour-bridge.html"
+	@echo "Versions found: $(CURDIR)/out/demo/report/index.html (clusters in $(CURDIR)/out/demo/clusters.jsonl)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench eval

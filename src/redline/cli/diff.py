@@ -69,6 +69,12 @@ DEFAULT_WIDTH = 100
     help="Refuse input files larger than this.",
 )
 @click.option("--encoding", help="Decode both inputs with this codec instead of detecting it.")
+@click.option(
+    "--open",
+    "open_output",
+    is_flag=True,
+    help="Open the written report (-o) in its default program, e.g. a web browser for HTML.",
+)
 def diff(
     *,
     old: str,
@@ -81,6 +87,7 @@ def diff(
     context: int,
     max_bytes: int,
     encoding: str | None,
+    open_output: bool,
 ) -> None:
     """Show, sentence by sentence, what changed between OLD and NEW.
 
@@ -96,6 +103,8 @@ def diff(
     """
     if old == "-" and new == "-":
         raise click.UsageError("only one of OLD and NEW can be - (standard input)")
+    if open_output and output is None:
+        raise click.UsageError("--open opens the report written with -o FILE; pass -o too")
     with guard():
         # Imported here so that `redline --help` does not pay for trafilatura and the aligner.
         from redline.diff.redline import compare  # noqa: PLC0415
@@ -119,6 +128,10 @@ def diff(
     if output is not None:
         with guard():
             output.write_text(text, encoding="utf-8")
+        # Absolute, on stderr: a clickable "look here next" that never mixes into piped output.
+        click.echo(f"wrote {output.resolve()}", err=True)
+        if open_output:
+            click.launch(str(output.resolve()))
         return
     if fmt == "terminal" and to_terminal and pager and _taller_than_screen(text):
         click.echo_via_pager(text)

@@ -137,6 +137,9 @@ class _Bar:
     help="Skip documents larger than this.",
 )
 @click.option("--no-report", is_flag=True, help="Do not write the HTML report.")
+@click.option(
+    "--open", "open_report", is_flag=True, help="Open the report in a web browser when done."
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 def find(
     *,
@@ -155,6 +158,7 @@ def find(
     date_field: str,
     max_bytes: int,
     no_report: bool,
+    open_report: bool,
     quiet: bool,
 ) -> None:
     """Find which documents of a collection are versions of each other.
@@ -205,6 +209,9 @@ def find(
             summary=None if quiet else out,
             err=err,
         )
+    site = outdir / "report" / "index.html"
+    if open_report and not no_report and site.is_file():
+        click.launch(str(site.resolve()))
 
 
 def _run(
@@ -278,7 +285,8 @@ def _site(outdir: Path, result: FindResult) -> str:
     except ImportError:
         return "not written: this build has no HTML site writer (redline.report.site)"
     index = write_site(outdir, result.clusters, result.load)
-    return str(index)
+    # Absolute: terminals make it clickable, and it still works after a `cd`.
+    return str(index.resolve())
 
 
 def _summary(
@@ -330,11 +338,11 @@ def _summary(
     if len(result.clusters) > _LARGEST:
         console.print(f"  … and {len(result.clusters) - _LARGEST:,} more clusters", highlight=False)
     for path in written:
-        console.print(f"wrote {path}", highlight=False, markup=False, soft_wrap=True)
+        console.print(f"wrote {path.resolve()}", highlight=False, markup=False, soft_wrap=True)
     if dedup is not None:
         console.print(
             f"dedup: kept {dedup[0]:,} documents, dropped {dedup[1]:,}; what replaced each"
-            f" dropped one: {dedup[2]}",
+            f" dropped one: {dedup[2].resolve()}",
             highlight=False,
             markup=False,
             soft_wrap=True,

@@ -1,0 +1,105 @@
+"""What the CLI tells a user to look at next: absolute paths, and `--open` to open them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+REDLINE = Path(sys.executable).parent / "redline"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+OLD = FIXTURES / "ferry-old.txt"
+NEW = FIXTURES / "ferry-new.html"
+
+
+def fake_opener(tmp_path: Path) -> tuple[dict[str, str], Path]:
+    """A PATH whose `xdg-open` (what click.launch runs on Linux) records what it was given."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "opened.txt"
+    opener = bin_dir / "xdg-open"
+    opener.write_text(f'#!/bin/sh\nprintf "%s\\n" "$1" >> "{log}"\n')
+    opener.chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    env.pop("DISPLAY", None)
+    return env, log
+
+
+def opened(log: Path) -> list[str]:
+    # click.launch does not wait for the opener to finish: poll for its line (a readiness
+    # condition with a generous cap, not a fixed delay).
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if log.exists() and log.read_text().endswith("\n"):
+            break
+        time.sleep(0.02)
+    return log.read_text().splitlines() if log.exists() else []
+
+
+def test_diff_to_a_file_says_where_it_wrote_with_an_absolute_path(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [str(REDLINE), "diff", str(OLD), str(NEW), "--format", "html", "-o", "r.html"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert f"wrote {tmp_path / 'r.html'}" in result.stderr
+
+
+def test_diff_open_launches_the_written_page(tmp_path: Path) -> None:
+    env, log = fake_opener(tmp_path)
+    result = subprocess.run(
+        [str(REDLINE), "diff", str(OLD), str(NEW), "--format", "html", "-o", "r.html", "--open"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert opened(log) == [str(tmp_path / "r.html")]
+
+
+def test_diff_open_without_an_output_file_is_a_usage_error() -> None:
+    result = subprocess.run(
+        [str(REDLINE), "diff", str(OLD), str(NEW), "--open"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "pass -o" in result.stderr
+
+
+def test_find_prints_absolute_paths_and_opens_the_report(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (docs / name).write_text(OLD.read_text())
+    env, log = fake_opener(tmp_path)
+    result = subprocess.run(
+        [str(REDLINE), "find", "docs", "-o", "out", "--open", "--jobs", "1"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    report = tmp_path / "out" / "report" / "index.html"
+    assert f"wrote {tmp_path / 'out' / 'clusters.jsonl'}" in result.stdout
+    assert f"report: {report}" in result.stdout
+    assert opened(log) == [str(report)]
