@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import socket
+from pathlib import Path
+
 import click
 
 from redline.cli.common import guard
@@ -15,7 +19,12 @@ from redline.cli.index import DEFAULT_DB
     show_default=True,
     envvar="REDLINE_DB",
     type=click.Path(dir_okay=False),
-    help="The index file (created if missing). Also REDLINE_DB.",
+    help="The index file (see --create). Also REDLINE_DB.",
+)
+@click.option(
+    "--create",
+    is_flag=True,
+    help="Serve a new, empty index when --db does not exist (documents added over the API).",
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
@@ -33,9 +42,23 @@ from redline.cli.index import DEFAULT_DB
     "--max-document", default=2.0, show_default=True, help="Largest document text, in MiB."
 )
 def serve(
-    *, db: str, host: str, port: int, token: str | None, max_body: float, max_document: float
+    *,
+    db: str,
+    create: bool,
+    host: str,
+    port: int,
+    token: str | None,
+    max_body: float,
+    max_document: float,
 ) -> None:
-    """Serve the index: JSON API (docs at /docs) and web UI at http://HOST:PORT/."""
+    """Serve an index: JSON API (docs at /docs) and web UI at http://HOST:PORT/.
+
+    \b
+    Examples:
+      redline serve --db news.db                  # http://127.0.0.1:8000/
+      redline serve --db news.db --port 0         # any free port (it says which)
+      redline serve --db new.db --create --token SECRET
+    """
     # Imported here: FastAPI and uvicorn take a third of a second, which every other
     # subcommand (and `redline --help`) would pay.
     import uvicorn  # noqa: PLC0415
@@ -50,6 +73,14 @@ def serve(
     )
     from redline.store import Index  # noqa: PLC0415
 
+    if not create and not Path(db).exists():
+        # A mistyped --db would otherwise serve an empty index that looks like lost data.
+        raise click.ClickException(
+            f"no index at {db}: build one with `redline index add PATH --db {db}`, or pass"
+            " --create to serve a new, empty one"
+        )
+    # Bound before anything is said, so a port in use fails before "serving at".
+    sock = _bind(host, port)
     with guard():
         limits = Limits(int(max_body * MiB), int(max_document * MiB))
         store = Index(db)
@@ -64,8 +95,37 @@ def serve(
         policy = "need the token" if token else "open (loopback only)" if writes else "disabled"
         if not is_loopback(host):
             click.echo(f"warning: listening on {host}, reachable from other machines", err=True)
-        click.echo(f"serving {db} at http://{host}:{port}/ (writes {policy})", err=True)
+        bound = sock.getsockname()[1]
+        where = f"[{host}]" if ":" in host else host
+        click.echo(f"serving {db} at http://{where}:{bound}/ (writes {policy})", err=True)
+        config = uvicorn.Config(app, log_level="warning", server_header=False)
         try:
-            uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+            uvicorn.Server(config).run(sockets=[sock])
         finally:
             store.close()
+            sock.close()
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port, or a one-line error saying what to do."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as exc:
+        raise click.ClickException(f"cannot listen on {host}: {exc.strerror}") from exc
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise click.ClickException(
+                f"port {port} on {host} is already in use; stop the other server or pass"
+                " --port N (0 picks a free port)"
+            ) from exc
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
+    sock.set_inheritable(True)
+    return sock
