@@ -103,3 +103,38 @@ def test_find_prints_absolute_paths_and_opens_the_report(tmp_path: Path) -> None
     assert f"wrote {tmp_path / 'out' / 'clusters.jsonl'}" in result.stdout
     assert f"report: {report}" in result.stdout
     assert opened(log) == [str(report)]
+
+
+def test_find_on_an_empty_folder_fails_and_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = subprocess.run(
+        [str(REDLINE), "find", "empty", "-o", "out"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "no documents found in empty" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_jsonl_without_the_text_field_fails_and_lists_the_fields_it_has(tmp_path: Path) -> None:
+    (tmp_path / "d.jsonl").write_text(
+        '{"id": "a", "body": "The harbour ferry sails at noon."}\n{"id": "b", "body": "x"}\n'
+    )
+    for command in (["find", "d.jsonl", "-o", "out"], ["index", "add", "d.jsonl", "--db", "i.db"]):
+        result = subprocess.run(
+            [str(REDLINE), *command],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 1, command
+        said = result.stdout + result.stderr
+        assert "the record has fields 'id', 'body'" in said
+        assert "--text-field" in said
+    assert not (tmp_path / "out").exists()

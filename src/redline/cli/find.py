@@ -247,6 +247,8 @@ def _run(
             else:
                 result = run(items, options)
             with result:
+                if result.stats.documents == 0:
+                    _no_documents(err, paths, result)
                 mark = time.perf_counter()
                 _, fh = outputs.create(outdir / "clusters.jsonl")
                 with fh:
@@ -277,6 +279,26 @@ def _run(
         except BaseException:
             outputs.discard()
             raise
+
+
+def _no_documents(err: Console, paths: list[str], result: FindResult) -> None:
+    """Stop with exit 1: a run that read no document has nothing to report."""
+    stats = result.stats
+    for reason, count in stats.skipped.most_common():
+        err.print(f"  skipped {count:,} {reason}:", highlight=False)
+        for skip in stats.examples.get(reason, [])[:3]:
+            where = f"{skip.source}:{skip.position}" if skip.position else skip.source
+            err.print(f"    {where}: {skip.message}", highlight=False, markup=False, soft_wrap=True)
+    where = ", ".join(paths)
+    if stats.read == 0:
+        raise click.ClickException(
+            f"no documents found in {where}: no .txt, .md, .html, JSONL, CSV, Parquet or"
+            " WARC files there; nothing written"
+        )
+    raise click.ClickException(
+        f"no documents in {where}: all {stats.read:,} items were skipped (reasons above);"
+        " nothing written"
+    )
 
 
 def _site(outdir: Path, result: FindResult) -> str:

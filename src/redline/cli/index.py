@@ -188,6 +188,12 @@ def add(
         click.echo(f"  skipped {n:,}: {reason}")
     for where, reason in skipped.items[:20]:
         click.echo(f"    {where}: {reason}", err=True)
+    if not counts["added"] and not counts["present"]:
+        raise click.ClickException(
+            f"no documents in {', '.join(paths)}"
+            + (": every item was skipped (reasons above)" if skipped.items else "")
+            + "; nothing added"
+        )
 
 
 @index.command(name="query")

@@ -38,6 +38,15 @@ def _scalar(value: Any) -> str | None:
     return str(value)
 
 
+def _keys(record: Mapping[str, Any], most: int = 8) -> str:
+    """The record's field names, for a message that says which one to pass."""
+    names = [repr(str(k)) for k in list(record)[: most + 1]]
+    if not names:
+        return "no fields"
+    shown = ", ".join(names[:most])
+    return f"fields {shown}, …" if len(names) > most else f"fields {shown}"
+
+
 def record_to_item(record: Mapping[str, Any], fields: Fields, source: str, position: int) -> Item:
     """A Document from one record, or a Skip naming the missing or wrong field."""
     text = record.get(fields.text)
@@ -46,7 +55,8 @@ def record_to_item(record: Mapping[str, Any], fields: Fields, source: str, posit
         return Skip(
             source,
             "missing field",
-            f"text field {fields.text!r} {what}; pass --text-field to name the right one",
+            f"text field {fields.text!r} {what} (the record has {_keys(record)});"
+            " pass --text-field to name the right one",
             position,
         )
     if not text.strip():
