@@ -37,16 +37,36 @@ class _Bar:
     def __init__(self, console: Console) -> None:
         from rich.progress import (  # noqa: PLC0415 - Rich loads only when a bar is drawn
             BarColumn,
-            MofNCompleteColumn,
             Progress,
+            ProgressColumn,
+            Task,
             TextColumn,
             TimeElapsedColumn,
         )
+        from rich.progress_bar import ProgressBar  # noqa: PLC0415
+        from rich.text import Text  # noqa: PLC0415
+
+        class _Count(ProgressColumn):
+            """'1,234' while the total is unknown, '1,234/5,678' once it is."""
+
+            def render(self, task: Task) -> Text:
+                done = f"{int(task.completed):,}"
+                if task.total is None:
+                    return Text(done, style="progress.download")
+                return Text(f"{done}/{int(task.total):,}", style="progress.download")
+
+        class _Bar(BarColumn):
+            """No bar while counting: a pulsing or full bar would claim a total nobody knows."""
+
+            def render(self, task: Task) -> ProgressBar:
+                if task.total is None:
+                    return ProgressBar(total=1.0, completed=0.0, width=self.bar_width)
+                return super().render(task)
 
         self._progress: RichProgress = Progress(
             TextColumn("{task.description:>16}"),
-            BarColumn(),
-            MofNCompleteColumn(),
+            _Bar(),
+            _Count(),
             TimeElapsedColumn(),
             console=console,
             transient=True,
