@@ -1,4 +1,4 @@
-"""Read one document from a file, stdin or bytes: plain text, Markdown or HTML.
+"""Read one document from a file, stdin or bytes: plain text, Markdown, HTML, PDF, DOCX or RTF.
 
 `Document.text` is the extracted text every span refers to: paragraphs are separated by a
 blank line, Markdown markup is stripped, and HTML is reduced to its main text by trafilatura
@@ -23,6 +23,7 @@ from redline.errors import (
     InputError,
     TooLargeError,
 )
+from redline.ingest.office import office_kind, office_text
 from redline.models import Document
 from redline.text.normalize import normalize
 
@@ -146,6 +147,10 @@ def document_from_bytes(
         data = _gunzip(doc_id, data, max_bytes)
     if not data:
         raise EmptyInputError(doc_id, "the file is empty")
+    office = office_kind(data)
+    if office is not None:
+        text, title = office_text(doc_id, data, office)
+        return Document(id=doc_id, text=_clean_text(text), title=title)
     raw = _decode(doc_id, data, encoding)
     if fmt is None:
         fmt = _sniff(raw)
