@@ -17,11 +17,42 @@ import statistics
 import time
 from collections.abc import Callable
 
-WORDS = (
-    "harbour council ferry island bridge cables repairs vehicles tender contract mayor "
-    "residents winter storm festival library flood orchard frost marathon heat fares spring "
-    "engineers inspection report budget crowns million traders street closure ring road"
-).split()
+WORDS = [
+    "harbour",
+    "council",
+    "ferry",
+    "island",
+    "bridge",
+    "cables",
+    "repairs",
+    "vehicles",
+    "tender",
+    "contract",
+    "mayor",
+    "residents",
+    "winter",
+    "storm",
+    "festival",
+    "library",
+    "flood",
+    "orchard",
+    "frost",
+    "marathon",
+    "heat",
+    "fares",
+    "spring",
+    "engineers",
+    "inspection",
+    "report",
+    "budget",
+    "crowns",
+    "million",
+    "traders",
+    "street",
+    "closure",
+    "ring",
+    "road",
+]
 
 
 def article(seed: int) -> list[str]:
