@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import sys
 import zlib
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -24,6 +25,7 @@ from redline.errors import (
     TooLargeError,
 )
 from redline.ingest.office import office_kind, office_text
+from redline.ingest.web import fetch, is_url
 from redline.models import Document
 from redline.text.normalize import normalize
 
@@ -88,7 +90,8 @@ def read_document(
     """Read a text, Markdown or HTML file (or stdin for "-") into a Document.
 
     Args:
-        path: the file; ".gz" variants are decompressed; "-" reads standard input.
+        path: the file; ".gz" variants are decompressed; "-" reads standard input; an
+            http(s) URL is fetched (bounded by `max_bytes`, with a timeout).
         max_bytes: refuse inputs larger than this (after decompression).
         encoding: the codec to decode with; detected when None.
 
@@ -104,6 +107,20 @@ def read_document(
         _check_size(STDIN_ID, len(data), max_bytes)
         return document_from_bytes(STDIN_ID, data, max_bytes=max_bytes, encoding=encoding)
 
+    if isinstance(path, str) and is_url(path):
+        data, headers = fetch(path, max_bytes=max_bytes)
+        kind = headers.get_content_type()
+        fmt: Format | None = (
+            "html" if kind in ("text/html", "application/xhtml+xml") else format_from_name(path)
+        )
+        doc = document_from_bytes(
+            path,
+            data,
+            fmt=fmt,
+            max_bytes=max_bytes,
+            encoding=encoding or headers.get_content_charset(),
+        )
+        return doc if doc.url else replace(doc, url=path)
     p = Path(path)
     name = str(path)
     if not p.exists():
