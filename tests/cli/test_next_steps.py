@@ -138,3 +138,23 @@ def test_a_jsonl_without_the_text_field_fails_and_lists_the_fields_it_has(tmp_pa
         assert "the record has fields 'id', 'body'" in said
         assert "--text-field" in said
     assert not list(tmp_path.glob("out/**/*.*"))
+
+
+@pytest.mark.parametrize("command", [["find"], ["index"], ["diff"], ["serve"]])
+def test_every_command_help_shows_examples(command: list[str]) -> None:
+    result = subprocess.run(
+        [str(REDLINE), *command, "--help"], capture_output=True, text=True, timeout=60, check=True
+    )
+    examples = result.stdout.split("Examples:", 1)[1].split("Options:", 1)[0]
+    lines = [line.strip() for line in examples.splitlines() if line.strip()]
+    assert len(lines) >= 3
+    assert all(line.startswith(("redline ", "cat ", "zcat ")) for line in lines)
+
+
+def test_shell_completion_completes_subcommands() -> None:
+    env = {**os.environ, "_REDLINE_COMPLETE": "bash_complete", "COMP_WORDS": "redline ind"}
+    env["COMP_CWORD"] = "1"
+    result = subprocess.run(
+        [str(REDLINE)], capture_output=True, text=True, env=env, timeout=60, check=False
+    )
+    assert "plain,index" in result.stdout.splitlines()

@@ -91,14 +91,16 @@ def diff(
 ) -> None:
     """Show, sentence by sentence, what changed between OLD and NEW.
 
-    OLD and NEW are .txt, .md or .html files (gzipped too), or - for standard input (one of
-    them). Sentences are reported as reworded (with word-level edits), moved, added, removed
+    OLD and NEW are .txt, .md, .html, .pdf, .docx or .rtf files (gzipped too), http(s) URLs,
+    or - for standard input (one of them). Sentences are reported as reworded (with word-level edits), moved, added, removed
     or unchanged; titles, bylines, bios and promos are listed apart as boilerplate.
 
     \b
     Examples:
       redline diff old.txt new.html
-      redline diff old.txt new.html --format html -o report.html
+      redline diff old.txt new.html --format html -o report.html --open
+      redline diff https://example.org/a.html https://example.org/b.html
+      redline diff draft.docx published.pdf
       cat draft.md | redline diff published.html - --format json
     """
     if old == "-" and new == "-":

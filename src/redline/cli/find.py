@@ -183,8 +183,17 @@ def find(
 ) -> None:
     """Find which documents of a collection are versions of each other.
 
-    PATH: folders (read recursively), .txt/.md/.html files, JSONL, CSV, Parquet, WARC/WET (each
-    possibly .gz), or "-" for JSONL on standard input. Without PATH, reads ./examples.
+    PATH: folders (read recursively), .txt/.md/.html/.pdf/.docx/.rtf files, JSONL, CSV,
+    Parquet, WARC/WET (each possibly .gz), or "-" for JSONL on standard input. Without PATH,
+    reads ./examples.
+
+    \b
+    Examples:
+      redline find articles/ -o out --open
+      redline find dump.jsonl --id-field doc --text-field body
+      redline find dump.jsonl --dedup-out kept.jsonl
+      redline find crawl.warc.gz --threshold 0.5 --containment 0.8 -o crawl-out
+      zcat dump.jsonl.gz | redline find - -q
     """
     from rich.console import Console  # noqa: PLC0415 - keeps `redline --help` fast
 

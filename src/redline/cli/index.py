@@ -50,7 +50,17 @@ db_option = click.option(
 
 @click.group(name="index")
 def index() -> None:
-    """Keep a persistent index of versions: add, query, stats, export, remove."""
+    """Keep a persistent index of versions: add, query, stats, export, remove.
+
+    \b
+    Examples:
+      redline index add articles/ --db news.db
+      redline index add dump.jsonl.gz --db news.db --text-field body
+      redline index query draft.txt --db news.db --diff
+      redline index stats --db news.db
+      redline index export --db news.db --format parquet -o news.parquet
+      redline index remove articles/old.txt --db news.db
+    """
 
 
 class _Skipped:
