@@ -92,8 +92,9 @@ def diff(
     """Show, sentence by sentence, what changed between OLD and NEW.
 
     OLD and NEW are .txt, .md, .html, .pdf, .docx or .rtf files (gzipped too), http(s) URLs,
-    or - for standard input (one of them). Sentences are reported as reworded (with word-level edits), moved, added, removed
-    or unchanged; titles, bylines, bios and promos are listed apart as boilerplate.
+    or - for standard input (one of them). Sentences are reported as reworded (with word-level
+    edits), moved, added, removed or unchanged; titles, bylines, bios and promos are listed
+    apart as boilerplate.
 
     \b
     Examples:
