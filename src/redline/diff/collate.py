@@ -237,7 +237,12 @@ def collate_redlines(reference: Document, others: Sequence[tuple[Document, Redli
     return Collation(
         versions=(reference.id, *(d.id for d, _ in others)),
         rows=tuple(rows),
-        titles=(reference.title, *(d.title for d, _ in others)),
+        # As `redline diff` names them: metadata, else the sentence with the title role (a .txt
+        # file's headline line).
+        titles=(
+            reference.title or (others[0][1].a.title if others else None),
+            *(d.title or redline.b.title for d, redline in others),
+        ),
     )
 
 

@@ -382,7 +382,7 @@ def _columns(
         out.append(
             _Column(
                 id=doc_id,
-                title=doc.title,
+                title=collation.titles[col] if collation.titles else doc.title,
                 date=doc.date,
                 url=url,
                 summary=summary.to_dict(),
@@ -419,16 +419,20 @@ def _rows(collation: Collation, *, boilerplate: bool = False) -> list[_ViewRow]:
         for col, cell in enumerate(row.cells):
             if cell is not None and cell.merged_into is not None:
                 merged.setdefault((cell.merged_into, col), []).append(n)
+    # Rows are numbered 1, 2, 3 ... within the table shown (story or boilerplate), so numbers
+    # neither skip where the other table's rows were nor repeat between the two.
+    shown = [n for n, row in enumerate(collation.rows) if (row.role is not None) == boilerplate]
+    number = {n: k for k, n in enumerate(shown, start=1)}
     out = []
-    for n, row in enumerate(collation.rows):
-        if (row.role is not None) != boilerplate:
-            continue
+    for n in shown:
+        row = collation.rows[n]
         cells = []
         for col, cell in enumerate(row.cells):
             if cell is None:
                 cells.append(_ViewCell("missing", (), None))
             elif cell.text is None:
-                where = f"merged into row {(cell.merged_into or 0) + 1}"
+                target = number.get(cell.merged_into or 0)
+                where = f"merged into row {target}" if target else "merged into another row"
                 cells.append(_ViewCell("merged", (), where))
             elif cell.status == "reworded":
                 rows = [n, *merged.get((n, col), ())]
@@ -438,7 +442,7 @@ def _rows(collation: Collation, *, boilerplate: bool = False) -> list[_ViewRow]:
             else:
                 css = "ref" if cell.status is None else "same"
                 cells.append(_ViewCell(css, ((cell.text, False),), "moved" if cell.moved else None))
-        out.append(_ViewRow(n + 1, row.role, row.extra, tuple(cells)))
+        out.append(_ViewRow(number[n], row.role, row.extra, tuple(cells)))
     return out
 
 
