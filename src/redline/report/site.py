@@ -280,8 +280,8 @@ class _Builder:
             canonical=canonical,
             title=_headline(canonical) or cluster.canonical,
             columns=_columns(collation, docs, pages) if collation else [],
-            rows=_rows(collation) if collation else [],
-            boilerplate=_rows(collation, boilerplate=True) if collation else [],
+            rows=collation_rows(collation) if collation else [],
+            boilerplate=collation_rows(collation, boilerplate=True) if collation else [],
             evidence=evidence,
             more_evidence=max(0, len(cluster.pairs) - MAX_EVIDENCE_ROWS),
             more_versions=len(order) - len(docs.failed) - (1 + len(redlines) if reference else 0),
@@ -393,18 +393,22 @@ def _columns(
 
 
 @dataclass(frozen=True, slots=True)
-class _ViewCell:
+class ViewCell:
+    """One version's cell of a collation row, ready to draw."""
+
     css: str  # ref | same | reworded | missing | merged
     parts: tuple[tuple[str, bool], ...]  # (text, changed) fragments
     note: str | None
 
 
 @dataclass(frozen=True, slots=True)
-class _ViewRow:
+class ViewRow:
+    """One collation row, ready to draw."""
+
     number: int
     role: str | None
     extra: bool
-    cells: tuple[_ViewCell, ...]
+    cells: tuple[ViewCell, ...]
 
     @property
     def changed(self) -> bool:
@@ -412,7 +416,12 @@ class _ViewRow:
         return self.extra or any(c.css not in {"ref", "same"} for c in self.cells)
 
 
-def _rows(collation: Collation, *, boilerplate: bool = False) -> list[_ViewRow]:
+def collation_rows(collation: Collation, *, boilerplate: bool = False) -> list[ViewRow]:
+    """The story rows (or the boilerplate rows) of a collation as a page draws them.
+
+    Cells are cut into changed and unchanged fragments against the row's reference; rows are
+    numbered 1, 2, 3 ... within their table. The static site and the web UI both draw these.
+    """
     # A cell holding several merged sentences is compared with all of them, not the first only.
     merged: dict[tuple[int, int], list[int]] = {}
     for n, row in enumerate(collation.rows):
@@ -429,20 +438,20 @@ def _rows(collation: Collation, *, boilerplate: bool = False) -> list[_ViewRow]:
         cells = []
         for col, cell in enumerate(row.cells):
             if cell is None:
-                cells.append(_ViewCell("missing", (), None))
+                cells.append(ViewCell("missing", (), None))
             elif cell.text is None:
                 target = number.get(cell.merged_into or 0)
                 where = f"merged into row {target}" if target else "merged into another row"
-                cells.append(_ViewCell("merged", (), where))
+                cells.append(ViewCell("merged", (), where))
             elif cell.status == "reworded":
                 rows = [n, *merged.get((n, col), ())]
                 reference = " ".join(_reference_text(collation, r) for r in rows)
                 note = "moved" if cell.moved else None
-                cells.append(_ViewCell("reworded", _marked(reference, cell.text), note))
+                cells.append(ViewCell("reworded", _marked(reference, cell.text), note))
             else:
                 css = "ref" if cell.status is None else "same"
-                cells.append(_ViewCell(css, ((cell.text, False),), "moved" if cell.moved else None))
-        out.append(_ViewRow(number[n], row.role, row.extra, tuple(cells)))
+                cells.append(ViewCell(css, ((cell.text, False),), "moved" if cell.moved else None))
+        out.append(ViewRow(number[n], row.role, row.extra, tuple(cells)))
     return out
 
 

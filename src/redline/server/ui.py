@@ -23,7 +23,18 @@ from redline.diff.redline import compare
 from redline.ingest.files import document_from_bytes
 from redline.models import Document, Redline, Segment
 from redline.report.html import to_html
-from redline.report.pieces import Fold, Piece, boilerplate, content, fold, percent, side
+from redline.report.pieces import (
+    Fold,
+    Paragraphs,
+    Piece,
+    boilerplate,
+    content,
+    fold,
+    moved_from,
+    percent,
+    side,
+)
+from redline.report.site import collation_rows
 from redline.server.app import (
     MAX_COLLATED,
     Format,
@@ -80,23 +91,27 @@ class _SideRow:
     b: list[Piece] | None
     folded: str | None = None
     role: str | None = None
+    # Where a moved sentence stood in the old version ("moved from ¶3, sentence 7").
+    note: str | None = None
 
 
-def _side_row(seg: Segment, role: str | None = None) -> _SideRow:
+def _side_row(seg: Segment, old: Paragraphs, role: str | None = None) -> _SideRow:
     a = side(seg, "a") if seg.a is not None else None
     b = side(seg, "b") if seg.b is not None else None
-    return _SideRow(seg.kind, a, b, role=role)
+    note = moved_from(seg, old) if seg.kind == "moved" else None
+    return _SideRow(seg.kind, a, b, role=role, note=note)
 
 
 def side_by_side(redline: Redline) -> dict[str, Any]:
     """What the redline template draws: folded content rows and boilerplate rows."""
+    old = Paragraphs(redline.a)
     rows = [
         _SideRow("fold", None, None, folded=item.label)
         if isinstance(item, Fold)
-        else _side_row(item)
+        else _side_row(item, old)
         for item in fold(content(redline), context=2)
     ]
-    furniture = [_side_row(seg, role) for role, segs in boilerplate(redline) for seg in segs]
+    furniture = [_side_row(seg, old, role) for role, segs in boilerplate(redline) for seg in segs]
     return {
         "redline": redline,
         "rows": rows,
@@ -211,6 +226,8 @@ def cluster_page(request: Request, cluster_id: str) -> Response:
         cluster=cluster,
         docs=docs,
         collation=collation,
+        rows=collation_rows(collation) if collation else [],
+        furniture=collation_rows(collation, boilerplate=True) if collation else [],
         summary=collation.summary() if collation else (),
         pairs=pairs,
         more_pairs=max(0, n * (n - 1) // 2 - MAX_PAIRS),
