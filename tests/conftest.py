@@ -1,14 +1,49 @@
-"""Fixtures shared by every test folder."""
+"""Fixtures and settings shared by every test folder.
+
+Hypothesis profiles: `ci` (selected when the CI variable is set) derandomizes, so a failure
+is the same failure on every rerun, and prints the blob that reproduces it; `dev` (the default)
+keeps random exploration. Neither has a deadline: input sizes vary, and a shared CPU makes
+timing a property of the machine, not of the code (speed lives in bench/).
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Callable
 
 import pytest
+from hypothesis import settings
 from textgen import invented_article
+
+settings.register_profile("ci", derandomize=True, print_blob=True, deadline=None)
+settings.register_profile("dev", deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+# Set by .ci/run: a missing browser then fails the browser tests instead of skipping them.
+REQUIRE_BROWSER = os.environ.get("REDLINE_REQUIRE_BROWSER") == "1"
 
 
 @pytest.fixture
 def article() -> Callable[..., str]:
     """A maker of invented articles: `article(seed, words=400)`."""
     return invented_article
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """The path of headless Chromium; skipped without one, failed if REDLINE_REQUIRE_BROWSER=1."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        message = "headless Chromium is not installed (apt-get install chromium)"
+        if REQUIRE_BROWSER:
+            pytest.fail(f"{message}, and REDLINE_REQUIRE_BROWSER=1 requires it", pytrace=False)
+        pytest.skip(message)
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        message = "playwright is not installed (pip install -e '.[dev]')"
+        if REQUIRE_BROWSER:
+            pytest.fail(f"{message}, and REDLINE_REQUIRE_BROWSER=1 requires it", pytrace=False)
+        pytest.skip(message)
+    return path

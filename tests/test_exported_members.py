@@ -1,6 +1,10 @@
 """The public API is exactly what `redline.__all__` lists, sorted, and every name resolves."""
 
+import subprocess
+import sys
 import types
+
+import pytest
 
 import redline
 
@@ -12,13 +16,44 @@ def test_all_is_sorted_and_resolves() -> None:
 
 
 def test_every_public_member_is_exported() -> None:
+    for name in redline.__all__:
+        getattr(redline, name)  # resolve every lazy name, so vars() holds them all
+    helpers = {"annotations", "importlib", "TYPE_CHECKING", "Any"}  # the module's own imports
     public = {
         name
         for name, value in vars(redline).items()
         if not name.startswith("_") and not isinstance(value, types.ModuleType)
     }
-    public.discard("annotations")  # from `from __future__ import annotations`
-    assert public == set(redline.__all__)
+    assert public - helpers == set(redline.__all__)
+    assert set(dir(redline)) >= set(redline.__all__)
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no attribute 'compair'"):
+        redline.compair  # noqa: B018
+
+
+HEAVY = ("numpy", "pyarrow", "rapidfuzz", "jinja2", "redline.store")
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import redline",
+        "import redline.cli",
+        # What `redline --help` and `redline --version` run, without exiting.
+        "from redline.cli import main; main.get_help(__import__('click').Context(main))",
+    ],
+)
+def test_start_up_loads_no_heavy_module(code: str) -> None:
+    # A fresh interpreter: this test process has long imported everything.
+    probe = f"{code}\nimport sys\nprint(' '.join(sorted(sys.modules)))"
+    loaded = set(
+        subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    assert [m for m in HEAVY if m in loaded] == []
 
 
 def test_entry_points_survive_importing_every_submodule() -> None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import random
 import signal
+import struct
 import subprocess
 import sys
+import termios
 import time
 from pathlib import Path
 
@@ -150,21 +154,36 @@ def test_bad_input_is_skipped_and_listed_and_strict_makes_it_fatal(tmp_path: Pat
     assert not (tmp_path / "strict" / "clusters.jsonl").exists()
 
 
+def _unread(fd: int) -> int:
+    """Bytes written to a pipe and not yet read by the other side."""
+    return struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"))[0]
+
+
 def test_interrupted_run_leaves_no_output(tmp_path: Path) -> None:
+    read_end, write_end = os.pipe()
     proc = subprocess.Popen(
         [str(REDLINE), "find", "-", "-o", str(tmp_path / "o"), "--no-report"],
-        stdin=subprocess.PIPE,
+        stdin=read_end,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    assert proc.stdin is not None
-    proc.stdin.write("".join(json.dumps(r) + "\n" for r in records()).encode())
-    proc.stdin.flush()
-    time.sleep(1.5)  # the stream is still open: the run is waiting for more documents
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=30)
+    try:
+        data = "".join(json.dumps(r) + "\n" for r in records()).encode()
+        assert len(data) < 60_000  # fits the pipe: the write never blocks
+        os.write(write_end, data)
+        # Ready when the run has read every record and waits for more (the pipe stays open):
+        # a condition, not a guess at how long start-up takes on a loaded machine.
+        while _unread(read_end) and proc.poll() is None:
+            time.sleep(0.01)
+        assert proc.poll() is None, "find ended before its input did"
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        os.close(read_end)
+        os.close(write_end)
     assert proc.returncode == 130
     assert b"interrupted" in err
+    assert b"Traceback" not in err
     leftovers = list((tmp_path / "o").rglob("*")) if (tmp_path / "o").exists() else []
     assert leftovers == []
 

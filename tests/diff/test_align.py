@@ -57,7 +57,9 @@ def test_shuffled_paragraphs_are_moved_not_added_or_removed(
     rnd.shuffle(shuffled)
     units = align(flat(paras), flat(shuffled))
     assert set(kinds(units)) <= {"same", "moved"}
-    if shuffled != paras and len({tuple(p) for p in paras}) == len(paras):
+    # A move is only visible when the sentence order changed: a shuffle can swap paragraphs
+    # and still leave the flat order as it was (e.g. [[x], [x, x]] -> [[x, x], [x]]).
+    if flat(shuffled) != flat(paras):
         assert "moved" in kinds(units)
 
 

@@ -56,9 +56,10 @@ RENDERERS: dict[str, Callable[[Redline], str]] = {
 def test_golden(name: str) -> None:
     actual = RENDERERS[name](_redline())
     path = HERE / name
-    if REGENERATE:
+    if REGENERATE and (not path.exists() or path.read_text(encoding="utf-8") != actual):
         path.write_text(actual, encoding="utf-8")
-        return
+        # Not a pass: nothing was compared. An unchanged file falls through to the comparison.
+        pytest.skip(f"regenerated {path.name}; review `git diff {path}` before committing")
     if not path.exists():
         pytest.fail(f"{path} is missing; create it with `make golden` and review it")
     expected = path.read_text(encoding="utf-8")

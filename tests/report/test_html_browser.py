@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,12 +16,10 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def browser_page() -> Iterator[tuple[Any, list[str]]]:
+def browser_page(chromium: str) -> Iterator[tuple[Any, list[str]]]:
     """A Chromium page, and the console errors and dialogs it produced."""
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        pytest.skip("headless Chromium is not installed (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    from playwright import sync_api
+
     problems: list[str] = []
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"])

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from invented import version
@@ -12,7 +10,6 @@ from server_helpers import STORIES, LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
     "--headless",
     "--no-sandbox",
@@ -25,14 +22,13 @@ ARGS = [
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists() and shutil.which("chromium") is None:
-        pytest.skip("headless Chromium is not installed (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
+def browser(chromium: str) -> Iterator[object]:
+    from playwright import sync_api
+
     with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
+        launched = pw.chromium.launch(executable_path=chromium, args=ARGS, headless=True)
+        yield launched
+        launched.close()
 
 
 def test_paste_see_versions_open_a_redline(browser: object, live_server: LiveServer) -> None:
