@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import click
 
 from redline.cli.common import guard
-from redline.ingest.files import DEFAULT_MAX_BYTES
+from redline.ingest.limits import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
     from rich.console import Console

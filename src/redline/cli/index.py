@@ -11,26 +11,22 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from itertools import chain, islice
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
-import pyarrow as pa
-import pyarrow.parquet as pq
-from rich.console import Console
-from rich.table import Table
 
 from redline.cli.common import guard
-from redline.diff.redline import compare
-from redline.errors import InputError
-from redline.ingest.collection import ReadOptions, read_collection
-from redline.ingest.files import read_document
-from redline.ingest.jsonl import Fields
-from redline.ingest.records import Item, Raw, Skip, to_document
-from redline.models import Document
-from redline.report.terminal import render
-from redline.store import Index, Match, StoredDocument
-from redline.store.sqlite import content_hash
-from redline.store.workers import ahead, batched
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from redline.ingest.collection import ReadOptions
+    from redline.ingest.records import Item, Skip
+    from redline.models import Document
+    from redline.store import Index, Match, StoredDocument
+
+# Heavy modules (numpy, pyarrow, Rich, the store) are imported inside the commands that use
+# them, so `redline --help` and every other subcommand start without them.
 
 DEFAULT_DB = "redline.db"
 # Reader items per extraction task.
@@ -82,6 +78,10 @@ def _read_inputs(
 
     HTML (web pages, WARC records) is extracted in `jobs` worker processes, in input order.
     """
+    from redline.ingest.collection import read_collection  # noqa: PLC0415
+    from redline.ingest.records import Skip  # noqa: PLC0415
+    from redline.store.workers import ahead, batched  # noqa: PLC0415
+
     extract = partial(_extract, max_bytes=options.max_bytes)
     batches = batched(read_collection(paths, options), _EXTRACT_BATCH)
     # The first batch is extracted here: a small input never waits for a pool to start.
@@ -103,11 +103,15 @@ def _read_inputs(
 
 def _ready(items: list[Item]) -> bool:
     """True when a batch needs no extraction (JSONL, CSV, Parquet give text already)."""
+    from redline.ingest.records import Raw  # noqa: PLC0415
+
     return not any(isinstance(i, Raw) for i in items)
 
 
 def _extract(items: list[Item], *, max_bytes: int) -> list[Document | Skip]:
     """Documents (or skips) of reader items: raw HTML and text decoded and extracted."""
+    from redline.ingest.records import Skip, to_document  # noqa: PLC0415
+
     return [i if isinstance(i, Skip) else to_document(i, max_bytes=max_bytes) for i in items]
 
 
@@ -152,6 +156,13 @@ def add(
     a changed text is added as ID@HASH, a version. Each batch is committed on its own, so an
     interrupted run loses nothing it reported, and running it again completes it.
     """
+    from rich.console import Console  # noqa: PLC0415
+
+    from redline.errors import InputError  # noqa: PLC0415
+    from redline.ingest.collection import ReadOptions  # noqa: PLC0415
+    from redline.ingest.jsonl import Fields  # noqa: PLC0415
+    from redline.store import Index  # noqa: PLC0415
+
     err = Console(stderr=True)
     skipped = _Skipped()
     counts: Counter[str] = Counter()
@@ -221,6 +232,13 @@ def query(*, file: str, db: str, limit: int, show_diff: bool, fmt: str, width: i
     Jaccard, and containment both ways: "query in it" is the share of FILE found in the
     indexed document, "it in query" the share of the document found in FILE.
     """
+    from rich.console import Console  # noqa: PLC0415
+
+    from redline.diff.redline import compare  # noqa: PLC0415
+    from redline.ingest.files import read_document  # noqa: PLC0415
+    from redline.report.terminal import render  # noqa: PLC0415
+    from redline.store import Index  # noqa: PLC0415
+
     with guard(), Index(db, create=False) as store:
         doc = read_document(file)
         matches = store.query(doc, limit=limit)
@@ -254,6 +272,8 @@ def _plural(n: int, noun: str) -> str:
 
 def _best_other(store: Index, matches: list[Match], doc: Document) -> StoredDocument:
     """The best match whose text differs from the query (a redline against itself says nothing)."""
+    from redline.store.sqlite import content_hash  # noqa: PLC0415
+
     own = content_hash(doc.text)
     for m in matches:
         stored = store.get(m.id)
@@ -263,6 +283,8 @@ def _best_other(store: Index, matches: list[Match], doc: Document) -> StoredDocu
 
 
 def _matches_table(query_id: str, matches: list[Match]) -> Table:
+    from rich.table import Table  # noqa: PLC0415
+
     table = Table(title=f"Known versions of {query_id}", title_justify="left")
     table.add_column("#", justify="right")
     table.add_column("document", overflow="fold")
@@ -291,6 +313,8 @@ def _matches_table(query_id: str, matches: list[Match]) -> Table:
 )
 def stats(db: str, fmt: str) -> None:
     """Documents, clusters and size of the index."""
+    from redline.store import Index  # noqa: PLC0415
+
     with guard(), Index(db, create=False) as store:
         s = store.stats()
     if fmt == "json":
@@ -316,6 +340,8 @@ def stats(db: str, fmt: str) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="File (jsonl: - = stdout).")
 def export(db: str, fmt: str, output: str | None) -> None:
     """Write every document with its cluster, as JSONL or Parquet."""
+    from redline.store import Index  # noqa: PLC0415
+
     with guard(), Index(db, create=False) as store:
         if fmt == "jsonl":
             if output in (None, "-"):
@@ -347,6 +373,9 @@ def _jsonl_file(docs: Iterator[StoredDocument], path: Path) -> None:
 
 
 def _write_parquet(docs: Iterator[StoredDocument], path: Path) -> None:
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
     names = ["id", "cluster", "title", "url", "date", "byline", "hash", "text"]
     schema = pa.schema([*((n, pa.string()) for n in names), ("added_at", pa.float64())])
     # Row groups of 2,000 documents keep memory flat however large the index is.
@@ -376,6 +405,8 @@ def remove(doc_id: str, db: str) -> None:
     documents of a cluster merged in earlier takes that cluster's id back; any other part of
     two or more documents gets a new id.
     """
+    from redline.store import Index  # noqa: PLC0415
+
     with guard(), Index(db, create=False) as store:
         cluster_id = store.get(doc_id).cluster
         others = [] if cluster_id is None else list(store.cluster(cluster_id).documents)

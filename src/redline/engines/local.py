@@ -50,7 +50,7 @@ from redline.discover.shingle import DEFAULT_SHINGLE, U64Array
 from redline.discover.verify import DEFAULT_CONTAINMENT, DEFAULT_JACCARD, Thresholds, verify
 from redline.engines.spool import Spool, read_shingles
 from redline.errors import ConfigError, InputError
-from redline.ingest.files import DEFAULT_MAX_BYTES
+from redline.ingest.limits import DEFAULT_MAX_BYTES
 from redline.ingest.records import Item, Raw, Reason, Skip, to_document
 from redline.models import Cluster, Document, Pair
 

@@ -27,12 +27,12 @@ from typing import IO, Literal, cast
 
 from redline.errors import InputError
 from redline.ingest.files import (
-    DEFAULT_MAX_BYTES,
     GZIP_MAGIC,
     STDIN_ID,
     format_from_name,
 )
 from redline.ingest.jsonl import Fields, read_jsonl
+from redline.ingest.limits import DEFAULT_MAX_BYTES
 from redline.ingest.records import Item, Raw, Skip
 from redline.ingest.table import read_csv, read_parquet
 from redline.ingest.warc import read_warc

@@ -24,6 +24,7 @@ from redline.errors import (
     InputError,
     TooLargeError,
 )
+from redline.ingest.limits import DEFAULT_MAX_BYTES
 from redline.ingest.office import office_kind, office_text
 from redline.ingest.web import fetch, is_url
 from redline.models import Document
@@ -31,9 +32,6 @@ from redline.text.normalize import normalize
 
 Format = Literal["text", "markdown", "html"]
 
-# Articles are tens of kilobytes; 100,000 words is under 1 MB. 20 MB leaves room for bloated
-# HTML while refusing a mistaken multi-gigabyte file before it is read into memory.
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 STDIN_ID = "<stdin>"
 
 _SUFFIXES: dict[str, Format] = {

@@ -20,7 +20,8 @@ from redline.errors import (
     InputError,
     TooLargeError,
 )
-from redline.ingest.files import DEFAULT_MAX_BYTES, Format, document_from_bytes
+from redline.ingest.files import Format, document_from_bytes
+from redline.ingest.limits import DEFAULT_MAX_BYTES
 from redline.models import Document
 
 Reason = Literal[
