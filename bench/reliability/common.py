@@ -136,6 +136,7 @@ class Server:
     """`redline serve` running in a child process on loopback."""
 
     url: str
+    port: int
     proc: subprocess.Popen[bytes]
     log: Path
 
@@ -153,16 +154,35 @@ class Server:
         return int(self.process.num_fds())
 
 
+# Runs the CLI from another source tree (a baseline checkout of src/), whatever is installed.
+_FROM_SOURCE = """
+import sys
+sys.path.insert(0, sys.argv.pop(1))
+import redline
+assert redline.__file__.startswith(sys.path[0]), redline.__file__
+from redline.cli import main
+main(sys.argv[1:])
+"""
+
+
 @contextlib.contextmanager
 def serve(
-    db: Path, *args: str, env: dict[str, str] | None = None, start_timeout: float = 60
+    db: Path,
+    *args: str,
+    env: dict[str, str] | None = None,
+    start_timeout: float = 60,
+    src: Path | None = None,
 ) -> Iterator[Server]:
-    """`redline serve --db DB` on a free loopback port until the block ends."""
+    """`redline serve --db DB` on a free loopback port until the block ends.
+
+    `src` runs the server from that source folder (for a baseline) instead of the installed one.
+    """
     port = free_port()
     log = db.with_name(f"{db.name}.serve-{port}.log")
+    cli = [str(REDLINE)] if src is None else [sys.executable, "-c", _FROM_SOURCE, str(src)]
     with log.open("wb") as sink:
         proc = subprocess.Popen(
-            [str(REDLINE), "serve", "--db", str(db), "--port", str(port), *args],
+            [*cli, "serve", "--db", str(db), "--port", str(port), *args],
             stdout=sink,
             stderr=subprocess.STDOUT,
             env={**os.environ, **(env or {})},
@@ -177,7 +197,7 @@ def serve(
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise AssertionError(f"redline serve did not start: {log.read_text()[-1000:]}")
             time.sleep(0.1)
-        yield Server(url, proc, log)
+        yield Server(url, port, proc, log)
     finally:
         proc.send_signal(signal.SIGTERM)
         try:

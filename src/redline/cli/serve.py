@@ -41,6 +41,13 @@ from redline.cli.index import DEFAULT_DB
 @click.option(
     "--max-document", default=2.0, show_default=True, help="Largest document text, in MiB."
 )
+@click.option(
+    "--threads",
+    default=4,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Requests handled at once; the others wait their turn.",
+)
 def serve(
     *,
     db: str,
@@ -50,6 +57,7 @@ def serve(
     token: str | None,
     max_body: float,
     max_document: float,
+    threads: int,
 ) -> None:
     """Serve an index: JSON API (docs at /docs) and web UI at http://HOST:PORT/.
 
@@ -91,6 +99,7 @@ def serve(
             writes=writes,
             limits=limits,
             allowed_hosts=allowed_hosts(host),
+            threads=threads,
         )
         policy = "need the token" if token else "open (loopback only)" if writes else "disabled"
         if not is_loopback(host):

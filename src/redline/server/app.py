@@ -10,10 +10,12 @@ from __future__ import annotations
 import hmac
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -35,7 +37,7 @@ from redline.errors import (
 )
 from redline.ingest.files import document_from_bytes
 from redline.models import Document
-from redline.server.limits import BodyLimit, Limits, human_bytes
+from redline.server.limits import BodyLimit, Limits, NoSniff, human_bytes
 from redline.server.schemas import (
     AddOut,
     ClusterOut,
@@ -52,6 +54,11 @@ from redline.store.sqlite import content_hash
 # left out of GET /clusters/{id} to keep the answer fast (the pairs are still there).
 MAX_COLLATED = 40
 COLLATION_CACHE = 32
+# Handlers (they run in worker threads) running at once; the others wait their turn in order.
+# Their work holds the GIL between SQL statements, so more threads than cores only contend:
+# at concurrency 32, 40 threads (anyio's default) gave /query a p99 of 75-180 ms, 4 threads
+# 78-100 ms, on invented articles (bench/bench_serve_load.py, 2 shared cores; docs/reliability.md).
+DEFAULT_THREADS = 4
 Format = Literal["text", "markdown", "html"]
 
 
@@ -212,6 +219,7 @@ def create_app(
     writes: bool = True,
     limits: Limits | None = None,
     allowed_hosts: Sequence[str] | None = None,
+    threads: int = DEFAULT_THREADS,
 ) -> FastAPI:
     """The FastAPI application over `store`.
 
@@ -223,9 +231,20 @@ def create_app(
         allowed_hosts: Host header values to answer (None: any). A server on loopback should
             name only loopback hosts: a web page can then not reach it through a DNS name
             that its attacker re-points at 127.0.0.1 (DNS rebinding).
+        threads: request handlers running at once (in worker threads); the others wait.
     """
     limits = limits or Limits()
+    if threads < 1:
+        raise ConfigError(f"threads must be >= 1, got {threads}")
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # The limiter belongs to the server's event loop, which exists only from here on.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="redline",
         summary="Find every version of a text and show, sentence by sentence, what changed.",
         version="1",
@@ -240,9 +259,10 @@ def create_app(
     app.state.writes = writes
     app.state.collations = OrderedDict()
     app.state.collations_lock = threading.Lock()
-    app.add_middleware(BodyLimit, max_bytes=limits.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=limits.max_body_bytes, timeout=limits.body_timeout)
     if allowed_hosts is not None:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+    app.add_middleware(NoSniff)  # outermost: on every answer, the refusals above included
 
     def wants_html(request: Request) -> bool:
         return request.url.path == "/" or request.url.path.startswith("/ui")

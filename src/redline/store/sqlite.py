@@ -44,11 +44,13 @@ Invariants the code below keeps:
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -88,6 +90,10 @@ SCHEMA_VERSION = 3
 # this many candidates, those sharing the most bands first; it bounds query latency.
 MAX_CANDIDATES = 1000
 _SHINGLE_CACHE = 8192
+# Connections an Index has open at most (each a file and its WAL); a transaction past them
+# waits for one to come free. Query work between SQL statements holds the GIL, so more
+# connections than this only add contention (bench/bench_serve_load.py).
+MAX_CONNECTIONS = 8
 _FIND = Thresholds()
 
 # Verified pairs between two documents of one cluster (a join, not an IN list: a cluster can
@@ -243,8 +249,10 @@ def cluster_name(seq: int) -> str:
 
 def cluster_seq(cluster_id: str) -> int:
     """The sequence number behind a public cluster id; NotFoundError when malformed."""
-    if len(cluster_id) > 1 and cluster_id[0] == "c" and cluster_id[1:].isdigit():
-        return int(cluster_id[1:])
+    digits = cluster_id[1:]
+    # ASCII digits only ("²".isdigit() is true), and within SQLite's 64-bit integers.
+    if cluster_id[:1] == "c" and digits.isascii() and digits.isdigit() and len(digits) <= 18:
+        return int(digits)
     raise NotFoundError(f"no cluster {cluster_id!r}: cluster ids look like c000042")
 
 
@@ -319,8 +327,10 @@ def sign_documents(documents: Sequence[Document], how: _Signing) -> list[_Signed
 class Index:
     """A persistent index of versions in one SQLite file (the default `Store`).
 
-    Safe to share between threads (one connection per thread) and between processes (SQLite
-    locking). Open with `Index(path)`; the file is created on first use unless `create=False`.
+    Safe to share between threads (each transaction takes a connection from a small pool) and
+    between processes (SQLite locking). Open with `Index(path)`; the file is created on first
+    use unless `create=False`. A file this process may not write (or whose folder it may not
+    write, where SQLite keeps its WAL) opens read-only: reads work, writes raise StoreError.
     """
 
     def __init__(
@@ -330,15 +340,20 @@ class Index:
         config: IndexConfig | None = None,
         create: bool = True,
         timeout: float = 60.0,
+        read_only: bool | None = None,
     ) -> None:
         self.path = Path(path)
         if not create and not self.path.exists():
             raise NotFoundError(
                 f"no index at {self.path}; create one with `redline index add PATH --db {path}`"
             )
+        self.read_only = _not_writable(self.path) if read_only is None else read_only
         self._timeout = timeout
         self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
+        self._idle: list[sqlite3.Connection] = []
+        self._open = 0  # connections open, idle or in use
+        self._closed = False
+        self._pool = threading.Condition(threading.Lock())
         self._lock = threading.Lock()
         self._cache: OrderedDict[int, U64Array] = OrderedDict()
         self.config = self._init(config)
@@ -355,37 +370,109 @@ class Index:
 
     # -- connections -------------------------------------------------------------------------
 
-    def _conn(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            try:
-                conn = sqlite3.connect(
-                    self.path, timeout=self._timeout, isolation_level=None, check_same_thread=False
-                )
-                conn.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
-                conn.execute("PRAGMA foreign_keys = ON")
-                # NORMAL in WAL mode: a commit survives the process being killed; only a power
-                # loss may drop the last commits, and never corrupts the file.
-                conn.execute("PRAGMA synchronous = NORMAL")
-                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            except sqlite3.DatabaseError as exc:
-                raise StoreError(
-                    f"cannot open index {self.path}: {exc}; is it a redline index file?"
-                ) from exc
-            if mode != "wal":
-                raise StoreError(f"cannot switch {self.path} to WAL mode (got {mode!r})")
-            self._local.conn = conn
-            with self._lock:
-                self._connections.append(conn)
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            if self.read_only:
+                return self._connect_read_only()
+            conn = sqlite3.connect(
+                self.path, timeout=self._timeout, isolation_level=None, check_same_thread=False
+            )
+            conn.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            # NORMAL in WAL mode: a commit survives the process being killed; only a power
+            # loss may drop the last commits, and never corrupts the file.
+            conn.execute("PRAGMA synchronous = NORMAL")
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(_cannot_open(self.path, exc)) from exc
+        if mode != "wal":
+            conn.close()
+            raise StoreError(f"cannot switch {self.path} to WAL mode (got {mode!r})")
         return conn
 
+    def _connect_read_only(self) -> sqlite3.Connection:
+        """A connection that never writes, for a file (or folder) this process may not write."""
+        uri = self.path.resolve().as_uri()
+        connect = partial(
+            sqlite3.connect,
+            timeout=self._timeout,
+            isolation_level=None,
+            check_same_thread=False,
+            uri=True,
+        )
+        conn = connect(f"{uri}?mode=ro")
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            # A WAL file whose -shm cannot be created here (a read-only folder): nothing can
+            # write it either, so it is read as immutable.
+            conn.close()
+            conn = connect(f"{uri}?immutable=1")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
+        return conn
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        """A connection for one transaction, from the pool, returned to it after.
+
+        Connections belong to transactions, not threads: however many threads come and go (a
+        server's workers are recycled when idle), at most MAX_CONNECTIONS are open, and a
+        transaction waits (up to the busy timeout) for one to come free. A nested use in the
+        same thread gets the connection it already holds (its pragmas and its transaction).
+        """
+        held: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if held is not None:
+            yield held
+            return
+        conn = self._checkout()
+        self._local.conn = conn
+        try:
+            yield conn
+        finally:
+            self._local.conn = None
+            self._checkin(conn)
+
+    def _checkout(self) -> sqlite3.Connection:
+        deadline = time.monotonic() + self._timeout
+        with self._pool:
+            while not self._idle and self._open >= MAX_CONNECTIONS:
+                if not self._pool.wait(deadline - time.monotonic()):
+                    raise StoreError(
+                        f"all {MAX_CONNECTIONS} connections to {self.path} stayed busy for"
+                        f" {self._timeout:.0f} s; try again"
+                    )
+            if self._idle:
+                return self._idle.pop()
+            self._open += 1
+        try:
+            return self._connect()
+        except BaseException:
+            with self._pool:
+                self._open -= 1
+                self._pool.notify()
+            raise
+
+    def _checkin(self, conn: sqlite3.Connection) -> None:
+        with self._pool:
+            # A connection left inside a transaction (a failed rollback) is not reused.
+            reuse = not self._closed and not conn.in_transaction
+            if reuse:
+                self._idle.append(conn)
+            else:
+                self._open -= 1
+            self._pool.notify()
+        if not reuse:
+            conn.close()
+
     def close(self) -> None:
-        """Close every connection this index opened."""
-        with self._lock:
-            for conn in self._connections:
-                conn.close()
-            self._connections.clear()
-        self._local = threading.local()
+        """Close every idle connection; those in use close when their transaction ends."""
+        with self._pool:
+            self._closed = True
+            idle, self._idle = self._idle, []
+            self._open -= len(idle)
+        for conn in idle:
+            conn.close()
 
     def __enter__(self) -> Index:
         return self
@@ -394,16 +481,24 @@ class Index:
         self.close()
 
     def _write(self) -> _Transaction:
-        return _Transaction(self._conn(), immediate=True, path=self.path)
+        if self.read_only:
+            raise StoreError(
+                f"index {self.path} is read-only here (this user may not write the file or its"
+                " folder): stats, query and export work; to add or remove, make both writable"
+                " or work on a copy"
+            )
+        return _Transaction(self._connection(), immediate=True, path=self.path)
 
     def _read(self) -> _Transaction:
-        return _Transaction(self._conn(), immediate=False, path=self.path)
+        return _Transaction(self._connection(), immediate=False, path=self.path)
 
     def _init(self, config: IndexConfig | None) -> IndexConfig:
         # Opening an existing index only reads, so it never waits behind a busy writer.
         with self._read() as db:
             meta = _meta(db)
         self._stale = False
+        if not meta and self.read_only:
+            raise StoreError(f"{self.path} holds no redline index (and is read-only here)")
         if not meta:
             with self._write() as db:
                 db.executescript_in_tx(_SCHEMA)
@@ -439,7 +534,10 @@ class Index:
         SQLite cannot drop a UNIQUE constraint, so the documents table is rebuilt (its
         documented 12-step way: foreign keys off, so dropping the old table cascades nothing).
         """
-        conn = self._conn()
+        with self._connection() as conn:
+            self._rebuild_documents(conn)
+
+    def _rebuild_documents(self, conn: sqlite3.Connection) -> None:
         conn.execute("PRAGMA foreign_keys = OFF")
         try:
             with self._write() as db:
@@ -1229,17 +1327,28 @@ class Index:
 
 
 class _Transaction:
-    """A transaction as a context manager; SQLite errors become StoreError with the path."""
+    """A transaction as a context manager; SQLite errors become StoreError with the path.
 
-    def __init__(self, conn: sqlite3.Connection, *, immediate: bool, path: Path) -> None:
-        self._conn = conn
+    It holds its connection (from `Index._connection`) from the BEGIN to the COMMIT or ROLLBACK.
+    """
+
+    def __init__(
+        self,
+        connection: AbstractContextManager[sqlite3.Connection],
+        *,
+        immediate: bool,
+        path: Path,
+    ) -> None:
+        self._connection = connection
         self._immediate = immediate
         self._path = path
 
     def __enter__(self) -> _Transaction:
+        self._conn = self._connection.__enter__()
         try:
             self._conn.execute("BEGIN IMMEDIATE" if self._immediate else "BEGIN")
         except sqlite3.OperationalError as exc:
+            self._connection.__exit__(None, None, None)
             raise StoreError(
                 f"cannot start a transaction on {self._path}: {exc}; another process may hold"
                 " the write lock for too long, try again"
@@ -1247,6 +1356,12 @@ class _Transaction:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: object, tb: object) -> None:
+        try:
+            self._finish(kind, exc)
+        finally:
+            self._connection.__exit__(None, None, None)
+
+    def _finish(self, kind: type[BaseException] | None, exc: object) -> None:
         if kind is None:
             try:
                 self._conn.execute("COMMIT")
@@ -1269,6 +1384,25 @@ class _Transaction:
         for statement in script.split(";"):
             if statement.strip():
                 self._conn.execute(statement)
+
+
+def _not_writable(path: Path) -> bool:
+    """True when an existing index file, or the folder SQLite keeps its WAL in, is read-only."""
+    if not path.exists():
+        return False
+    folder = path.parent if str(path.parent) else Path()
+    return not (os.access(path, os.W_OK) and os.access(folder, os.W_OK | os.X_OK))
+
+
+def _cannot_open(path: Path, exc: sqlite3.DatabaseError) -> str:
+    """Why an index did not open, and what to do."""
+    reason = str(exc)
+    if "readonly" in reason or "unable to open" in reason:
+        return (
+            f"cannot open index {path}: {reason}; check that this user may read it (and, to"
+            " add documents, write it and its folder)"
+        )
+    return f"cannot open index {path}: {reason}; is it a redline index file?"
 
 
 def _meta(db: _Transaction) -> dict[str, str]:
