@@ -11,6 +11,7 @@ The hierarchy::
     │   └── TooLargeError           over the configured size limit
     ├── DependencyError(ImportError) an optional extra is missing; says what to install
     └── StoreError                  the persistent index refused an operation
+        ├── DiskFullError           the index's disk is full; nothing half-written is kept
         └── NotFoundError(KeyError) no such document or cluster
 """
 
@@ -64,6 +65,10 @@ class DependencyError(RedlineError, ImportError):
 
 class StoreError(RedlineError):
     """The persistent index refused an operation."""
+
+
+class DiskFullError(StoreError):
+    """The index could not be written: its disk (or quota) is full."""
 
 
 class NotFoundError(StoreError, KeyError):

@@ -7,8 +7,10 @@ import asyncio
 import json
 
 import pytest
-from server_helpers import Client
+from invented import article
+from server_helpers import SMALL, Client
 
+from redline.server.app import create_app
 from redline.server.limits import BodyLimit, Limits
 from redline.store import Index
 
@@ -74,3 +76,17 @@ def test_a_body_that_stops_arriving_is_answered_408_not_held(store: Index) -> No
 def test_limits_refuse_a_body_timeout_that_is_not_positive() -> None:
     with pytest.raises(ValueError, match="body_timeout must be > 0"):
         Limits(body_timeout=0)
+
+
+def test_a_full_disk_answers_503_saying_so_and_reads_go_on(store: Index) -> None:
+    with store._connection() as conn:  # SQLITE_FULL once the file grows, as on a full disk
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages}")
+    client = Client(create_app(store, limits=SMALL))
+    answer = client.post("/documents", json={"id": "big.txt", "text": article(77) * 4})
+    assert answer.status_code == 503, answer.text
+    assert answer.headers["content-type"] == PROBLEM
+    assert "the disk is full" in answer.json()["detail"]
+    assert client.get("/health").json()["documents"] == 9
+    assert client.get("/documents/big.txt").status_code == 404
+    assert store.integrity() == "ok"

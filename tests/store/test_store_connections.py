@@ -9,7 +9,7 @@ import psutil
 import pytest
 from invented import article, version
 
-from redline.errors import StoreError
+from redline.errors import DiskFullError, StoreError
 from redline.models import Document
 from redline.store import Index
 from redline.store.sqlite import MAX_CONNECTIONS
@@ -90,3 +90,29 @@ def test_a_read_only_file_that_is_no_index_says_so(tmp_path: Path) -> None:
     empty.write_bytes(b"")
     with pytest.raises(StoreError, match="holds no redline index"):
         Index(empty, read_only=True)
+
+
+def _cap_pages(index: Index, extra: int) -> None:
+    """Let the index's (single, pooled) connection grow the file by only `extra` pages: SQLite
+    then fails writes with SQLITE_FULL, "database or disk is full", as on a full disk."""
+    with index._connection() as conn:
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages + extra}")
+
+
+def test_a_full_disk_is_said_plainly_and_the_index_stays_as_it_was(tmp_path: Path) -> None:
+    db = tmp_path / "full.db"
+    index = Index(db)
+    index.add(Document(id="a.txt", text=article(7)))
+    _cap_pages(index, 2)
+    docs = [Document(id=f"n{n}.txt", text=article(100 + n)) for n in range(40)]
+    with pytest.raises(DiskFullError, match=r"the disk is full.*run the same command again"):
+        list(index.add_many(docs, batch=40, jobs=0))
+    assert index.integrity() == "ok"
+    assert index.stats().documents == 1
+    index.close()
+    # Space freed (a new connection has no cap): the same add completes.
+    with Index(db) as again:
+        assert [r.status for r in again.add_many(docs, batch=40, jobs=0)] == ["added"] * 40
+        assert again.stats().documents == 41
+        assert again.integrity() == "ok"

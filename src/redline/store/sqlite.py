@@ -50,7 +50,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -71,7 +71,7 @@ from redline.discover.minhash import MinHashConfig, sign_batch
 from redline.discover.shingle import DEFAULT_SHINGLE, U64Array, overlap
 from redline.discover.tokens import word_hashes
 from redline.discover.verify import Thresholds, classify
-from redline.errors import ConfigError, NotFoundError, StoreError
+from redline.errors import ConfigError, DiskFullError, NotFoundError, StoreError
 from redline.models import Cluster, Document, Pair
 from redline.store.base import (
     AddResult,
@@ -1349,6 +1349,8 @@ class _Transaction:
             self._conn.execute("BEGIN IMMEDIATE" if self._immediate else "BEGIN")
         except sqlite3.OperationalError as exc:
             self._connection.__exit__(None, None, None)
+            if _disk_full(exc):
+                raise _full(self._path, exc) from exc
             raise StoreError(
                 f"cannot start a transaction on {self._path}: {exc}; another process may hold"
                 " the write lock for too long, try again"
@@ -1366,12 +1368,24 @@ class _Transaction:
             try:
                 self._conn.execute("COMMIT")
             except sqlite3.Error as err:
-                self._conn.execute("ROLLBACK")
+                # SQLite may have rolled back already (a full disk does): ROLLBACK only when a
+                # transaction is still open, and a failing one leaves the connection unused
+                # (Index._checkin closes it).
+                self._rollback()
+                if _disk_full(err):
+                    raise _full(self._path, err) from err
                 raise StoreError(f"cannot commit to {self._path}: {err}") from err
         elif self._conn.in_transaction:
-            self._conn.execute("ROLLBACK")
+            self._rollback()
         if isinstance(exc, sqlite3.Error):
+            if _disk_full(exc):
+                raise _full(self._path, exc) from exc
             raise StoreError(f"index {self._path}: {exc}") from exc
+
+    def _rollback(self) -> None:
+        if self._conn.in_transaction:
+            with suppress(sqlite3.Error):
+                self._conn.execute("ROLLBACK")
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         return self._conn.execute(sql, params)
@@ -1384,6 +1398,20 @@ class _Transaction:
         for statement in script.split(";"):
             if statement.strip():
                 self._conn.execute(statement)
+
+
+def _disk_full(exc: sqlite3.Error) -> bool:
+    """True when SQLite failed for want of space (SQLITE_FULL, or an I/O error of ENOSPC)."""
+    return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "disk is full" in str(
+        exc
+    )
+
+
+def _full(path: Path, exc: sqlite3.Error) -> DiskFullError:
+    return DiskFullError(
+        f"cannot write index {path}: the disk is full ({exc}); the last batch was not kept and"
+        " the index is as it was before it: free some space and run the same command again"
+    )
 
 
 def _not_writable(path: Path) -> bool:
