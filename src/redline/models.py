@@ -132,11 +132,53 @@ class Similarity:
 
 
 @dataclass(frozen=True, slots=True)
+class FactChange:
+    """A fact changed inside a reworded sentence: "four → five (suspension cables)"."""
+
+    old: str
+    new: str
+    # A few words next to the new value, saying what the number counts.
+    context: str = ""
+    # How many sentences made this same change ("29 → 30 (degrees) ×2").
+    count: int = 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"old": self.old, "new": self.new, "context": self.context, "count": self.count}
+
+
+@dataclass(frozen=True, slots=True)
+class FactCount:
+    """How often a listed number or date occurs in each version, when neither count is zero."""
+
+    fact: str
+    old: int
+    new: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"fact": self.fact, "old": self.old, "new": self.new}
+
+
+@dataclass(frozen=True, slots=True)
 class Facts:
-    """Numbers, dates, amounts and names found in only one of the two versions."""
+    """What changed in the story's numbers, dates, amounts and names.
+
+    `changed` pairs old and new values of reworded sentences; `added` and `removed` list the
+    rest as written; `counts` says, for a listed fact still present on both sides, how often.
+    """
 
     added: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
+    changed: tuple[FactChange, ...] = ()
+    counts: tuple[FactCount, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        # "added" and "removed" keep their redline.diff/1 meaning; the rest are added fields.
+        return {
+            "added": list(self.added),
+            "removed": list(self.removed),
+            "changed": [c.to_dict() for c in self.changed],
+            "counts": [c.to_dict() for c in self.counts],
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +206,7 @@ class Redline:
             "b": self.b.to_dict(),
             "similarity": self.similarity.to_dict(),
             "segments": [s.to_dict() for s in self.segments],
-            "facts": {"added": list(self.facts.added), "removed": list(self.facts.removed)},
+            "facts": self.facts.to_dict(),
         }
 
 

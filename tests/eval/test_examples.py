@@ -73,8 +73,10 @@ def test_demo_pair_shows_the_edits_the_readme_lists(harbour: Redline) -> None:
     assert _segments(harbour, "added", "expected to finish ahead of schedule")
     assert _segments(harbour, "removed", "opened in 1964")
     assert _segments(harbour, "reworded", "4.5 million crowns")
-    assert "4.2 million" in " ".join(harbour.facts.removed)
-    assert "4.5 million" in " ".join(harbour.facts.added)
+    pairs = {(c.old, c.new): c.context for c in harbour.facts.changed}
+    assert pairs[("4.2 million", "4.5 million")] == "crowns"
+    assert pairs[("18,000", "18,500")] == "vehicles a day"
+    assert pairs[("four", "five")] == "suspension cables"
 
 
 def test_demo_pair_sets_furniture_apart(harbour: Redline) -> None:

@@ -78,4 +78,10 @@ def test_a_real_comparison_meets_every_field_of_the_contract() -> None:
         assert all(c["op"] in ("insert", "delete", "replace") for c in seg["changes"])
         if seg["kind"] == "same":
             assert seg["changes"] == []
-    assert set(data["facts"]) == {"added", "removed"}
+    # redline.diff/1 only ever gains fields: "added" and "removed" keep their meaning.
+    assert set(data["facts"]) == {"added", "removed", "changed", "counts"}
+    assert all(isinstance(f, str) for f in data["facts"]["added"] + data["facts"]["removed"])
+    for pair in data["facts"]["changed"]:
+        assert set(pair) == {"old", "new", "context", "count"} and pair["count"] >= 1
+    for count in data["facts"]["counts"]:
+        assert set(count) == {"fact", "old", "new"} and count["old"] != count["new"]

@@ -12,7 +12,7 @@ def test_summary_table_and_changes_list(redline: Redline) -> None:
     md = to_markdown(redline)
     assert md.startswith("## Redline: `old.txt` → `new.txt`\n")
     assert "| Changes | 1 reworded · 1 moved · 1 added · 1 removed · 5 unchanged |" in md
-    assert "| Facts added | 12%, Blue Water Lines |" in md
+    assert "### What changed\n\n- **Facts added:** 12%, Blue Water Lines\n" in md
     assert (
         "- **~ reworded**: Fares will rise by ~~10~~**12**% from April 1"
         "**, the operator Blue Water Lines said**." in md
@@ -65,6 +65,6 @@ def test_rendered_document_markup_stays_literal() -> None:
     html = rendered(to_markdown(build("", new, [("added", None, new, None)])))
     literal = "Use *stars*, &lt;b&gt;tags&lt;/b&gt;, [link](http://example.org), ~~no~~, _u_, `c`"
     assert literal in html
-    item = html[html.index("<li>") :]
+    item = html[html.index("Changes</h3>") :]
     assert "<a href" not in item
     assert "<code>" not in item

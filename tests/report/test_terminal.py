@@ -90,3 +90,26 @@ def test_hard_wrapped_source_lines_do_not_show_through() -> None:
     new = "The ferry will\nleave at one\nfrom pier 4."
     out = plain(build(old, new, [("reworded", old, new, None)]), width=200)
     assert "~ The ferry will leave at [-noon-]{+one+} from pier 4." in out.splitlines()
+
+
+def test_what_changed_opens_the_report_with_fact_pairs_first(redline: Redline) -> None:
+    import dataclasses
+
+    from redline.models import FactChange, FactCount, Facts
+
+    facts = Facts(
+        added=("Blue Water Lines",),
+        removed=("29",),
+        changed=(
+            FactChange("four", "five", "suspension cables"),
+            FactChange("29", "30", "degrees", 2),
+        ),
+        counts=(FactCount("29", 3, 1),),
+    )
+    out = plain(dataclasses.replace(redline, facts=facts), width=120)
+    lines = out.splitlines()
+    assert lines[0] == "What changed"
+    assert lines[1] == "Facts changed  four → five (suspension cables) · 29 → 30 (degrees) ×2"
+    assert lines[2] == "Facts added    Blue Water Lines"
+    assert lines[3] == "Facts removed  29 (3 → 1)"
+    assert out.index("What changed") < out.index("Similarity")

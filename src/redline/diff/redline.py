@@ -18,7 +18,6 @@ from redline.errors import ConfigError
 from redline.models import (
     Change,
     Document,
-    Facts,
     Redline,
     Role,
     Segment,
@@ -27,7 +26,7 @@ from redline.models import (
     Similarity,
     Span,
 )
-from redline.text.facts import diff_facts
+from redline.text.facts import story_facts
 from redline.text.normalize import word_spans
 from redline.text.roles import DEFAULT_FURNITURE, Furniture, with_roles
 from redline.text.segment import segment
@@ -105,10 +104,12 @@ def compare(
     # Facts come from the story, not its furniture (a new photographer in a credit is no
     # changed fact), but a fact still counts as present if it survives anywhere in the other
     # version, furniture included, so nothing still there is ever listed as removed.
-    facts = Facts(
-        added=diff_facts(doc_a.text, content_b).added,
-        removed=diff_facts(content_a, doc_b.text).removed,
-    )
+    reworded = [
+        (seg.a, seg.b)
+        for seg in segments
+        if seg.boilerplate is None and seg.a and seg.b and seg.kind in ("reworded", "moved")
+    ]
+    facts = story_facts(content_a, doc_a.text, content_b, doc_b.text, reworded)
     return Redline(
         a=Side(doc_a.id, _title(doc_a, sents_a), len(sents_a), doc_a.text),
         b=Side(doc_b.id, _title(doc_b, sents_b), len(sents_b), doc_b.text),

@@ -32,6 +32,7 @@ from redline.report.pieces import (
     shape,
     side,
     title,
+    what_changed,
 )
 
 
@@ -166,7 +167,7 @@ def to_html(redline: Redline, *, context: int = 1) -> str:
             },
             counts=[(k, MARKS[k], LABELS[k], counts[k]) for k in order],
             boilerplate_counts=[(k, MARKS[k], LABELS[k], bp[k]) for k in order if bp[k]],
-            facts=redline.facts,
+            facts=what_changed(redline),
             rows=rows,
             groups=groups,
             jumps=builder.jumps,

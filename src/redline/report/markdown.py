@@ -25,6 +25,7 @@ from redline.report.pieces import (
     percent,
     shape,
     title,
+    what_changed,
 )
 
 # Characters that would turn document text into markup (emphasis, links, tables, HTML).
@@ -40,8 +41,18 @@ def escape(text: str) -> str:
 def to_markdown(redline: Redline) -> str:
     """The whole report as a Markdown string ending in a newline."""
     old = Paragraphs(redline.a)
+    facts = what_changed(redline)
     lines = [
         f"## Redline: {_name(_basename(redline.a.source))} → {_name(_basename(redline.b.source))}",
+        "",
+        "### What changed",
+        "",
+    ]
+    if facts.changed:
+        lines.append(f"- **Facts changed:** {_facts(facts.changed, sep=' · ')}")
+    lines += [
+        f"- **Facts added:** {_facts(facts.added)}",
+        f"- **Facts removed:** {_facts(facts.removed)}",
         "",
         "| | Old | New |",
         "|---|---|---|",
@@ -62,8 +73,6 @@ def to_markdown(redline: Redline) -> str:
     if any(bp.values()):
         lines.append(f"| Boilerplate | {_counts(bp, zeros=False)} |")
     lines += [
-        f"| Facts added | {_facts(redline.facts.added)} |",
-        f"| Facts removed | {_facts(redline.facts.removed)} |",
         "",
         "### Changes",
         "",
@@ -103,8 +112,8 @@ def _counts(counts: dict[Kind, int], *, zeros: bool) -> str:
     )
 
 
-def _facts(items: Sequence[str]) -> str:
-    return ", ".join(escape(i).strip() for i in items) if items else "none"
+def _facts(items: Sequence[str], *, sep: str = ", ") -> str:
+    return sep.join(escape(i).strip() for i in items) if items else "none"
 
 
 def _item(seg: Segment, old: Paragraphs) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from redline.models import ROLES, Kind, Redline, Role, Segment, Side
+from redline.models import ROLES, FactChange, Facts, Kind, Redline, Role, Segment, Side
 from redline.text.normalize import normalize
 
 Op = Literal["equal", "delete", "insert", "replace"]
@@ -367,3 +367,41 @@ def excerpt(text: str, limit: int = 80) -> str:
     """The first `limit` characters of `text` on one line, with an ellipsis when cut."""
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def fact_change(change: FactChange) -> str:
+    """ "four → five (suspension cables)", with "×2" when several sentences made the change."""
+    out = f"{flat(change.old).strip()} → {flat(change.new).strip()}"
+    if change.context:
+        out += f" ({change.context})"
+    if change.count > 1:
+        out += f" ×{change.count}"
+    return out
+
+
+def fact_counted(fact: str, facts: Facts) -> str:
+    """A listed fact as written, with its counts when both versions hold it: "29 (2 → 1)"."""
+    text = flat(fact).strip()
+    for count in facts.counts:
+        if count.fact == fact:
+            return f"{text} ({count.old} → {count.new})"
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class WhatChanged:
+    """The "What changed" summary every report opens with: fact pairs, then added, removed."""
+
+    changed: list[str]
+    added: list[str]
+    removed: list[str]
+
+
+def what_changed(redline: Redline) -> WhatChanged:
+    """The fact summary of `redline`, in the words every report prints."""
+    facts = redline.facts
+    return WhatChanged(
+        changed=[fact_change(c) for c in facts.changed],
+        added=[fact_counted(f, facts) for f in facts.added],
+        removed=[fact_counted(f, facts) for f in facts.removed],
+    )

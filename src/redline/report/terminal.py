@@ -32,6 +32,7 @@ from redline.report.pieces import (
     percent,
     shape,
     title,
+    what_changed,
 )
 
 _MARK_STYLE: dict[Kind, str] = {
@@ -88,13 +89,13 @@ def _counts(counts: dict[Kind, int], marks: dict[Kind, str], *, zeros: bool) -> 
     return out
 
 
-def _facts(items: Sequence[str], style: str) -> Text:
+def _facts(items: Sequence[str], style: str, *, sep: str = ", ") -> Text:
     if not items:
         return Text("none", style="dim")
     out = Text()
     for i, item in enumerate(items):
         if i:
-            out.append(", ")
+            out.append(sep)
         out.append(item, style)
     return out
 
@@ -129,6 +130,14 @@ class _Painter:
         def field(label: str, value: Text) -> None:
             self.hanging(Text(label.ljust(label_width), style="bold"), value, indent=label_width)
 
+        # What an editor checks first: the facts, pairs before the rest.
+        facts = what_changed(redline)
+        self.console.print(Text("What changed", style="bold"))
+        if facts.changed:
+            field("Facts changed", _facts(facts.changed, "yellow", sep=" · "))
+        field("Facts added", _facts(facts.added, "green"))
+        field("Facts removed", _facts(facts.removed, "red"))
+        self.console.print()
         for label, heading, side in (
             ("Old", title(redline, "a"), redline.a),
             ("New", title(redline, "b"), redline.b),
@@ -151,8 +160,6 @@ class _Painter:
         bp = redline.counts(boilerplate=True)
         if any(bp.values()):
             field("Boilerplate", _counts(bp, self.marks, zeros=False))
-        field("Facts added", _facts(redline.facts.added, "green"))
-        field("Facts removed", _facts(redline.facts.removed, "red"))
 
     def body(self, rows: Sequence[Row]) -> None:
         """The content rows in reading order, a blank line between paragraphs."""

@@ -1,17 +1,24 @@
-"""Facts an editor checks: numbers, dates, amounts, percentages and proper names.
+"""Facts an editor checks: numbers (digits or spelled out), dates, amounts, percentages, names.
 
-`diff_facts` lists the facts found in only one version. Precision comes first: a fact is never
-reported as removed while its words still occur in the new version (case and accents ignored),
-nor as added while they occur in the old one.
+`story_facts` compares two versions: a fact changed inside a reworded sentence is a pair
+("four → five (suspension cables)"); the rest are facts added or removed. Numbers and dates are
+counted (one that occurred twice and now once is a change); names are present or not. Precision
+comes first: a fact is never reported as removed while it still occurs in the new version as
+often as in the old (its words in sequence, case and accents ignored), nor as added while it
+occurs in the old one as often. Month, weekday and number words are data files (`data/<lang>/`).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
-from redline.models import Facts
+from redline.models import FactChange, FactCount, Facts
 from redline.text.normalize import WORD_RE, word_key
 from redline.text.segment import segment
 
@@ -21,10 +28,28 @@ def _wordset(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-_MONTHS = (
-    r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?"
-    r"|Aug(?:ust|\.)?|Sep(?:tember|t\.|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
-)
+def _data_lines(name: str, lang: str = "en") -> list[list[str]]:
+    """The non-comment lines of data file `name` for `lang`, split into words."""
+    text = resources.files("redline.text").joinpath("data", lang, name).read_text("utf-8")
+    return [line.split() for line in text.splitlines() if line.strip() and line[0] != "#"]
+
+
+_MONTH_ROWS = _data_lines("months.txt")
+_MONTH_FULL = [row[0] for row in _MONTH_ROWS]
+_WEEKDAYS = [row[0] for row in _data_lines("weekdays.txt")]
+
+
+def _month_pattern() -> str:
+    """Any month name as written: the full name, or an abbreviation with or without its dot."""
+    forms: list[str] = []
+    for full, *abbrs in _MONTH_ROWS:
+        forms.append(re.escape(full.capitalize()))
+        forms.extend(re.escape(a.capitalize()) + r"\.?" for a in abbrs)
+    # Longest first, so "Sept." is not read as "Sep" and a stray dot.
+    return "(?:" + "|".join(sorted(forms, key=len, reverse=True)) + r")(?!\w)"
+
+
+_MONTHS = _month_pattern()
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"(?:\s?(?:million|billion|trillion|thousand|bn|mn|m|k)\b)?"
 _CURRENCY = r"(?:US\$|C\$|A\$|HK\$|NZ\$|R\$|[$€£¥₹₩₽])"
@@ -47,10 +72,10 @@ _OF_HEADS = _wordset(
     duke duchess prince princess king queen earl lord archbishop bishop mayor governor
     president chancellor director chairman general attorney speaker"""
 )
-_CALENDAR = _wordset(
-    """monday tuesday wednesday thursday friday saturday sunday january february march april
-    may june july august september october november december"""
-)
+_CALENDAR = frozenset(_WEEKDAYS + _MONTH_FULL)
+_FULL_MONTHS = "(?:" + "|".join(m.capitalize() for m in _MONTH_FULL) + ")"
+# "May 2026" is left out: "may" is a modal verb far more often than a month before a year.
+_MONTH_YEAR_MONTHS = "(?:" + "|".join(m.capitalize() for m in _MONTH_FULL if m != "may") + ")"
 _HYPHEN_WORD = re.compile(r"[A-Z]-[a-z]")
 _CONNECTOR_RE = re.compile(_CONNECTOR)
 _CAPITALISED = re.compile(rf"(?<!\w){_UP}[\w\u2019'-]*")
@@ -61,11 +86,10 @@ _FACT = re.compile(
     (?<![\w.,])(?=[\d$€£¥₹₩₽]|\.\d|{_UP})
     (?:(?P<amount>{_CURRENCY}\s?(?:{_NUM}){_SCALE}|(?:{_NUM}){_SCALE}\s{_CURRENCY_WORDS}\b)
     |(?P<percent>(?:{_NUM})\s?(?:%|percent\b|per\scent\b|percentage\spoints?\b))
-    |(?P<date>{_MONTHS}\s\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s\d{{4}}\b)?
-        |\d{{1,2}}(?:st|nd|rd|th)?\s(?:January|February|March|April|May|June|July|August
-          |September|October|November|December)\b(?:,?\s\d{{4}}\b)?
-        |(?:January|February|March|April|June|July|August|September|October|November|December)
-          \s\d{{4}}\b)
+    |(?P<date>\d{{4}}-[01]\d-[0-3]\d(?!\w|-)
+        |{_MONTHS}\s\d{{1,2}}(?:st|nd|rd|th)?\b(?![.,]\d)(?:,?\s\d{{4}}\b)?
+        |\d{{1,2}}(?:st|nd|rd|th)?\s{_FULL_MONTHS}\b(?:,?\s\d{{4}}\b)?
+        |{_MONTH_YEAR_MONTHS}\s\d{{4}}\b)
     |(?P<number>\d{{1,2}}:\d{{2}}|(?:{_NUM})(?:[^\W\d_]{{1,3}}(?:{_NUM}))+[^\W\d_]{{0,6}}(?!\w)
         |(?:{_NUM}){_SCALE}(?!\w|[.,]\d)
         |(?:{_NUM})[^\W\d_]{{1,6}}(?!\w)|\.\d+(?!\w))
@@ -73,6 +97,44 @@ _FACT = re.compile(
     """,
     re.VERBOSE,
 )
+
+# Spelled-out numbers: "four", "twenty-five", "three hundred", "four million".
+_NUMBER_WORDS = {row[0]: int(row[1]) for row in _data_lines("numbers.txt")}
+_UNIT_ROWS = _data_lines("number_units.txt")
+_UNITS = {row[1]: int(row[2]) for row in _UNIT_ROWS if row[0] == "unit"}
+_MULTIPLIERS = {row[1]: int(row[2]) for row in _UNIT_ROWS if row[0] == "multiplier"}
+_SCALES = [row[1] for row in _UNIT_ROWS if row[0] == "scale"]
+_TENS = [w for w, v in _NUMBER_WORDS.items() if v >= 20 and v % 10 == 0]
+_DIGIT_WORDS = [*(w for w, v in _NUMBER_WORDS.items() if v < 10), *_UNITS]
+_SPELLED = re.compile(
+    rf"(?<![\w-])(?:{'|'.join(_TENS)})-(?:{'|'.join(_DIGIT_WORDS)})(?![\w-])"
+    rf"(?:\s(?:{'|'.join([*_MULTIPLIERS, *_SCALES])})\b)?"
+    rf"|(?<![\w-])(?:{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))})(?![\w-])"
+    rf"(?:\s(?:{'|'.join([*_MULTIPLIERS, *_SCALES])})\b)?",
+    re.IGNORECASE,
+)
+_ISO_DATE = re.compile(r"(\d{4})-([01]\d)-([0-3]\d)")
+
+
+def _spelled_value(words: list[str]) -> str | None:
+    """Digits for a spelled-out number's words ("twenty-five" -> "25"), else None."""
+    if not words:
+        return None
+    head, *rest = words
+    tens, _, unit = head.partition("-")
+    if tens not in _NUMBER_WORDS:
+        return None
+    value = _NUMBER_WORDS[tens] + (_NUMBER_WORDS.get(unit) or _UNITS.get(unit, 0) if unit else 0)
+    if unit and unit not in _NUMBER_WORDS and unit not in _UNITS:
+        return None
+    if not rest:
+        return str(value)
+    if len(rest) == 1 and rest[0] in _MULTIPLIERS:
+        return str(value * _MULTIPLIERS[rest[0]])
+    if len(rest) == 1 and rest[0] in _SCALES:
+        return f"{value} {rest[0]}"
+    return None
+
 
 # Capitalised words that start sentences or stand in titles without naming anything.
 _COMMON = _wordset(
@@ -110,27 +172,232 @@ def extract_facts(text: str) -> list[str]:
 
 
 def diff_facts(a_text: str, b_text: str) -> Facts:
-    """The facts found only in `a_text` (removed) and only in `b_text` (added).
+    """The facts of `a_text` that `b_text` lost (removed) and those it gained (added).
 
-    A fact is left out when its key is among the other version's fact keys or its words occur
-    there in sequence (case and accents ignored), so nothing listed as removed still occurs in
-    the new version, and nothing listed as added already occurred in the old one.
+    Whole texts, no sentence pairs: `story_facts` without reworded sentences.
     """
-    a_facts = _facts_with_keys(a_text)
-    b_facts = _facts_with_keys(b_text)
-    a_keys = {key for key, _ in a_facts}
-    b_keys = {key for key, _ in b_facts}
-    in_a = _Occurrences(a_text)
-    in_b = _Occurrences(b_text)
-    removed = tuple(f for k, f in a_facts if k not in b_keys and f not in in_b)
-    added = tuple(f for k, f in b_facts if k not in a_keys and f not in in_a)
-    return Facts(added=added, removed=removed)
+    return story_facts(a_text, a_text, b_text, b_text)
+
+
+def story_facts(
+    a_story: str,
+    a_text: str,
+    b_story: str,
+    b_text: str,
+    reworded: Iterable[tuple[str, str]] = (),
+) -> Facts:
+    """What changed in the facts of a story between two versions.
+
+    Args:
+        a_story: the old version's story (furniture blanked out, so offsets may stay).
+        a_text: the whole old version, furniture included.
+        b_story: the new version's story.
+        b_text: the whole new version.
+        reworded: (old, new) text of each reworded story sentence (or group), in order.
+
+    Returns:
+        `Facts`: facts are read from the stories only (a photographer in a credit is no fact),
+        but counted against the whole other version, so a fact that merely moved into
+        furniture is not reported. A number or date is changed when it occurs more often on
+        one side (counts matter); a name when it does not occur on the other side at all.
+        A reworded sentence that lost as many facts of a kind as it gained, each one a
+        change of the whole story, gives pairs ("four → five"); the rest are added/removed.
+    """
+    a_found, b_found = _found(a_story), _found(b_story)
+    lost = _surplus(a_found, _found(b_text) if b_text != b_story else b_found, b_text)
+    gained = _surplus(b_found, _found(a_text) if a_text != a_story else a_found, a_text)
+    pairs: dict[tuple[str, str], list[FactChange]] = {}
+    for old, new in reworded:
+        for o, n in _sentence_pairs(old, new):
+            if lost.get(o.key, 0) > 0 and gained.get(n.key, 0) > 0:
+                lost[o.key] -= 1
+                gained[n.key] -= 1
+                pairs.setdefault((o.key, n.key), []).append(FactChange(o.fact, n.fact, _context(n)))
+    changed = tuple(
+        FactChange(first[0].old, first[0].new, first[0].context, len(first))
+        for first in pairs.values()
+    )
+    removed, removed_counts = _listed(a_found, lost, _found(b_text), b_text, old_side=True)
+    added, added_counts = _listed(b_found, gained, _found(a_text), a_text, old_side=False)
+    return Facts(
+        added=added,
+        removed=removed,
+        changed=changed,
+        counts=removed_counts + added_counts,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Fact:
+    """One occurrence of a fact: its key, its text as written, its kind and where it stands."""
+
+    key: str
+    fact: str
+    kind: str
+    sentence: str  # the sentence as facts read it (see `_plain`)
+    end: int  # offset of the fact's end in `sentence`
+
+
+# Kinds that are counted; names are present or absent (a reworded sentence often drops one
+# mention of a person the story still names).
+_COUNTED = frozenset({"amount", "percent", "date", "number"})
+
+
+def _surplus(
+    found: Sequence[_Fact], other_found: Sequence[_Fact], other_text: str
+) -> dict[str, int]:
+    """How many occurrences of each fact key `other` lacks (keys with a surplus only)."""
+    counts = Counter(f.key for f in found)
+    other_counts = Counter(f.key for f in other_found)
+    occurrences = _Occurrences(other_text)
+    first: dict[str, _Fact] = {}
+    for f in found:
+        first.setdefault(f.key, f)
+    out: dict[str, int] = {}
+    for key, n in counts.items():
+        fact = first[key]
+        there = _there(fact, other_counts, occurrences)
+        surplus = n - there if fact.kind in _COUNTED else int(there == 0)
+        if surplus > 0:
+            out[key] = surplus
+    return out
+
+
+def _there(fact: _Fact, other_counts: Counter[str], occurrences: _Occurrences) -> int:
+    """How often `fact` occurs on the other side: as a fact with its key, or as its words.
+
+    A spelled-out number counts only as a fact: "five" inside "five-yearly" is not five of
+    anything.
+    """
+    if fact.kind == "number" and not any(ch.isdigit() for ch in fact.fact):
+        return other_counts[fact.key]
+    return max(other_counts[fact.key], occurrences.count(fact.fact))
+
+
+def _listed(
+    found: Sequence[_Fact],
+    surplus: dict[str, int],
+    other_found: Sequence[_Fact],
+    other_text: str,
+    *,
+    old_side: bool,
+) -> tuple[tuple[str, ...], tuple[FactCount, ...]]:
+    """Facts with a surplus left after pairing, as written, and their counts when both > 0."""
+    facts: list[str] = []
+    counts: list[FactCount] = []
+    other_counts = Counter(f.key for f in other_found)
+    here_counts = Counter(f.key for f in found)
+    occurrences = _Occurrences(other_text) if surplus else None
+    seen: set[str] = set()
+    for f in found:
+        if f.key in seen or surplus.get(f.key, 0) <= 0:
+            continue
+        seen.add(f.key)
+        facts.append(f.fact)
+        if f.kind in _COUNTED and occurrences is not None:
+            there = _there(f, other_counts, occurrences)
+            if there:
+                here = here_counts[f.key]
+                old, new = (here, there) if old_side else (there, here)
+                counts.append(FactCount(f.fact, old, new))
+    return tuple(facts), tuple(counts)
+
+
+def _sentence_pairs(old: str, new: str) -> list[tuple[_Fact, _Fact]]:
+    """Candidate (old, new) fact pairs of one reworded sentence.
+
+    Per kind, the facts one side has more often than the other, in reading order; paired only
+    when both sides have the same number of them ("from 10 to 12" -> "from 11 to 13"), since an
+    uneven count leaves no way to say which value became which.
+    """
+    a, b = _found(old), _found(new)
+    out: list[tuple[_Fact, _Fact]] = []
+    for kind in ("amount", "percent", "date", "number", "name"):
+        only_a = _minus([f for f in a if f.kind == kind], [f for f in b if f.kind == kind])
+        only_b = _minus([f for f in b if f.kind == kind], [f for f in a if f.kind == kind])
+        if only_a and len(only_a) == len(only_b):
+            out.extend(zip(only_a, only_b, strict=True))
+    return out
+
+
+def _minus(these: list[_Fact], those: list[_Fact]) -> list[_Fact]:
+    """`these` without as many occurrences of each key as `those` has, order kept."""
+    budget = Counter(f.key for f in those)
+    out = []
+    for f in these:
+        if budget[f.key] > 0:
+            budget[f.key] -= 1
+        else:
+            out.append(f)
+    return out
+
+
+_CONTEXT_WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*|[^\w\s]")
+_CONTEXT_LISTS = {row[0].rstrip(":"): frozenset(row[1:]) for row in _data_lines("fact_context.txt")}
+_CONTEXT_SKIP = _CONTEXT_LISTS["skip"]
+_CONTEXT_STOP = _CONTEXT_LISTS["stop"]
+_CONTEXT_THROUGH = _CONTEXT_LISTS["through"]
+_CONTEXT_WORDS = 3
+
+
+def _context(fact: _Fact) -> str:
+    """Up to three words next to the fact, saying what it counts ("vehicles a day").
+
+    The words after the fact, up to punctuation or a preposition or conjunction, leading
+    function words skipped ("four of its suspension cables" -> "suspension cables"); a fact
+    that ends its clause, or is followed by a new phrase, takes the words before it instead
+    ("at its meeting on March 29", "rise by 12% from April 1").
+    """
+    tokens = _clause(_CONTEXT_WORD.findall(fact.sentence[fact.end :]))
+    # "10% from April 1" names a date, not what rose: the words before say more ("rise").
+    opens_phrase = bool(tokens) and tokens[0].lower() in _CONTEXT_STOP - _CONTEXT_THROUGH
+    after = [] if opens_phrase else _words(tokens)
+    if after:
+        return " ".join(after)
+    start = fact.end - len(fact.fact)
+    # Before a number, the nearest two words say most ("a budget of 5 million" -> "budget").
+    before = _words(_CONTEXT_WORD.findall(fact.sentence[:start])[::-1])[:2][::-1]
+    while before and before[0].lower() in _CONTEXT_SKIP:
+        before = before[1:]
+    return " ".join(before)
+
+
+def _words(tokens: list[str]) -> list[str]:
+    """The context words at the start of `tokens`: skip function words, stop at a boundary."""
+    tokens = _clause(tokens)
+    while tokens and tokens[0].lower() in _CONTEXT_SKIP:
+        tokens = tokens[1:]
+    out: list[str] = []
+    for token in tokens[:_CONTEXT_WORDS]:
+        if token.lower() in _CONTEXT_STOP:
+            break
+        out.append(token)
+    while out and out[-1].lower() in _CONTEXT_SKIP:
+        out.pop()
+    return out
+
+
+def _clause(tokens: list[str]) -> list[str]:
+    """The words before the first punctuation token."""
+    out = []
+    for token in tokens:
+        if not token[0].isalnum():
+            break
+        out.append(token)
+    return out
 
 
 @lru_cache(maxsize=1 << 16)
 def fact_key(fact: str) -> str:
     """The comparison key of a fact: case, accents, thousands separators and "%" spelling folded."""
     fact = _PERCENT_WORDS.sub("%", fact.strip())
+    iso = _ISO_DATE.fullmatch(fact)
+    if iso and 1 <= int(iso.group(2)) <= len(_MONTH_FULL):
+        month = _MONTH_FULL[int(iso.group(2)) - 1][:3]
+        return f"date {month} {int(iso.group(3))} {iso.group(1)}"
+    spelled = _spelled_value(fact.lower().split())
+    if spelled is not None:
+        return spelled
     parts = []
     for m in WORD_RE.finditer(fact):
         word = _bare(word_key(m.group()))
@@ -159,41 +426,62 @@ _POSSESSIVE_IN_TEXT = re.compile(r"(?<=\w)'s?(?!\w)")
 # A dot joins only digits (4.2): "onestat.com" holds an occurrence of "OneStat".
 _OCCURRENCE_TOKEN = re.compile(r"[$€£¥₹₩₽]|[^\W_]+(?:(?:'|\.(?=\d))[^\W_]+)*")
 # Month names and their abbreviations, folded to three letters.
-_MONTH_KEYS = {
-    name: name[:3]
-    for name in _wordset(
-        """january february march april may june july august september october november
-        december jan feb mar apr jun jul aug sep sept oct nov dec"""
-    )
-}
+_MONTH_KEYS = {name: row[0][:3] for row in _MONTH_ROWS for name in row}
 _MONTH_KEY_SET = frozenset(_MONTH_KEYS.values())
 _ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)$")
 
 
 def _facts_with_keys(text: str) -> list[tuple[str, str]]:
     """(key, fact as written) for each distinct fact, in order of first appearance."""
+    seen: set[str] = set()
+    out: list[tuple[str, str]] = []
+    for f in _found(text):
+        if f.key not in seen:
+            seen.add(f.key)
+            out.append((f.key, f.fact))
+    return out
+
+
+@lru_cache(maxsize=64)
+def _found_cached(text: str) -> tuple[_Fact, ...]:
+    return tuple(_scan(text))
+
+
+def _found(text: str) -> tuple[_Fact, ...]:
+    """Every occurrence of a fact in `text`, in reading order (cached: both sides reuse it)."""
+    return _found_cached(text)
+
+
+def _scan(text: str) -> list[_Fact]:
     sentences = [_plain(s.text) for s in segment(text)]
     capitalised_mid = _mid_sentence_capitals(sentences)
     lower_vocab = set(_LOWER_WORD.findall(text))
-    seen: set[str] = set()
-    out: list[tuple[str, str]] = []
+    out: list[_Fact] = []
     for stext in sentences:
         # In a sentence without lower-case letters capitals say nothing about names.
         shouting = stext.upper() == stext
+        here: list[tuple[int, _Fact]] = [
+            (m.start(), _Fact(fact_key(m.group()), m.group(), "number", stext, m.end()))
+            for m in _SPELLED.finditer(stext)
+        ]
         for m in _FACT.finditer(stext):
-            if m.lastgroup != "name":
-                facts = [m.group()]
-            elif shouting or (
-                m.end() - m.start() >= len(stext.rstrip(".!?:")) and " " in m.group()
-            ):
+            kind = m.lastgroup or "number"
+            if kind != "name":
+                here.append(
+                    (m.start(), _Fact(fact_key(m.group()), m.group(), kind, stext, m.end()))
+                )
+                continue
+            if shouting or (m.end() - m.start() >= len(stext.rstrip(".!?:")) and " " in m.group()):
                 continue  # a heading set in title case or capitals, not a name mentioned in it
-            else:
-                facts = _names(m.group(), _at_start(stext, m.start()), capitalised_mid, lower_vocab)
-            for fact in facts:
-                key = fact_key(fact)
-                if key and key not in seen:
-                    seen.add(key)
-                    out.append((key, fact))
+            names = _names(m.group(), _at_start(stext, m.start()), capitalised_mid, lower_vocab)
+            at = m.start()
+            for name in names:
+                pos = stext.find(name, at, m.end())
+                end = pos + len(name) if pos >= 0 else m.end()
+                at = max(at, end)
+                here.append((end - len(name), _Fact(fact_key(name), name, "name", stext, end)))
+        here.sort(key=lambda item: item[0])
+        out.extend(f for _, f in here if f.key)
     return out
 
 
@@ -326,3 +614,11 @@ class _Occurrences:
             return False
         n = len(seq)
         return any(self.keys[i : i + n] == seq for i in self.where.get(seq[0], ()))
+
+    def count(self, fact: str) -> int:
+        """How many times the words of `fact` occur in sequence."""
+        seq = _occurrence_keys(fact)
+        if not seq:
+            return 0
+        n = len(seq)
+        return sum(self.keys[i : i + n] == seq for i in self.where.get(seq[0], ()))
