@@ -95,3 +95,61 @@ def test_hostile_text_never_runs(tmp_path: Path, browser_page: tuple[Any, list[s
     assert payloads[0] in page.inner_text("header")
     assert payloads[1] in page.inner_text("main")
     assert problems == []
+
+
+def _site_of_many_clusters(tmp_path: Path) -> Path:
+    """A find report of 130 invented two-version clusters: dated, undated, exact copies."""
+    from redline.discover.shingle import overlap, shingles  # noqa: PLC0415
+    from redline.models import Cluster, Document, Pair  # noqa: PLC0415
+    from redline.report.site import write_site  # noqa: PLC0415
+
+    docs: dict[str, Document] = {}
+    clusters = []
+    for n in range(130):
+        town = f"Town{n:03d}"
+        body = (
+            f"The {town} council voted on Monday to rebuild the harbour wall after the storm. "
+            f"Repairs in {town} will cost {n + 10} thousand crowns and take a year. "
+            "Residents have asked for a footpath along the top of the new wall."
+        )
+        date = f"2026-{1 + n % 12:02d}-{1 + n % 28:02d}" if n % 3 else None
+        a = Document(id=f"{town}/a.txt", text=f"{town} harbour wall\n\n{body}", date=date)
+        exact = n % 10 == 0
+        b_text = a.text if exact else a.text.replace("a year", "two years")
+        b = Document(id=f"{town}/b.txt", text=b_text)
+        docs[a.id], docs[b.id] = a, b
+        pair = Pair(a.id, b.id, *overlap(shingles(a.text), shingles(b.text)))
+        clusters.append(Cluster(f"c{n:04d}", a.id, (a.id, b.id), (pair,)))
+    return write_site(tmp_path, clusters, docs.__getitem__)
+
+
+def test_report_index_sorts_filters_searches_and_pages(
+    tmp_path: Path, browser_page: tuple[Any, list[str]]
+) -> None:
+    page, problems = browser_page
+    page.goto(_site_of_many_clusters(tmp_path).as_uri())
+    rows = "table#clusters tbody tr:not([hidden])"
+    info = page.locator("#page-info")
+    assert page.locator("#controls").is_visible()  # the script ran: CSP allowed its hash
+    assert info.inner_text() == "130 of 130 clusters, page 1 of 2"
+    assert page.locator(rows).count() == 100
+    page.click("#next")
+    assert page.locator(rows).count() == 30
+    assert info.inner_text() == "130 of 130 clusters, page 2 of 2"
+
+    page.fill("#q", "town042")
+    assert page.locator(rows).count() == 1
+    assert "Town042 harbour wall" in page.locator(rows).first.inner_text()
+    page.fill("#q", "")
+
+    page.select_option("#sort", "newest")
+    newest = page.locator(rows).first.get_attribute("data-date")
+    dates = page.eval_on_selector_all(
+        "table#clusters tbody tr", "rs => rs.map(r => r.dataset.date).filter(d => d)"
+    )
+    assert newest == max(dates)
+
+    page.check("#hide-exact")
+    assert info.inner_text().startswith("117 of 130 clusters")
+    assert page.locator("table#clusters tbody tr[data-exact='1']:not([hidden])").count() == 0
+    assert problems == []

@@ -2,7 +2,8 @@
 
 Layout under `outdir/report/`::
 
-    index.html              clusters by size, with their best and worst pair scores
+    index.html              clusters by size, with their best and worst pair scores; search,
+                            sort (size, date, similarity), hide exact copies, 100 a page
     clusters/<name>.html    one cluster: collation table, evidence pairs, links to redlines
     pairs/<name>.html       one pairwise redline (rendered by `redline.report.html`)
 
@@ -14,6 +15,7 @@ themselves: ids can be paths or URLs.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import multiprocessing as mp
 import re
@@ -21,6 +23,7 @@ import shutil
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from importlib.resources import files
 from pathlib import Path
 
 import jinja2
@@ -161,6 +164,15 @@ class _IndexEntry:
     best: Pair | None
     worst: Pair | None
     best_containment: float | None
+    # The canonical version's date ("" when unknown), for sorting by date.
+    date: str = ""
+    # Lower-cased words the index page's search box matches: title, ids, the lead's words.
+    search: str = ""
+
+    @property
+    def exact(self) -> bool:
+        """Every version is an exact copy of the others (every verified pair has Jaccard 1)."""
+        return self.worst is not None and self.worst.jaccard >= 1.0
 
 
 @dataclass(slots=True)
@@ -213,6 +225,7 @@ class _Builder:
         hidden = ordered[max_clusters:]
         html = _render(
             "site_index.html",
+            script_hash=_script_hash("site_index.html"),
             entries=entries,
             clusters=len(clusters),
             documents=sum(len(c.documents) for c in clusters),
@@ -309,6 +322,8 @@ class _Builder:
             best=best,
             worst=worst,
             best_containment=max((max(p.a_in_b, p.b_in_a) for p in cluster.pairs), default=None),
+            date=(canonical.date or "") if canonical is not None else "",
+            search=_search_text(cluster, canonical),
         )
 
     def pair(self, cluster: Cluster, redline: Redline, back: str) -> str:
@@ -353,6 +368,25 @@ def _headline(doc: Document | None, limit: int = 90) -> str | None:
     if len(line) <= limit:
         return line or None
     return line[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def _search_text(cluster: Cluster, canonical: Document | None, lead: int = 400) -> str:
+    """What the index page's search box looks in: titles, ids and the start of the text."""
+    parts = [*cluster.documents, cluster.id]
+    if canonical is not None:
+        parts += [canonical.title or "", canonical.text[:lead]]
+    return " ".join(" ".join(parts).lower().split())
+
+
+def _script_hash(template: str) -> str:
+    """The CSP hash of the one inline script in a site template (read from the file itself,
+    never from a rendered page, so text that slipped past escaping still could not run)."""
+    source = (files("redline.report") / "templates" / template).read_text(encoding="utf-8")
+    found = re.findall(r"<script>(.*?)</script>", source, flags=re.DOTALL)
+    return " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(m.encode()).digest()).decode() + "'"
+        for m in found
+    )
 
 
 def _by_score(pairs: Sequence[Pair]) -> list[Pair]:
