@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 from report_fixtures import build
 
-from redline.models import Facts, Redline
+from redline.discover.shingle import overlap, shingles
+from redline.models import Cluster, Document, Facts, Pair, Redline
 from redline.report.html import to_html
+from redline.report.site import write_site
 
 pytestmark = pytest.mark.browser
 
@@ -99,10 +101,6 @@ def test_hostile_text_never_runs(tmp_path: Path, browser_page: tuple[Any, list[s
 
 def _site_of_many_clusters(tmp_path: Path) -> Path:
     """A find report of 130 invented two-version clusters: dated, undated, exact copies."""
-    from redline.discover.shingle import overlap, shingles  # noqa: PLC0415
-    from redline.models import Cluster, Document, Pair  # noqa: PLC0415
-    from redline.report.site import write_site  # noqa: PLC0415
-
     docs: dict[str, Document] = {}
     clusters = []
     for n in range(130):

@@ -7,8 +7,8 @@ Layout under `outdir/report/`::
     clusters/<name>.html    one cluster: collation table, evidence pairs, links to redlines
     pairs/<name>.html       one pairwise redline (rendered by `redline.report.html`)
 
-Every page is self-contained (inline CSS; no scripts but the redline page's own inline one; no
-external assets) and links only to relative paths, so the folder works from file:// and can be
+Every page is self-contained (inline CSS; no scripts but the redline page's and the index's own
+inline ones, allowed by their hashes; no external assets) and links only to relative paths, so the folder works from file:// and can be
 copied anywhere. File names are hashes of the ids (with a readable slug), never the ids
 themselves: ids can be paths or URLs.
 """
