@@ -8,9 +8,9 @@ Layout under `outdir/report/`::
     pairs/<name>.html       one pairwise redline (rendered by `redline.report.html`)
 
 Every page is self-contained (inline CSS; no scripts but the redline page's and the index's own
-inline ones, allowed by their hashes; no external assets) and links only to relative paths, so the folder works from file:// and can be
-copied anywhere. File names are hashes of the ids (with a readable slug), never the ids
-themselves: ids can be paths or URLs.
+inline ones, allowed by their hashes; no external assets) and links only to relative paths, so
+the folder works from file:// and can be copied anywhere. File names are hashes of the ids
+(with a readable slug), never the ids themselves: ids can be paths or URLs.
 """
 
 from __future__ import annotations
