@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import sys
@@ -335,25 +336,33 @@ def stats(db: str, fmt: str) -> None:
 @index.command(name="export")
 @db_option
 @click.option(
-    "--format", "fmt", type=click.Choice(["jsonl", "parquet"]), default="jsonl", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv", "parquet"]),
+    default="jsonl",
+    show_default=True,
+    help="csv: one row per document, for a spreadsheet.",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File (jsonl: - = stdout).")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="File (jsonl, csv: - = stdout)."
+)
 def export(db: str, fmt: str, output: str | None) -> None:
-    """Write every document with its cluster, as JSONL or Parquet."""
+    """Write every document with its cluster, as JSONL, CSV or Parquet."""
     from redline.store import Index  # noqa: PLC0415
 
     with guard(), Index(db, create=False) as store:
-        if fmt == "jsonl":
+        if fmt in ("jsonl", "csv"):
+            write = _write_jsonl if fmt == "jsonl" else _write_csv
             if output in (None, "-"):
                 try:
-                    _write_jsonl(store.documents(), sys.stdout)
+                    write(store.documents(), sys.stdout)
                     sys.stdout.flush()
                 except BrokenPipeError:
                     # `... | head`: the reader has all it wants; exit quietly, like cat.
                     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
                     return
             else:
-                _atomic(Path(output), lambda tmp: _jsonl_file(store.documents(), tmp))
+                _atomic(Path(output), lambda tmp: _text_file(write, store.documents(), tmp))
         else:
             if output in (None, "-"):
                 raise click.UsageError("parquet needs a file: pass -o FILE.parquet")
@@ -367,9 +376,25 @@ def _write_jsonl(docs: Iterator[StoredDocument], out: IO[str]) -> None:
         out.write(json.dumps(d.to_dict(), ensure_ascii=False) + "\n")
 
 
-def _jsonl_file(docs: Iterator[StoredDocument], path: Path) -> None:
-    with path.open("w", encoding="utf-8") as fh:
-        _write_jsonl(docs, fh)
+# Spreadsheet columns: what a reader sorts and filters by first, the text last.
+CSV_COLUMNS = ("id", "cluster", "title", "url", "date", "byline", "added_at", "hash", "text")
+
+
+def _write_csv(docs: Iterator[StoredDocument], out: IO[str]) -> None:
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    for d in docs:
+        writer.writerow(d.to_dict())
+
+
+def _text_file(
+    write: Callable[[Iterator[StoredDocument], IO[str]], None],
+    docs: Iterator[StoredDocument],
+    path: Path,
+) -> None:
+    # newline="": the csv module writes its own line endings; JSON Lines has no other kind.
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        write(docs, fh)
 
 
 def _write_parquet(docs: Iterator[StoredDocument], path: Path) -> None:
