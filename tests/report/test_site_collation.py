@@ -74,3 +74,33 @@ def test_rows_are_numbered_one_by_one_in_each_table(tmp_path: Path) -> None:
     assert _numbers(story) == list(range(1, len(BODY) + 1))
     assert _numbers(boilerplate) == list(range(1, len(_numbers(boilerplate)) + 1))
     assert len(_numbers(boilerplate)) >= 2  # the headline and the byline
+
+
+def test_timeline_orders_versions_by_date_and_says_what_each_changed(tmp_path: Path) -> None:
+    first = Document(id="a.txt", text=_text(HEAD, "By Ailsa Brodie", BODY), date="2026-10-02")
+    second = Document(
+        id="b.txt",
+        text=_text(HEAD, "By Ailsa Brodie", [*BODY[:4], "The review is now due in April."]),
+        date="2026-10-05",
+    )
+    undated = Document(id="0-undated.txt", text=_text(HEAD, "By Ailsa Brodie", BODY[:4]))
+    docs = {d.id: d for d in (first, second, undated)}
+    pairs = tuple(
+        Pair(x.id, y.id, *overlap(shingles(x.text), shingles(y.text)))
+        for x, y in ((undated, first), (first, second), (undated, second))
+    )
+    # The canonical version is the undated one here, so time order differs from column order.
+    cluster = Cluster("c-t", undated.id, (undated.id, first.id, second.id), pairs)
+    write_site(tmp_path, [cluster], docs.__getitem__)
+    page = next((tmp_path / "report" / "clusters").glob("*.html"))
+    html = page.read_text()
+    timeline = html.split('<ol class="timeline">', 1)[1].split("</ol>", 1)[0]
+    steps = re.findall(r"<li>(.*?)</li>", timeline, flags=re.S)
+    ids = [re.search(r'<span class="id">([^<]+)</span>', s).group(1) for s in steps]  # type: ignore[union-attr]
+    assert ids == ["a.txt", "b.txt", "0-undated.txt"]
+    assert "first version" in steps[0]
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", steps[1])).split())
+    assert "1 reworded" in text and "0 added" in text
+    link = re.search(r'href="\.\./([^"]+)">redline against the version before', steps[1])
+    assert link is not None
+    assert (tmp_path / "report" / link.group(1)).is_file()

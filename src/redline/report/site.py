@@ -32,7 +32,7 @@ from rapidfuzz.distance import Indel
 from redline.diff.collate import Collation, collate_redlines
 from redline.diff.redline import compare
 from redline.errors import ConfigError, RedlineError
-from redline.models import Cluster, Document, Pair, Redline
+from redline.models import Cluster, Document, Kind, Pair, Redline
 from redline.report.html import to_html
 from redline.text.normalize import keys, word_spans
 
@@ -175,6 +175,19 @@ class _IndexEntry:
         return self.worst is not None and self.worst.jaccard >= 1.0
 
 
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """One version on a cluster's timeline and what it changed against the version before."""
+
+    id: str
+    date: str | None
+    title: str | None
+    counts: dict[Kind, int] | None  # None for the first version
+    page: str | None
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+
+
 @dataclass(slots=True)
 class _ClusterDocs:
     """The documents of one cluster loaded so far, and the ones that could not be."""
@@ -270,6 +283,12 @@ class _Builder:
                     pages[reference.id, other.id] = self.pair(cluster, redline, page)
             if redlines:
                 collation = collate_redlines(reference, redlines)
+        # Timeline pages before the evidence pairs': they share one budget of pair pages.
+        known = {(reference.id, o.id): r for o, r in redlines} if reference is not None else {}
+        timeline = self._timeline(
+            cluster, docs=docs, order=order, pages=pages, back=page, known=known
+        )
+        if reference is not None:
             for pair in _by_score(cluster.pairs):
                 if len(pages) >= self.max_pairs:
                     break
@@ -296,6 +315,7 @@ class _Builder:
             rows=collation_rows(collation) if collation else [],
             boilerplate=collation_rows(collation, boilerplate=True) if collation else [],
             evidence=evidence,
+            timeline=timeline,
             more_evidence=max(0, len(cluster.pairs) - MAX_EVIDENCE_ROWS),
             more_versions=len(order) - len(docs.failed) - (1 + len(redlines) if reference else 0),
             failed=sorted(docs.failed.items()),
@@ -325,6 +345,47 @@ class _Builder:
             date=(canonical.date or "") if canonical is not None else "",
             search=_search_text(cluster, canonical),
         )
+
+    def _timeline(
+        self,
+        cluster: Cluster,
+        *,
+        docs: _ClusterDocs,
+        order: list[str],
+        pages: dict[tuple[str, str], str],
+        back: str,
+        known: dict[tuple[str, str], Redline],
+    ) -> list[_Step]:
+        """The versions in time order, each with what changed against the one before.
+
+        Dated versions come first, oldest first (ISO 8601 dates sort in time order); undated
+        ones follow in the collation's order, since nothing says when they were written.
+        """
+        loaded = [d for d in map(docs.get, order[: self.max_versions]) if d is not None]
+        ranked = sorted(enumerate(loaded), key=lambda x: (x[1].date is None, x[1].date or "", x[0]))
+        steps: list[_Step] = []
+        previous: Document | None = None
+        for _, doc in ranked:
+            if previous is None:
+                steps.append(_Step(doc.id, doc.date, _headline(doc), None, None, (), ()))
+            else:
+                redline = known.get((previous.id, doc.id)) or compare(previous, doc)
+                link = pages.get((previous.id, doc.id))
+                if link is None and len(pages) < self.max_pairs:
+                    link = pages[previous.id, doc.id] = self.pair(cluster, redline, back)
+                steps.append(
+                    _Step(
+                        doc.id,
+                        doc.date,
+                        _headline(doc),
+                        redline.counts(),
+                        link,
+                        redline.facts.added,
+                        redline.facts.removed,
+                    )
+                )
+            previous = doc
+        return steps
 
     def pair(self, cluster: Cluster, redline: Redline, back: str) -> str:
         """Write one pairwise redline page; returns its path relative to the report folder."""
