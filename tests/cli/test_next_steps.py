@@ -158,3 +158,44 @@ def test_shell_completion_completes_subcommands() -> None:
         [str(REDLINE)], capture_output=True, text=True, env=env, timeout=60, check=False
     )
     assert "plain,index" in result.stdout.splitlines()
+
+
+def test_readme_and_license_files_in_a_folder_are_passed_over_and_said(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(OLD.read_text())
+    (docs / "b.txt").write_text(OLD.read_text())
+    (docs / "README.md").write_text("# Notes\n\nThese are the ferry stories of the week.\n")
+    (docs / "LICENSE").write_text("Copyright the Inchmore Courier. All rights reserved.\n")
+
+    def find(*extra: str) -> list[str]:
+        result = subprocess.run(
+            [str(REDLINE), "find", "docs", "-o", "out", "--jobs", "1", *extra],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.splitlines()
+
+    default = find()
+    assert default[0].startswith("read 4 items: 2 documents, 0 skipped, 2 passed over")
+    assert "--include-readme" in default[0]
+    assert find("--include-readme")[0].startswith("read 4 items: 4 documents, 0 skipped")
+
+
+def test_a_readme_named_on_the_command_line_is_read(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text(OLD.read_text())
+    (tmp_path / "copy.txt").write_text(OLD.read_text())
+    result = subprocess.run(
+        [str(REDLINE), "find", "README.md", "copy.txt", "-o", "out", "--jobs", "1"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("read 2 items: 2 documents")

@@ -133,6 +133,12 @@ class _Bar:
 )
 @click.option("--strict", is_flag=True, help="Stop at the first unreadable document or line.")
 @click.option(
+    "--include-readme",
+    is_flag=True,
+    help="Also read README, LICENSE and similar files inside folders (passed over by default:"
+    " they describe the folder).",
+)
+@click.option(
     "--dedup-out",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the collection with one canonical document per cluster (JSONL, with the "
@@ -170,6 +176,7 @@ def find(
     no_containment: bool,
     jobs: int | None,
     strict: bool,
+    include_readme: bool,
     dedup_out: Path | None,
     id_field: str,
     text_field: str,
@@ -226,7 +233,7 @@ def find(
             url=url_field or None,
             date=date_field or None,
         )
-        read = ReadOptions(fields=fields, max_bytes=max_bytes)
+        read = ReadOptions(fields=fields, max_bytes=max_bytes, include_readme=include_readme)
         _run(
             list(paths),
             outdir,
@@ -347,15 +354,21 @@ def _summary(
     site_note: str,
     dedup: tuple[int, int, Path] | None,
 ) -> None:
-    from redline.ingest.records import NOT_A_DOCUMENT  # noqa: PLC0415
+    from redline.ingest.records import FOLDER_NOTE, NOT_A_DOCUMENT  # noqa: PLC0415
 
     stats = result.stats
     others = stats.skipped[NOT_A_DOCUMENT]
-    skipped = sum(stats.skipped.values()) - others
+    notes = stats.skipped[FOLDER_NOTE]
+    skipped = sum(stats.skipped.values()) - others - notes
     workers = f"{stats.jobs} worker{'s' if stats.jobs != 1 else ''}"
     # Records that hold no document (scripts, images, error pages of a crawl) are not bad
     # input, so they are counted apart from the skips.
     passed = f", {others:,} not documents (scripts, images, error pages)" if others else ""
+    if notes:
+        passed += (
+            f", {notes:,} passed over as describing a folder (README, LICENSE ...;"
+            " --include-readme reads them)"
+        )
     lines = [
         f"read [bold]{stats.read:,}[/] items: {stats.documents:,} documents, {skipped:,} skipped"
         + passed,
@@ -371,7 +384,7 @@ def _summary(
     for line in lines:
         console.print(line, highlight=False, soft_wrap=True)
     for reason, count in stats.skipped.most_common():
-        if reason == NOT_A_DOCUMENT:
+        if reason in (NOT_A_DOCUMENT, FOLDER_NOTE):
             continue
         console.print(f"  skipped {count:,} {reason}:", highlight=False)
         for skip in stats.examples.get(reason, [])[:3]:

@@ -67,6 +67,8 @@ class _Skipped:
         self.items: list[tuple[str, str]] = []
         # Records that are no documents (a crawl's scripts, images, requests) are not failures.
         self.not_documents = 0
+        # README, LICENSE ... files inside folders, passed over unless --include-readme.
+        self.folder_notes = 0
 
     def add(self, where: str, reason: str) -> None:
         self.items.append((where, reason))
@@ -80,7 +82,7 @@ def _read_inputs(
     HTML (web pages, WARC records) is extracted in `jobs` worker processes, in input order.
     """
     from redline.ingest.collection import read_collection  # noqa: PLC0415
-    from redline.ingest.records import Skip  # noqa: PLC0415
+    from redline.ingest.records import FOLDER_NOTE, Skip  # noqa: PLC0415
     from redline.store.workers import ahead, batched  # noqa: PLC0415
 
     extract = partial(_extract, max_bytes=options.max_bytes)
@@ -93,7 +95,9 @@ def _read_inputs(
         else (r for _, r in ahead(batches, extract, jobs, local=_ready))
     )
     for doc in chain.from_iterable(chain(first, rest)):
-        if isinstance(doc, Skip) and not doc.fatal:
+        if isinstance(doc, Skip) and doc.reason == FOLDER_NOTE:
+            skipped.folder_notes += 1
+        elif isinstance(doc, Skip) and not doc.fatal:
             skipped.not_documents += 1
         elif isinstance(doc, Skip):
             where = doc.source if doc.position is None else f"{doc.source}:{doc.position}"
@@ -134,6 +138,12 @@ def _extract(items: list[Item], *, max_bytes: int) -> list[Document | Skip]:
 @click.option("--title-field", default="title", show_default=True, help="Field with the title.")
 @click.option("--url-field", default="url", show_default=True, help="Field with the URL.")
 @click.option("--date-field", default="date", show_default=True, help="Field with the date.")
+@click.option(
+    "--include-readme",
+    is_flag=True,
+    help="Also read README, LICENSE and similar files inside folders (passed over by default:"
+    " they describe the folder).",
+)
 def add(
     *,
     paths: tuple[str, ...],
@@ -146,6 +156,7 @@ def add(
     title_field: str,
     url_field: str,
     date_field: str,
+    include_readme: bool,
 ) -> None:
     """Add documents to the index (idempotent; versions are clustered as they arrive).
 
@@ -180,7 +191,8 @@ def add(
         )
         if jobs is None:
             jobs = max(0, (os.cpu_count() or 1) - 1)
-        documents = _read_inputs(paths, ReadOptions(fields=fields), skipped, jobs)
+        read = ReadOptions(fields=fields, include_readme=include_readme)
+        documents = _read_inputs(paths, read, skipped, jobs)
         progress = not quiet and err.is_terminal
         for result in store.add_many(documents, batch=batch, jobs=jobs):
             counts[result.status] += 1
@@ -203,6 +215,11 @@ def add(
     )
     if skipped.not_documents:
         click.echo(f"  not documents, passed over: {_plural(skipped.not_documents, 'record')}")
+    if skipped.folder_notes:
+        click.echo(
+            f"  passed over {_plural(skipped.folder_notes, 'file')} describing a folder"
+            " (README, LICENSE ...); --include-readme reads them"
+        )
     for old, new in renamed:
         click.echo(f"  {old}: id already held a different text; added as {new}")
     reasons = Counter(reason for _, reason in skipped.items)

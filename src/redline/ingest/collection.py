@@ -22,6 +22,8 @@ import sys
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
 from pathlib import Path
 from typing import IO, Literal, cast
 
@@ -33,7 +35,7 @@ from redline.ingest.files import (
 )
 from redline.ingest.jsonl import Fields, read_jsonl
 from redline.ingest.limits import DEFAULT_MAX_BYTES
-from redline.ingest.records import Item, Raw, Skip
+from redline.ingest.records import FOLDER_NOTE, Item, Raw, Skip
 from redline.ingest.table import read_csv, read_parquet
 from redline.ingest.warc import read_warc
 
@@ -60,11 +62,25 @@ class ReadOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
     # "-" on the command line: what stdin holds (only JSON Lines is supported).
     stdin_kind: Kind = "jsonl"
+    # Read README, LICENSE ... files found inside folders (they describe the folder).
+    include_readme: bool = False
 
 
 def kind_of(name: str) -> Kind:
     """The kind of a file from its name (a trailing .gz is looked through)."""
     return _KINDS.get(Path(_strip_gz(name)).suffix, "document")
+
+
+@cache
+def _folder_notes() -> frozenset[str]:
+    text = (files("redline.ingest") / "data" / "folder_notes.txt").read_text(encoding="utf-8")
+    lines = (line.strip() for line in text.splitlines())
+    return frozenset(line.upper() for line in lines if line and not line.startswith("#"))
+
+
+def is_folder_note(name: str) -> bool:
+    """True for README, LICENSE and the like (any case, any suffix): notes about a folder."""
+    return name.split(".", 1)[0].upper() in _folder_notes()
 
 
 def _root(paths: Sequence[Path]) -> Path:
@@ -119,6 +135,9 @@ def read_collection(
             prefix = "" if base == "." else base + "/"
             for file, rel in _walk(path):
                 name = prefix + rel
+                if not options.include_readme and is_folder_note(file.name):
+                    yield Skip(name, FOLDER_NOTE, "describes the folder; --include-readme reads it")
+                    continue
                 yield from _guarded(name, _read_file(file, name, options))
         else:
             name = _relative(path, root)

@@ -35,6 +35,7 @@ Reason = Literal[
     "broken WARC record",
     "not a document",
     "duplicate id",
+    "describes the folder",
 ]
 
 
@@ -62,7 +63,7 @@ class Skip:
     @property
     def fatal(self) -> bool:
         """Whether --strict stops on this skip (broken input does; a non-document does not)."""
-        return self.reason != NOT_A_DOCUMENT
+        return self.reason not in (NOT_A_DOCUMENT, FOLDER_NOTE)
 
     def error(self) -> InputError:
         """The error this skip stands for (raised under --strict)."""
@@ -71,6 +72,9 @@ class Skip:
 
 Item = Document | Raw | Skip
 NOT_A_DOCUMENT: Reason = "not a document"
+# A README, LICENSE ... file inside a folder: it describes the folder, it is not one of its
+# documents (passed over unless asked for, never fatal).
+FOLDER_NOTE: Reason = "describes the folder"
 
 
 def reason_of(exc: InputError) -> Reason:
