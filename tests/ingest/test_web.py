@@ -24,6 +24,11 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a client that stops reading (the size limit) is expected here
+
+
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[str]:
     """A folder of pages served on a free loopback port for the test's duration."""
@@ -31,7 +36,7 @@ def site(tmp_path: Path) -> Iterator[str]:
     (tmp_path / "new.html").write_bytes((FIXTURES / "ferry-new.html").read_bytes())
     (tmp_path / "big.txt").write_text("The ferry sails at noon. " * 4000)
     handler = partial(_Quiet, directory=str(tmp_path))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
