@@ -262,3 +262,57 @@ def test_short_common_sentence_is_found_from_its_reworded_neighbours() -> None:
     units = align(a, b)
     assert next(u for u in units if 75 in u.b).a == (75,)
     assert kinds(units).count("added") == 0
+
+
+# Invented story around the sentences under test: three unchanged neighbours on each side.
+BEFORE = [
+    "The Kelvery council met on Monday evening in the old town hall.",
+    "Councillors spent two hours on the budget for the coming year.",
+]
+AFTER = [
+    "The next meeting will be held in the same hall in early June.",
+    "Residents may attend and ask questions at the end of each session.",
+]
+
+
+def _kinds(old: str, new: str) -> list[str]:
+    units = align([*BEFORE, old, *AFTER], [*BEFORE, new, *AFTER])
+    return [u.kind for u in units if u.a == (2,) or u.b == (2,)]
+
+
+def test_an_extended_sentence_is_reworded_not_removed_and_added() -> None:
+    old = "The harbour authority ultimately rejected the plan."
+    new = (
+        "The harbour authority ultimately rejected the plan and its chairman resigned two weeks"
+        " later, along with three of the board's five members."
+    )
+    assert similarity(old, new) < 0.5  # too different for the plain rule
+    assert _kinds(old, new) == ["reworded"]
+    assert _kinds(new, old) == ["reworded"]  # trimmed: the same sentence cut short
+
+
+def test_a_rewrite_between_matched_neighbours_is_reworded() -> None:
+    old = "Officials blamed the delay on a shortage of qualified engineers at the yard."
+    new = "The yard was short of qualified engineers, officials said, and that caused the delay."
+    assert similarity(old, new) < 0.5
+    assert _kinds(old, new) == ["reworded"]
+
+
+def test_an_unrelated_sentence_between_neighbours_stays_removed_and_added() -> None:
+    old = "Officials blamed the delay on a shortage of qualified engineers at the yard."
+    new = "A brass band played outside while children handed out paper lanterns."
+    assert _kinds(old, new) == ["removed", "added"]
+
+
+def test_gap_pairs_keep_the_order_of_both_versions() -> None:
+    old = [
+        "The ferry company cut its winter timetable to two sailings a day.",
+        "Islanders said the early boat was the only one that suited shift workers.",
+    ]
+    new = [
+        "Only two sailings a day will run this winter, the ferry company said.",
+        "According to islanders, shift workers can only use the early boat.",
+    ]
+    units = align([*BEFORE, *old, *AFTER], [*BEFORE, *new, *AFTER])
+    paired = [(u.a, u.b) for u in units if u.kind == "reworded"]
+    assert paired == [((2,), (2,)), ((3,), (3,))]

@@ -44,6 +44,20 @@ _SEED_MIN_WORDS = 4
 _MAX_REPEATS = 64
 # How far from its expected place an unmatched sentence looks for a partner the index missed.
 _NEARBY = 2
+# Inside a gap between two matched neighbours, order says where a sentence's partner stands,
+# so a pair is accepted there at this lower gap score (chosen on MRPC, see
+# eval/eval_align_mrpc.py and docs/quality.md).
+GAP_THRESHOLD = 0.3
+# A gap is aligned by dynamic programming only up to this many cells (unmatched old x new
+# sentences); a larger one keeps the index's matches alone, so the cost stays linear.
+_MAX_GAP_CELLS = 4096
+# The gap score counts an extended or trimmed sentence (the shorter one's words found in order
+# in the longer one) at this share of its containment.
+_CONTAINED_WEIGHT = 0.9
+# Anywhere in the text, a sentence of at least this many words found this much in order inside
+# a longer one is that sentence extended or trimmed: reworded, not removed plus added.
+_EXTENDED_MIN_WORDS = 5
+_EXTENDED_CONTAINED = 0.85
 # Neighbouring pairs are joined when together they score this much better than either alone.
 _JOIN_GAIN = 0.05
 # A group grows only while its score improves by more than this.
@@ -74,6 +88,42 @@ def _sim(a: str, b: str) -> float:
     return float(Indel.normalized_similarity(a, b))
 
 
+def gap_similarity(a: str, b: str) -> float:
+    """The score a sentence pair needs inside a gap between matched neighbours, in [0, 1].
+
+    The word-level `similarity`, or for an extended or trimmed sentence (the shorter one's
+    words found in order in the longer one) 0.9 times that containment, whichever is higher.
+    """
+    vocab: dict[str, str] = {}
+    return _gap_sim(_encode(words(a), vocab), _encode(words(b), vocab))
+
+
+def _contained(a: str, b: str) -> float:
+    """Share of the shorter word sequence found in order in the longer one."""
+    shorter = min(len(a), len(b))
+    if not shorter:
+        return 0.0
+    return LCSseq.similarity(a, b) / shorter
+
+
+def _merge_sim(pieces: tuple[str, str], whole: str) -> float:
+    """Gap score of two neighbouring sentences against one, or 0 unless each piece is in it.
+
+    As in split/merge growth: a piece joins only if half its words are found in the other
+    side, so a merge never swallows a sentence that has a partner of its own.
+    """
+    if any(not p or LCSseq.similarity(p, whole) / len(p) < _PIECE_CONTAINED for p in pieces):
+        return 0.0
+    return _gap_sim(pieces[0] + pieces[1], whole)
+
+
+def _gap_sim(a: str, b: str) -> float:
+    score = _sim(a, b)
+    if min(len(a), len(b)) < _SEED_MIN_WORDS:
+        return score
+    return max(score, _CONTAINED_WEIGHT * _contained(a, b))
+
+
 def _encode(sentence_words: Sequence[str], vocab: dict[str, str]) -> str:
     """The sentence's word keys as a string, one character per distinct key."""
     out = []
@@ -94,6 +144,8 @@ class _Aligner:
 
     def __init__(self, a: Sequence[str], b: Sequence[str], threshold: float, candidates: int):
         self.threshold = threshold
+        # Gaps accept a score this much lower: a stricter threshold is stricter there too.
+        self.gap_threshold = max(0.0, threshold - (REWORD_THRESHOLD - GAP_THRESHOLD))
         self.candidates = candidates
         self.wa = [tuple(words(t)) for t in a]
         self.wb = [tuple(words(t)) for t in b]
@@ -263,12 +315,20 @@ class _Aligner:
                     self.gb[j] = gid
         self.match_nearby()
         seeds.sort(key=lambda t: (-t[0], t[1], t[2]))
-        for _, i, j in seeds:
+        for contained, i, j in seeds:
             if self.ga[i] >= 0 or self.gb[j] >= 0:
                 continue
             ai, bi, score = self.grow([i], [j], _sim(self.ca[i], self.cb[j]))
             if score >= self.threshold:
                 self.add(ai, bi, score)
+            elif (
+                contained >= _EXTENDED_CONTAINED
+                and _CONTAINED_WEIGHT * contained >= self.gap_threshold
+                and min(len(self.ca[i]), len(self.cb[j])) >= _EXTENDED_MIN_WORDS
+            ):
+                # "The regime collapsed." -> "The regime collapsed and its leader ...": the
+                # same sentence extended (or trimmed), reworded rather than removed + added.
+                self.add([i], [j], _sim(self.ca[i], self.cb[j]))
 
     def join_adjacent(self) -> None:
         """Join pairs that follow each other on both sides when one sentence boundary moved.
@@ -311,6 +371,81 @@ class _Aligner:
                         best = (score, i)
             if best is not None:
                 self.add([best[1]], [j], best[0])
+
+    def match_gaps(self) -> None:
+        """Pair what is left between matched neighbours by a monotone alignment of each gap.
+
+        The gaps lie between consecutive groups of the heaviest increasing run (the sentences
+        that kept their order), never before the first or after the last; inside one, a
+        dynamic programme over the gap scores of every unmatched old x new pair picks the
+        order-preserving pairs (1-1, and 1-2 / 2-1 merges) with the highest total score above
+        `GAP_THRESHOLD`, the way Vecalign and Bertalign
+        align between anchors. Moved groups are no anchors; their sentences are not free.
+        """
+        stable = sorted(self.stable(), key=lambda g: self.groups[g][1][0])
+        # Interior gaps only: before the first and after the last kept sentence stand the
+        # page's furniture (titles, bylines, bios, promos), whose order says nothing.
+        bounds = [(max(self.groups[g][0]), max(self.groups[g][1])) for g in stable[:-1]]
+        ends = [(min(self.groups[g][0]), min(self.groups[g][1])) for g in stable[1:]]
+        for (a0, b0), (a1, b1) in zip(bounds, ends, strict=True):
+            free_a = [i for i in range(a0 + 1, a1) if self.ga[i] < 0 and self.ca[i]]
+            free_b = [j for j in range(b0 + 1, b1) if self.gb[j] < 0 and self.cb[j]]
+            if free_a and free_b and len(free_a) * len(free_b) <= _MAX_GAP_CELLS:
+                for ai, bi, score in self._align_gap(free_a, free_b):
+                    self.add(ai, bi, score)
+
+    def _align_gap(
+        self, free_a: list[int], free_b: list[int]
+    ) -> list[tuple[list[int], list[int], float]]:
+        """The best monotone pairing of two short runs of unmatched sentences."""
+        cut = self.gap_threshold
+        n, m = len(free_a), len(free_b)
+        sim = [[_gap_sim(self.ca[i], self.cb[j]) for j in free_b] for i in free_a]
+        # best[x][y]: the highest total gain aligning free_a[:x] with free_b[:y].
+        best = [[0.0] * (m + 1) for _ in range(n + 1)]
+        step: list[list[tuple[int, int, float] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+        for x in range(n + 1):
+            for y in range(m + 1):
+                if x == 0 and y == 0:
+                    continue
+                options: list[tuple[float, tuple[int, int, float] | None]] = []
+                if x:
+                    options.append((best[x - 1][y], (1, 0, -1.0)))
+                if y:
+                    options.append((best[x][y - 1], (0, 1, -1.0)))
+                if x and y and sim[x - 1][y - 1] >= cut:
+                    s = sim[x - 1][y - 1]
+                    options.append((best[x - 1][y - 1] + s - cut, (1, 1, s)))
+                if x >= 2 and y and self._adjacent(free_a, x - 2):
+                    pieces = (self.ca[free_a[x - 2]], self.ca[free_a[x - 1]])
+                    s = _merge_sim(pieces, self.cb[free_b[y - 1]])
+                    if s >= cut:
+                        options.append((best[x - 2][y - 1] + 2 * (s - cut), (2, 1, s)))
+                if x and y >= 2 and self._adjacent(free_b, y - 2):
+                    pieces = (self.cb[free_b[y - 2]], self.cb[free_b[y - 1]])
+                    s = _merge_sim(pieces, self.ca[free_a[x - 1]])
+                    if s >= cut:
+                        options.append((best[x - 1][y - 2] + 2 * (s - cut), (1, 2, s)))
+                # Highest gain; ties go to skipping (fewer, surer pairs), deterministically.
+                gain, chosen = max(options, key=lambda o: (o[0], -(o[1] or (0, 0, 0))[2]))
+                best[x][y] = gain
+                step[x][y] = chosen
+        out: list[tuple[list[int], list[int], float]] = []
+        x, y = n, m
+        while x or y:
+            move = step[x][y]
+            assert move is not None
+            dx, dy, score = move
+            if score >= 0:
+                out.append((free_a[x - dx : x], free_b[y - dy : y], score))
+            x, y = x - dx, y - dy
+        out.reverse()
+        return out
+
+    @staticmethod
+    def _adjacent(indices: list[int], k: int) -> bool:
+        """Whether indices[k] and indices[k + 1] are neighbouring sentences of their text."""
+        return indices[k] + 1 == indices[k + 1]
 
     def stable(self) -> set[int]:
         """Group ids on a heaviest increasing run of old positions, read in new order."""
@@ -392,4 +527,5 @@ def align(
     aligner.match_exact()
     aligner.match_similar()
     aligner.join_adjacent()
+    aligner.match_gaps()
     return aligner.units()
