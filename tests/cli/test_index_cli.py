@@ -295,3 +295,26 @@ def test_extracting_in_worker_processes_gives_the_same_index(tmp_path: Path) -> 
         )
     assert exported[0] == exported[1]
     assert {c for _, c, _ in exported[0]} == {"c000001", "c000002", "c000003", None}
+
+
+def test_query_of_a_rewrite_names_its_source_with_verdict_and_shared_sentences(
+    tmp_path: Path,
+) -> None:
+    from wire import OTHER, REWRITE, WIRE
+
+    root = tmp_path / "pa"
+    root.mkdir()
+    (root / "tamblyn.txt").write_text(WIRE, encoding="utf-8")
+    (root / "oduya.txt").write_text(OTHER, encoding="utf-8")
+    db = str(tmp_path / "pa.db")
+    run("index", "add", str(root), "--db", db)
+    code, out = run("index", "query", "-", "--db", db, "--width", "200", stdin=REWRITE)
+    assert code == 0, out
+    rows = [line for line in out.splitlines() if "tamblyn.txt" in line]
+    assert "partial reuse" in rows[0] or "derived" in rows[0]
+    assert "query: Judge Petra Okonkwo said he had betrayed men" in out
+    code, out = run("index", "query", "-", "--db", db, "--format", "json", stdin=REWRITE)
+    best = json.loads(out)["matches"][0]
+    assert best["id"].endswith("tamblyn.txt")
+    assert best["verdict"] in ("partial reuse", "derived")
+    assert best["shared_sentences"] >= 3 and best["evidence"]

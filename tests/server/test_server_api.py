@@ -127,6 +127,21 @@ def test_query_returns_versions_and_the_redline(client: Client) -> None:
     }
 
 
+def test_query_of_a_rewrite_answers_with_its_source_and_the_evidence(client: Client) -> None:
+    from wire import REWRITE, WIRE
+
+    assert client.post("/documents", json={"id": "pa/tamblyn.txt", "text": WIRE}).status_code in (
+        200,
+        201,
+    )
+    answer = client.post("/query", json={"text": REWRITE}).json()
+    best = answer["matches"][0]
+    assert best["id"] == "pa/tamblyn.txt"
+    assert best["verdict"] in ("partial reuse", "derived")
+    assert best["shared_sentences"] >= 3
+    assert any("Petra Okonkwo" in p["query"] for p in best["evidence"])
+
+
 def test_query_limit_is_bounded(client: Client) -> None:
     assert (
         len(client.post("/query", json={"text": STORIES["s0v1"], "limit": 1}).json()["matches"])

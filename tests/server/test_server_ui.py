@@ -66,8 +66,24 @@ def test_choosing_another_version_redlines_against_it(client: Client) -> None:
 def test_uploading_a_file_works_like_pasting(client: Client) -> None:
     files = {"file": ("upload.txt", STORIES["s2v1"].encode(), "text/plain")}
     page = client.post("/ui/query", files=files, data={"text": ""})
-    assert "Known versions of upload.txt" in page.text
+    assert "Where upload.txt comes from" in page.text
     assert "news/s2v0.txt" in page.text
+
+
+def test_a_pasted_rewrite_shows_its_source_the_verdict_and_shared_sentences(
+    client: Client,
+) -> None:
+    from wire import REWRITE, WIRE
+
+    client.post("/documents", json={"id": "pa/tamblyn.txt", "text": WIRE})
+    page = client.post("/ui/query", data={"text": REWRITE})
+    assert page.status_code == 200
+    first = page.text.index('<tr class="version"')
+    row = page.text[first : page.text.index("</tr>", first)]
+    assert "pa/tamblyn.txt" in row
+    assert "partial reuse" in row or "derived" in row
+    assert 'class="evidence"' in page.text
+    assert "Judge Petra Okonkwo said he had betrayed men" in page.text
 
 
 def test_an_empty_paste_is_a_readable_error_page(client: Client) -> None:

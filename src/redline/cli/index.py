@@ -19,6 +19,7 @@ import click
 from redline.cli.common import guard
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.table import Table
 
     from redline.ingest.collection import ReadOptions
@@ -245,10 +246,13 @@ def add(
 )
 @click.option("--width", type=int, default=None, help="Terminal width for the redline.")
 def query(*, file: str, db: str, limit: int, show_diff: bool, fmt: str, width: int | None) -> None:
-    """Known versions of FILE (- for stdin), best first, with their scores.
+    """Indexed documents FILE (- for stdin) comes from or shares text with, best first.
 
-    Jaccard, and containment both ways: "query in it" is the share of FILE found in the
-    indexed document, "it in query" the share of the document found in FILE.
+    Each answer has a verdict: "version" (the clustering rule of `find` holds), "derived"
+    (most of one text is in the other), "partial reuse" (a substantial share is) or "related"
+    (shared rare words). "query in it" is the share of FILE's word 3-grams found in the
+    indexed document, "it in query" the share of the document's found in FILE; the shared
+    sentences below the table are the evidence.
     """
     from rich.console import Console  # noqa: PLC0415
 
@@ -272,13 +276,14 @@ def query(*, file: str, db: str, limit: int, show_diff: bool, fmt: str, width: i
         return
     console = Console(width=width, highlight=False)
     if not matches:
-        console.print(f"{doc.id}: no known versions in {db}")
+        console.print(f"{doc.id}: no known versions or sources in {db}")
         return
     table_console = console
     if width is None and not console.is_terminal:
         # Piped or redirected: no reader's width to fit, and a wrapped id is a broken id.
         table_console = Console(width=_UNWRAPPED, highlight=False)
     table_console.print(_matches_table(doc.id, matches))
+    _print_evidence(console, matches)
     if redline is not None:
         console.print()
         render(redline, console)
@@ -303,25 +308,47 @@ def _best_other(store: Index, matches: list[Match], doc: Document) -> StoredDocu
 def _matches_table(query_id: str, matches: list[Match]) -> Table:
     from rich.table import Table  # noqa: PLC0415
 
-    table = Table(title=f"Known versions of {query_id}", title_justify="left")
+    table = Table(title=f"Versions and sources of {query_id}", title_justify="left")
     table.add_column("#", justify="right")
     table.add_column("document", overflow="fold")
+    table.add_column("verdict")
+    table.add_column("score", justify="right")
     table.add_column("cluster")
     table.add_column("jaccard", justify="right")
     table.add_column("query in it", justify="right")
     table.add_column("it in query", justify="right")
+    table.add_column("shared sentences", justify="right")
     table.add_column("title")
     for rank, m in enumerate(matches, 1):
         table.add_row(
             str(rank),
             m.id,
+            m.verdict,
+            f"{m.score:.2f}",
             m.cluster or "-",
             f"{m.jaccard:.2f}",
-            f"{m.a_in_b:.0%}",
-            f"{m.b_in_a:.0%}",
+            f"{m.trigram_a_in_b:.0%}",
+            f"{m.trigram_b_in_a:.0%}",
+            str(m.shared_sentences),
             m.title or "",
         )
     return table
+
+
+def _print_evidence(console: Console, matches: list[Match]) -> None:
+    """The shared sentences of each answer, query sentence first."""
+    for rank, m in enumerate(matches, 1):
+        if not m.evidence:
+            continue
+        console.print()
+        console.print(
+            f"#{rank} {m.id} ({m.verdict}): {_plural(m.shared_sentences, 'shared sentence')}",
+            markup=False,
+        )
+        for p in m.evidence:
+            console.print(f"  query: {p.query}", markup=False)
+            if p.match != p.query:
+                console.print(f"     it: {p.match}", markup=False)
 
 
 @index.command(name="stats")

@@ -11,17 +11,40 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 
+class PassageOut(BaseModel):
+    """A sentence of the submitted text and its partner in the match."""
+
+    query: str
+    match: str
+    share: float = Field(description="Share of the shorter sentence's word 3-grams in the other.")
+
+
 class MatchOut(BaseModel):
-    """An indexed document the text is a version of."""
+    """An indexed document the text comes from or shares text with, with the evidence."""
 
     id: str
     cluster: str | None
     title: str | None
     url: str | None
     date: str | None
+    verdict: Literal["version", "derived", "partial reuse", "related"] = Field(
+        description="version: passes the clustering rule; derived: most of one text is in the"
+        " other; partial reuse: a substantial share is; related: shared rare words only."
+    )
+    score: float = Field(description="Rank score (shared rare words and word 3-grams).")
     jaccard: float = Field(description="Shingle Jaccard similarity.")
     a_in_b: float = Field(description="Share of the submitted text found in this document.")
     b_in_a: float = Field(description="Share of this document found in the submitted text.")
+    trigram_a_in_b: float = Field(
+        description="Share of the submitted text's word 3-grams found in this document."
+    )
+    trigram_b_in_a: float = Field(
+        description="Share of this document's word 3-grams found in the submitted text."
+    )
+    shared_sentences: int = Field(
+        description="Sentences of the submitted text with a partner in this document."
+    )
+    evidence: list[PassageOut] = Field(description="The longest shared sentence pairs.")
 
 
 class AddOut(BaseModel):

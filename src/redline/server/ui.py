@@ -285,8 +285,9 @@ def document_page(request: Request, doc_id: str) -> Response:
     store = _store(request)
     stored = store.get(doc_id)
     versions = []
-    for m in store.query(stored.document, limit=20):
-        if m.id != doc_id:
+    for m in store.query(stored.document, limit=20, evidence=0):
+        # The page lists versions; sources and related texts are the lookup page's answer.
+        if m.id != doc_id and m.verdict == "version":
             old, new = oldest_first(store.get(m.id), stored)
             versions.append((m, old.document.id, new.document.id))
     return page("document.html", stored=stored, versions=versions)

@@ -14,6 +14,25 @@ from redline.models import Cluster, Document
 
 AddStatus = Literal["added", "present", "skipped"]
 ClusterOrder = Literal["size", "date"]
+# What a query answer is to the queried text: a version (the clustering rule of `redline find`
+# holds), derived (most of one text is in the other), partial reuse (a substantial share of one
+# is in the other), or related (shared rare words and a few phrases).
+Verdict = Literal["version", "derived", "partial reuse", "related"]
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A sentence of the queried text and its partner in a match: evidence of reuse.
+
+    `share` is the share of the shorter sentence's word 3-grams found in the other.
+    """
+
+    query: str
+    match: str
+    share: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"query": self.query, "match": self.match, "share": self.share}
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +40,10 @@ class Match:
     """A known document that a text is a version of, with the evidence.
 
     `a_in_b` is the share of the queried text found in the match, `b_in_a` the share of the match
-    found in the queried text (shingle containment, as in `redline find`).
+    found in the queried text (shingle containment, as in `redline find`). A query answer also
+    has its rank `score`, its `verdict`, the same containments over word 3-grams (which survive
+    rewording better) and the evidence: how many sentences of the query have a partner in the
+    match, and the longest such pairs. Matches reported by `add` are versions by definition.
     """
 
     id: str
@@ -32,6 +54,12 @@ class Match:
     title: str | None = None
     url: str | None = None
     date: str | None = None
+    verdict: Verdict = "version"
+    score: float = 0.0
+    trigram_a_in_b: float = 0.0
+    trigram_b_in_a: float = 0.0
+    shared_sentences: int = 0
+    evidence: tuple[Passage, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -40,9 +68,15 @@ class Match:
             "title": self.title,
             "url": self.url,
             "date": self.date,
+            "verdict": self.verdict,
+            "score": round(self.score, 4),
             "jaccard": round(self.jaccard, 4),
             "a_in_b": round(self.a_in_b, 4),
             "b_in_a": round(self.b_in_a, 4),
+            "trigram_a_in_b": round(self.trigram_a_in_b, 4),
+            "trigram_b_in_a": round(self.trigram_b_in_a, 4),
+            "shared_sentences": self.shared_sentences,
+            "evidence": [p.to_dict() for p in self.evidence],
         }
 
 
@@ -212,8 +246,11 @@ class Store(Protocol):
         """Add documents in small transactions, yielding one result per committed document."""
         ...
 
-    def query(self, document: Document | str, *, limit: int = 10) -> list[Match]:
-        """The indexed documents this text is a version of, best first."""
+    def query(self, document: Document | str, *, limit: int = 10, evidence: int = 3) -> list[Match]:
+        """The indexed documents this text comes from or shares text with, best first.
+
+        `evidence` caps the shared sentence pairs listed per match (0: none).
+        """
         ...
 
     def get(self, doc_id: str) -> StoredDocument:

@@ -73,6 +73,7 @@ from redline.discover.tokens import word_hashes
 from redline.discover.verify import Thresholds, classify
 from redline.errors import ConfigError, DiskFullError, NotFoundError, StoreError
 from redline.models import Cluster, Document, Pair
+from redline.store import retrieval
 from redline.store.base import (
     AddResult,
     ClusterOrder,
@@ -94,6 +95,8 @@ _SHINGLE_CACHE = 8192
 # waits for one to come free. Query work between SQL statements holds the GIL, so more
 # connections than this only add contention (bench/bench_serve_load.py).
 MAX_CONNECTIONS = 8
+# Retrieval profiles of stored documents (about 8 KB each for a 500-word article).
+_PROFILE_CACHE = 4096
 _FIND = Thresholds()
 
 # Verified pairs between two documents of one cluster (a join, not an IN list: a cluster can
@@ -280,6 +283,8 @@ class _Signed:
     signature: bytes
     keys: list[int]
     anchors: U64Array
+    # Sampled word hashes for retrieval (store.retrieval).
+    terms: list[int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,6 +296,7 @@ class _Signing:
     bands: int
     rows: int
     modulus: int | None
+    term_modulus: int
 
 
 def _anchors(shingle_set: U64Array, modulus: int | None) -> U64Array:
@@ -304,7 +310,8 @@ def _shingle_sets(texts: Sequence[str], shingle: int) -> list[U64Array]:
 
 def sign_documents(documents: Sequence[Document], how: _Signing) -> list[_Signed | AddResult]:
     """Shingles, signature and band keys of each document (a skip result when it has no words)."""
-    sets = _shingle_sets([d.text for d in documents], how.shingle)
+    hashes = [word_hashes(d.text) for d in documents]
+    sets = shingle_batch(hashes, how.shingle)
     nonempty = [i for i, s in enumerate(sets) if len(s)]
     sigs = sign_batch([sets[i] for i in nonempty], how.minhash)
     keys = band_keys_batch(sigs, how.bands, how.rows).view(np.int64)
@@ -320,6 +327,7 @@ def sign_documents(documents: Sequence[Document], how: _Signing) -> list[_Signed
             sigs[row].tobytes(),
             keys[row].tolist(),
             _anchors(sets[i], how.modulus),
+            retrieval.sample_terms(hashes[i], how.term_modulus).tolist(),
         )
     return out
 
@@ -362,11 +370,19 @@ class Index:
         self._minhash = MinHashConfig(num_perm=self.config.num_perm, seed=self.config.seed)
         self._thresholds = self.config.thresholds()
         self._modulus = self.config.modulus
+        self._retrieval = retrieval.settings()
         self._signing = _Signing(
-            self.config.shingle, self._minhash, self._bands, self._rows, self._modulus
+            self.config.shingle,
+            self._minhash,
+            self._bands,
+            self._rows,
+            self._modulus,
+            self._retrieval.term_modulus,
         )
+        self._profiles: OrderedDict[int, retrieval.Profile] = OrderedDict()
         if self._stale:
             self._upgrade_from_2()
+        self._backfill_retrieval()
 
     # -- connections -------------------------------------------------------------------------
 
@@ -632,6 +648,45 @@ class Index:
             joined.append(_Hit(doc, doc_id, own, 1.0, 1.0, 1.0))
         self._join(db, doc, doc_id, joined, now=now)
 
+    def _backfill_retrieval(self) -> None:
+        """Give an index written before retrieval existed its word postings (once, in one go).
+
+        One transaction: a process killed meanwhile leaves the index as it was, backfilled
+        again on the next open. A read-only file cannot be backfilled: its queries answer with
+        versions only (the clustering rule), as before retrieval.
+        """
+        self._postings = True
+        with self._read() as db:
+            if _meta(db).get("retrieval") == retrieval.VERSION:
+                return
+        if self.read_only:
+            self._postings = False
+            return
+        with self._write() as db:
+            if _meta(db).get("retrieval") == retrieval.VERSION:
+                return  # another process backfilled it meanwhile
+            db.executescript_in_tx(retrieval.SCHEMA)
+            db.execute("DELETE FROM terms")
+            db.execute("DELETE FROM term_docs")
+            last = 0
+            while True:
+                rows = db.execute(
+                    "SELECT doc, text FROM documents WHERE doc > ? ORDER BY doc LIMIT 500",
+                    (last,),
+                ).fetchall()
+                if not rows:
+                    break
+                for doc, text in rows:
+                    retrieval.put(db, doc, self._terms_of(text))
+                last = rows[-1][0]
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('retrieval', ?)", (retrieval.VERSION,))
+
+    def _terms_of(self, text: str) -> list[int]:
+        terms: list[int] = retrieval.sample_terms(
+            word_hashes(text), self._retrieval.term_modulus
+        ).tolist()
+        return terms
+
     def _put_anchors(self, db: _Transaction, doc: int, values: U64Array) -> None:
         db.executemany(
             "INSERT OR IGNORE INTO anchors VALUES (?, ?)",
@@ -870,6 +925,7 @@ class Index:
         )
         db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", ((k, new) for k in item.keys))
         self._put_anchors(db, new, item.anchors)
+        retrieval.put(db, new, item.terms)
         db.executemany(
             "INSERT INTO edges VALUES (?, ?, ?, ?, ?)",
             ((h.doc, new, h.jaccard, h.b_in_a, h.a_in_b) for h in found),
@@ -1009,11 +1065,13 @@ class Index:
                     db.execute(
                         f"DELETE FROM anchors WHERE doc = ? AND value IN ({marks})", [doc, *chunk]
                     )
+            retrieval.drop(db, doc, self._terms_of(text))
             db.execute("DELETE FROM documents WHERE doc = ?", (doc,))
             if seq is not None:
                 self._split(db, seq, doc_id, time.time())
         with self._lock:
             self._cache.pop(doc, None)
+            self._profiles.pop(doc, None)
         return _name(seq)
 
     def _split(self, db: _Transaction, seq: int, doc_id: str, now: float) -> None:
@@ -1134,42 +1192,107 @@ class Index:
 
     # -- reading -----------------------------------------------------------------------------
 
-    def query(self, document: Document | str, *, limit: int = 10) -> list[Match]:
-        """The indexed documents this text is a version of, best first.
+    def query(self, document: Document | str, *, limit: int = 10, evidence: int = 3) -> list[Match]:
+        """The indexed documents this text comes from or shares text with, best first.
+
+        Retrieval (store.retrieval): candidates by shared rare words from the word postings,
+        plus the versions the clustering rule finds; ranked by word score and word 3-gram
+        containment both ways; answers under the floor dropped.
 
         Args:
             document: the text (or Document) to look up; it is not added.
             limit: at most this many matches.
+            evidence: at most this many shared sentence pairs per match (0: none, faster).
 
         Returns:
-            Matches ranked by Jaccard, then by containment; empty when the text has no known
-            versions (or no words).
+            Matches best first, each with its verdict ("version", "derived", "partial reuse"
+            or "related") and evidence; empty when nothing in the index shares enough with
+            the text (or it has no words).
         """
-        if limit < 1:
-            raise ConfigError(f"limit must be >= 1, got {limit}")
+        if limit < 1 or evidence < 0:
+            raise ConfigError(f"limit must be >= 1 and evidence >= 0, got {limit} and {evidence}")
         text = document.text if isinstance(document, Document) else document
         signed = self._sign([Document(id="<query>", text=text)])[0]
         if isinstance(signed, AddResult):
             return []
+        how = self._retrieval
+        mine = retrieval.profile(text, self.config.shingle, how.term_modulus)
         with self._read() as db:
-            found = self._verified(db, signed.shingles, signed.keys, signed.anchors)
-            ranked = sorted(found, key=lambda h: (-h.jaccard, -max(h.a_in_b, h.b_in_a), h.id))
-            meta = self._meta_of(db, [h.doc for h in ranked[:limit]])
-        return [
-            Match(h.id, h.jaccard, h.a_in_b, h.b_in_a, _name(h.cluster), *meta[h.doc])
-            for h in ranked[:limit]
-        ]
-
-    def _meta_of(self, db: _Transaction, docs: Sequence[int]) -> dict[int, tuple[Any, Any, Any]]:
-        if not docs:
-            return {}
-        marks = ",".join("?" * len(docs))
-        return {
-            doc: (title, url, date)
-            for doc, title, url, date in db.execute(
-                f"SELECT doc, title, url, date FROM documents WHERE doc IN ({marks})", list(docs)
+            idf = np.zeros(len(mine.terms), dtype=np.float64)
+            found: list[int] = []
+            if self._postings:
+                idf = retrieval.weights(db, mine.terms, how)
+                found = retrieval.candidates(db, mine.terms, idf, how)
+            seen = set(found)
+            # Versions by the clustering rule are answers even when their words are common.
+            found += [
+                h.doc
+                for h in self._verified(db, signed.shingles, signed.keys, signed.anchors)
+                if h.doc not in seen
+            ]
+            rows = self._rows_of(db, found)
+        scored = []
+        for doc, (doc_id, cluster, title, url, date, other_text) in rows.items():
+            s = retrieval.score(
+                mine,
+                idf,
+                self._profile(doc, other_text),
+                thresholds=self._thresholds,
+                how=how,
             )
-        }
+            if s.score >= how.floor or s.verdict == "version":
+                scored.append((s, doc, doc_id, cluster, title, url, date, other_text))
+        scored.sort(key=lambda r: (-r[0].score, r[2]))
+        shared = retrieval.Evidence(text, how) if evidence else None
+        out = []
+        for s, _, doc_id, cluster, title, url, date, other_text in scored[:limit]:
+            count, passages = shared.shared(other_text, limit=evidence) if shared else (0, ())
+            out.append(
+                Match(
+                    doc_id,
+                    s.jaccard,
+                    s.a_in_b,
+                    s.b_in_a,
+                    _name(cluster),
+                    title,
+                    url,
+                    date,
+                    verdict=s.verdict,
+                    score=s.score,
+                    trigram_a_in_b=s.trigram_a_in_b,
+                    trigram_b_in_a=s.trigram_b_in_a,
+                    shared_sentences=count,
+                    evidence=passages,
+                )
+            )
+        return out
+
+    def _rows_of(self, db: _Transaction, docs: Sequence[int]) -> dict[int, tuple[Any, ...]]:
+        """id, cluster, title, url, date and text of documents (those still present)."""
+        out: dict[int, tuple[Any, ...]] = {}
+        for chunk in _chunks(docs, 500):
+            marks = ",".join("?" * len(chunk))
+            for doc, *rest in db.execute(
+                f"SELECT doc, id, cluster, title, url, date, text FROM documents"
+                f" WHERE doc IN ({marks})",
+                list(chunk),
+            ):
+                out[doc] = tuple(rest)
+        return out
+
+    def _profile(self, doc: int, text: str) -> retrieval.Profile:
+        """A stored document's retrieval profile, cached (documents never change text)."""
+        with self._lock:
+            hit = self._profiles.get(doc)
+            if hit is not None:
+                self._profiles.move_to_end(doc)
+                return hit
+        made = retrieval.profile(text, self.config.shingle, self._retrieval.term_modulus)
+        with self._lock:
+            self._profiles[doc] = made
+            while len(self._profiles) > _PROFILE_CACHE:
+                self._profiles.popitem(last=False)
+        return made
 
     def get(self, doc_id: str) -> StoredDocument:
         """One stored document.
