@@ -108,7 +108,9 @@ def iterater(split: str) -> Iterator[tuple[str, str, list[tuple[str, str]], list
             yield row["before_revision"], row["after_revision"], replaced, every
 
 
-def arxivedits(split: str) -> Iterator[tuple[str, str, list[tuple[str, str]], list[tuple[str, str]]]]:
+def arxivedits(
+    split: str,
+) -> Iterator[tuple[str, str, list[tuple[str, str]], list[tuple[str, str]]]]:
     path = data_root() / "arxivedits_human_edits" / f"{split}.json"
     rows: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     for row in rows.values():
@@ -151,13 +153,13 @@ def _sample(n: int) -> None:
         if not pas:
             continue
         red = compare(_read(pas[0]), _read(path))
-        print(f"  {rel}: {[c for c in red.facts.changed]}")
+        print(f"  {rel}: {list(red.facts.changed)}")
     ose = sorted((root / "onestopenglish_rewrites" / "texts").glob("*-adv.txt"))
     print(f"\nonestopenglish sample ({n} advanced -> intermediate):")
     for path in rng.sample(ose, n):
         other = path.with_name(path.name.replace("-adv.txt", "-int.txt"))
         red = compare(_read(path), _read(other))
-        print(f"  {path.name}: {[c for c in red.facts.changed]}")
+        print(f"  {path.name}: {list(red.facts.changed)}")
 
 
 def _read(path: Path) -> str:

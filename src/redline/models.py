@@ -181,6 +181,25 @@ class Facts:
         }
 
 
+VerdictKind = Literal["edited", "rewritten"]
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Whether a pair is an edited version or a substantially rewritten one.
+
+    `kept` is the share of the story's sentences (of the longer side) left as they were or
+    with light edits; below the threshold the pair is `rewritten`, and every report shows it
+    as old -> new text blocks rather than a confetti of word edits.
+    """
+
+    kind: VerdictKind
+    kept: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "kept": round(self.kept, 4)}
+
+
 @dataclass(frozen=True, slots=True)
 class Redline:
     """The full comparison of two documents; `to_dict` is the `redline.diff/1` contract."""
@@ -190,6 +209,8 @@ class Redline:
     similarity: Similarity
     segments: tuple[Segment, ...]
     facts: Facts
+    # None for redlines built by hand or read from elsewhere: reports treat them as edited.
+    verdict: Verdict | None = None
 
     def counts(self, *, boilerplate: bool = False) -> dict[Kind, int]:
         """Segments per kind, over content (default) or over boilerplate."""
@@ -207,6 +228,8 @@ class Redline:
             "similarity": self.similarity.to_dict(),
             "segments": [s.to_dict() for s in self.segments],
             "facts": self.facts.to_dict(),
+            # Added in redline.diff/1 (readers that do not know it ignore it).
+            "verdict": self.verdict.to_dict() if self.verdict else None,
         }
 
 

@@ -62,7 +62,7 @@ def test_no_color_flag_markdown_and_html_on_stdout() -> None:
     assert "[-10-]{+12+}" in run("diff", OLD, NEW, "--no-color").stdout.decode()
     md = run("diff", OLD, NEW, "--format", "markdown").stdout.decode()
     assert md.startswith("## Redline: `ferry-old.txt` → `ferry-new.html`")
-    assert "~~10~~**12**%" in md
+    assert "~~10~~ **12**%" in md
     page = run("diff", OLD, NEW, "--format", "html").stdout.decode()  # no -o: standard output
     assert page.startswith("<!doctype html>")
     assert page.rstrip().endswith("</html>")
@@ -223,3 +223,22 @@ def test_pager_runs_only_for_output_longer_than_the_screen(tmp_path: Path) -> No
     out = _on_a_terminal(["diff", str(short_old), str(short_new)], 40, env)
     assert not paged.exists()
     assert "early" in out
+
+
+def test_csv_export_has_one_row_per_segment_with_its_facts(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    out = tmp_path / "changes.csv"
+    result = run("diff", OLD, NEW, "--format", "csv", "-o", out)
+    assert result.returncode == 0, result.stderr.decode()
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"), newline="")))
+    assert rows[0] == ["kind", "role", "old", "new", "facts"]
+    data = json.loads(run("diff", OLD, NEW, "--format", "json").stdout)
+    assert len(rows) - 1 == len(data["segments"])
+    assert [r[0] for r in rows[1:]] == [s["kind"] for s in data["segments"]]
+    assert [r[1] for r in rows[1:]] == [s["boilerplate"] or "" for s in data["segments"]]
+    fares = next(r for r in rows if r[3].startswith("Fares on the Lakeside ferry"))
+    assert fares[0] == "reworded" and "10% → 12%" in fares[4]
+    petition = next(r for r in rows if "petition" in r[3])
+    assert petition[0] == "added" and petition[2] == "" and "+ 2,000" in petition[4]

@@ -362,3 +362,25 @@ def test_facts_come_from_the_story_not_its_furniture() -> None:
     # With no title metadata, the title is the sentence given the title role.
     assert red.a.title == "Quarry road to reopen after landslide"
     assert red.to_dict()["b"]["title"] == "Quarry road reopens after landslide"
+
+
+def test_a_pair_whose_story_was_mostly_rewritten_gets_the_rewritten_verdict() -> None:
+    old = (
+        "The harbour board met on Monday to discuss the ferry timetable. "
+        "Members agreed that the early crossing should start at six. "
+        "A new pier will be built at the northern end. "
+        "The cost will be shared with the county."
+    )
+    new = (
+        "Early risers will get a ferry at six, the harbour board decided this week. "
+        "Northern residents are promised a pier of their own. "
+        "The county pays half the bill. "
+        "Critics called the plan rushed."
+    )
+    red = compare(old, new)
+    assert red.verdict is not None and red.verdict.kind == "rewritten"
+    assert red.verdict.kept < 0.5
+    assert red.to_dict()["verdict"]["kind"] == "rewritten"
+    edited = compare(old, old.replace("at six", "at seven"))
+    assert edited.verdict is not None and edited.verdict.kind == "edited"
+    assert edited.verdict.kept == 1.0

@@ -110,10 +110,29 @@ def test_side_by_side_with_word_level_highlights(redline: Redline) -> None:
 def test_jump_list_links_to_every_change(redline: Redline) -> None:
     parsed = parse(to_html(redline))
     ids = {attrs["id"] for _, attrs in parsed.tags if attrs.get("id")}
-    links = [attrs["href"] for tag, attrs in parsed.tags if tag == "a" and attrs.get("href")]
+    links = [
+        attrs["href"]
+        for tag, attrs in parsed.tags
+        if tag == "a" and attrs.get("href") and attrs.get("class") != "link"
+    ]
     changes = sum(1 for s in redline.segments if s.kind != "same")
     assert len(links) == changes == 6
     assert all(href is not None and href[1:] in ids for href in links)
+
+
+def test_every_sentence_has_an_anchor_and_a_link_to_itself(redline: Redline) -> None:
+    parsed = parse(to_html(redline))
+    rows = [a for tag, a in parsed.tags if tag == "div" and "row" in (a.get("class") or "").split()]
+    permalinks = [a["href"] for tag, a in parsed.tags if tag == "a" and a.get("class") == "link"]
+    assert len(rows) == len(redline.segments)
+    assert permalinks == [f"#{row['id']}" for row in rows]
+    assert len(set(permalinks)) == len(permalinks)
+
+
+def test_pages_follow_a_dark_colour_scheme(redline: Redline) -> None:
+    page = to_html(redline)
+    assert "@media (prefers-color-scheme: dark)" in page
+    assert "color-scheme: light dark" in page
 
 
 def test_unchanged_runs_fold_behind_details(redline: Redline) -> None:
@@ -126,3 +145,16 @@ def test_summary_is_on_the_page(redline: Redline) -> None:
     page = to_html(redline)
     assert "50% shared (Jaccard) · 80% of old is in new · 65% of new is in old" in page
     assert '<span class="fact-added">Blue Water Lines</span>' in page
+
+
+def test_a_rewritten_pair_shows_old_and_new_text_blocks() -> None:
+    from redline.diff.redline import compare
+
+    old = "The board met on Monday about fares. Members agreed to a rise.\n\nThe pier will wait."
+    new = "Fares go up, a meeting decided this week.\n\nNobody on the board objected at all."
+    page = to_html(compare(old, new))
+    assert "Substantially rewritten: 0% of the story&#39;s sentences kept" in page
+    block = page[page.index('id="rewritten"') :]
+    assert "<p>The board met on Monday about fares. Members agreed to a rise.</p>" in block
+    assert "<p>Nobody on the board objected at all.</p>" in block
+    assert "<del>" not in block and "<ins>" not in block

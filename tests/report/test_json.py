@@ -11,7 +11,7 @@ from redline.report.json import to_json
 def test_json_is_the_contract_in_contract_order(redline: Redline) -> None:
     data = json.loads(to_json(redline))
     assert data == redline.to_dict()
-    assert list(data) == ["schema", "a", "b", "similarity", "segments", "facts"]
+    assert list(data) == ["schema", "a", "b", "similarity", "segments", "facts", "verdict"]
     assert data["schema"] == "redline.diff/1"
     assert list(data["segments"][0])[:7] == [
         "kind",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from report_fixtures import build
 from rich.console import Console
@@ -41,7 +42,7 @@ def test_plain_markers_spell_every_kind(redline: Redline) -> None:
     assert f"~ {reworded}" in lines
     assert "+ A petition has 2,000 signatures." in lines
     assert "- Others will drive." in lines
-    assert "> Regular passengers were angry.  (moved from ¶4, sentence 9)" in lines
+    assert "> Regular passengers were angry.  (moved from ¶2, sentence 7)" in lines
 
 
 def test_long_runs_of_unchanged_sentences_are_folded(redline: Redline) -> None:
@@ -113,3 +114,29 @@ def test_what_changed_opens_the_report_with_fact_pairs_first(redline: Redline) -
     assert lines[2] == "Facts added    Blue Water Lines"
     assert lines[3] == "Facts removed  29 (3 → 1)"
     assert out.index("What changed") < out.index("Similarity")
+
+
+def test_colour_keeps_a_replaced_value_apart_from_its_replacement() -> None:
+    from redline.diff.redline import compare
+
+    red = compare("About 18,000 vehicles a day cross.", "About 18,500 vehicles a day cross.")
+    out = coloured(red)
+    visible = re.sub(r"\x1b\[[0-9;]*m", "", out)
+    assert "18,000 18,500 vehicles" in visible
+    assert "18,00018,500" not in visible
+
+
+def test_a_rewritten_pair_is_shown_as_old_then_new_text() -> None:
+    from redline.diff.redline import compare
+
+    old = "The board met on Monday about fares. Members agreed to a rise.\n\nThe pier will wait."
+    new = "Fares go up, a meeting decided this week.\n\nNobody on the board objected at all."
+    out = plain(compare(old, new), width=120)
+    assert "Substantially rewritten: 0% of the story's sentences kept" in out
+    body = out[out.index("Old text") :]
+    assert body.index("- The board met on Monday about fares. Members agreed to a rise.") < (
+        body.index("New text")
+    )
+    assert "+ Fares go up, a meeting decided this week." in body
+    assert "+ Nobody on the board objected at all." in body
+    assert "[-" not in body and "{+" not in body

@@ -17,7 +17,7 @@ from redline.ingest.limits import DEFAULT_MAX_BYTES
 if TYPE_CHECKING:
     from redline.models import Redline
 
-FORMATS = ("terminal", "json", "markdown", "html")
+FORMATS = ("terminal", "json", "markdown", "html", "csv")
 # Width of terminal-format output that does not go to a terminal (files, pipes, -o).
 DEFAULT_WIDTH = 100
 
@@ -32,7 +32,8 @@ DEFAULT_WIDTH = 100
     default="terminal",
     show_default=True,
     help="terminal: a readable redline; json: the redline.diff/1 contract; markdown: for a "
-    "ticket or pull request; html: a self-contained side-by-side page.",
+    "ticket or pull request; html: a self-contained side-by-side page; csv: one row per "
+    "segment (kind, role, old, new, facts) for a spreadsheet.",
 )
 @click.option(
     "-o",
@@ -103,6 +104,7 @@ def diff(
       redline diff https://example.org/a.html https://example.org/b.html
       redline diff draft.docx published.pdf
       cat draft.md | redline diff published.html - --format json
+      redline diff old.txt new.txt --format csv -o changes.csv
     """
     if old == "-" and new == "-":
         raise click.UsageError("only one of OLD and NEW can be - (standard input)")
@@ -143,7 +145,7 @@ def diff(
 
 
 def _render(redline: Redline, fmt: str, *, context: int) -> str:
-    """JSON, Markdown or HTML text of the redline, ending in a newline."""
+    """JSON, Markdown, CSV or HTML text of the redline, ending in a newline."""
     if fmt == "json":
         from redline.report.json import to_json  # noqa: PLC0415
 
@@ -152,6 +154,10 @@ def _render(redline: Redline, fmt: str, *, context: int) -> str:
         from redline.report.markdown import to_markdown  # noqa: PLC0415
 
         return to_markdown(redline)
+    if fmt == "csv":
+        from redline.report.spreadsheet import to_csv  # noqa: PLC0415
+
+        return to_csv(redline)
     from redline.report.html import to_html  # noqa: PLC0415
 
     return to_html(redline, context=context)

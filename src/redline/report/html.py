@@ -29,9 +29,12 @@ from redline.report.pieces import (
     moved_from,
     paragraph_starts,
     percent,
+    rewritten,
     shape,
     side,
+    story_paragraphs,
     title,
+    verdict_line,
     what_changed,
 )
 
@@ -75,9 +78,15 @@ class _Builder:
     old: Paragraphs
     jumps: list[JumpView] = field(default_factory=list)
 
+    unchanged: int = 0
+
     def row(self, seg: Segment, *, paragraph: bool = False) -> RowView:
-        anchor = None
-        if seg.kind != "same":
+        # Every row has an anchor, so a link can point at one sentence; changes are c1, c2 ...
+        # (the jump list and j/k keys), unchanged sentences u1, u2 ...
+        if seg.kind == "same":
+            self.unchanged += 1
+            anchor = f"u{self.unchanged}"
+        else:
             anchor = f"c{len(self.jumps) + 1}"
             self.jumps.append(
                 JumpView(
@@ -133,10 +142,10 @@ def _environment() -> jinja2.Environment:
 def to_html(redline: Redline, *, context: int = 1) -> str:
     """The whole report as one HTML page (a string), with no external assets."""
     title_a, title_b = title(redline, "a"), title(redline, "b")
-    old, new = Paragraphs(redline.a), Paragraphs(redline.b)
+    old, new = Paragraphs(redline.a, redline, "a"), Paragraphs(redline.b, redline, "b")
     builder = _Builder(old)
     rows: list[RowView | FoldView] = []
-    items = fold(content(redline), context=context)
+    items = [] if rewritten(redline) else fold(content(redline), context=context)
     for item, starts in zip(items, paragraph_starts(items, old, new), strict=True):
         if isinstance(item, Fold):
             folded = [builder.row(s) for s in item.segments]
@@ -171,5 +180,8 @@ def to_html(redline: Redline, *, context: int = 1) -> str:
             rows=rows,
             groups=groups,
             jumps=builder.jumps,
+            verdict=verdict_line(redline),
+            old_text=story_paragraphs(redline, "a") if rewritten(redline) else [],
+            new_text=story_paragraphs(redline, "b") if rewritten(redline) else [],
         )
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Literal
 
 from redline.models import Kind, Redline, Segment
 from redline.report.pieces import (
@@ -23,8 +24,11 @@ from redline.report.pieces import (
     is_change,
     moved_from,
     percent,
+    rewritten,
     shape,
+    story_paragraphs,
     title,
+    verdict_line,
     what_changed,
 )
 
@@ -40,7 +44,7 @@ def escape(text: str) -> str:
 
 def to_markdown(redline: Redline) -> str:
     """The whole report as a Markdown string ending in a newline."""
-    old = Paragraphs(redline.a)
+    old = Paragraphs(redline.a, redline, "a")
     facts = what_changed(redline)
     lines = [
         f"## Redline: {_name(_basename(redline.a.source))} → {_name(_basename(redline.b.source))}",
@@ -78,7 +82,17 @@ def to_markdown(redline: Redline) -> str:
         "",
     ]
     rows = fold(content(redline), context=0, min_fold=1)
-    if not any(not isinstance(r, Fold) for r in rows):
+    if rewritten(redline):
+        rows = []
+        lines.append(f"_{verdict_line(redline)}_")
+        sides: tuple[tuple[str, Literal["a", "b"]], ...] = (("Old text", "a"), ("New text", "b"))
+        for label, which in sides:
+            lines += ["", f"#### {label}", ""]
+            for paragraph in story_paragraphs(redline, which):
+                lines += [f"> {escape(paragraph).strip()}", ">"]
+            if lines[-1] == ">":
+                lines.pop()
+    elif not any(not isinstance(r, Fold) for r in rows):
         lines.append("_No changes to the content._")
     for row in rows:
         if isinstance(row, Fold):
@@ -136,7 +150,7 @@ def _item(seg: Segment, old: Paragraphs) -> str:
 
 def _pieces(seg: Segment) -> str:
     out = []
-    for kind, text in inline(seg):
+    for kind, text in inline(seg, gap=True):
         if kind == "same":
             out.append(escape(text))
             continue

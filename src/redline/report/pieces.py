@@ -137,10 +137,12 @@ def _own_diff(a: str, b: str) -> list[Aligned]:
     return out
 
 
-def inline(seg: Segment) -> list[Piece]:
+def inline(seg: Segment, *, gap: bool = False) -> list[Piece]:
     """The new sentence with deletions shown where they were: one line for both versions.
 
-    Whitespace is flattened (see `flat`), as in `side`.
+    Whitespace is flattened (see `flat`), as in `side`. With `gap`, a replaced word and its
+    replacement are kept apart by a space: where only styling (colour, strike-through) tells
+    them apart, "18,000" and "18,500" must not read, or copy, as "18,00018,500".
     """
     out: list[Piece] = []
     for part in aligned(seg):
@@ -153,6 +155,8 @@ def inline(seg: Segment) -> list[Piece]:
         if part.b:
             if not part.a:
                 _space_before(out, part.b)
+            elif gap and not part.a[-1:].isspace() and not part.b[:1].isspace():
+                out.append(("same", " "))
             _add(out, "insert", part.b)
     # An edit that ends right where the next word starts needs a space to stay readable.
     tidy: list[Piece] = []
@@ -208,15 +212,46 @@ def _merge(pieces: list[Piece]) -> list[Piece]:
 
 
 class Paragraphs:
-    """Paragraph numbers of offsets in one side's text (paragraphs are blank-line blocks)."""
+    """Paragraph and sentence numbers of one side's story, as a reader counts them.
 
-    def __init__(self, side: Side) -> None:
+    Paragraphs are blank-line blocks of the side's text. Given the redline, only paragraphs
+    holding story sentences are numbered and only story sentences counted, so a title and a
+    byline standing as paragraphs of their own do not shift "moved from ¶3, sentence 5".
+    """
+
+    def __init__(
+        self, side: Side, redline: Redline | None = None, which: Literal["a", "b"] = "a"
+    ) -> None:
         self._starts = [m.end() for m in _PARAGRAPH_BREAK.finditer(side.text)]
         self.known = bool(side.text)
+        self._story: list[int] | None = None
+        self._sentences: list[int] = []
+        if redline is not None:
+            raw: set[int] = set()
+            sentences: set[int] = set()
+            for seg in content(redline):
+                span = seg.a_span if which == "a" else seg.b_span
+                if span is not None:
+                    raw.add(self._raw(span.start))
+                sentences.update(seg.a_sentences if which == "a" else seg.b_sentences)
+            self._story = sorted(raw)
+            self._sentences = sorted(sentences)
+
+    def _raw(self, offset: int) -> int:
+        return bisect.bisect_right(self._starts, offset) + 1
 
     def of(self, offset: int) -> int:
-        """The 1-based paragraph holding `offset`."""
-        return bisect.bisect_right(self._starts, offset) + 1
+        """The 1-based paragraph holding `offset`, counting story paragraphs only when known."""
+        raw = self._raw(offset)
+        if self._story is None:
+            return raw
+        return max(bisect.bisect_right(self._story, raw), 1)
+
+    def sentence(self, index: int) -> int:
+        """The 1-based number of sentence `index` among the story's sentences."""
+        if not self._sentences:
+            return index + 1
+        return bisect.bisect_left(self._sentences, index) + 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,7 +304,7 @@ def moved_from(seg: Segment, old: Paragraphs) -> str:
     if old.known and seg.a_span is not None:
         parts.append(f"¶{old.of(seg.a_span.start)}")
     if seg.a_sentences:
-        parts.append(f"sentence {seg.a_sentences[0] + 1}")
+        parts.append(f"sentence {old.sentence(seg.a_sentences[0])}")
     if not parts:
         return "moved"
     return "moved from " + ", ".join(parts)
@@ -404,4 +439,39 @@ def what_changed(redline: Redline) -> WhatChanged:
         changed=[fact_change(c) for c in facts.changed],
         added=[fact_counted(f, facts) for f in facts.added],
         removed=[fact_counted(f, facts) for f in facts.removed],
+    )
+
+
+def story_paragraphs(redline: Redline, which: Literal["a", "b"]) -> list[str]:
+    """One version's story as the reader sees it: its paragraphs, each on one line."""
+    side_ = redline.a if which == "a" else redline.b
+    where = Paragraphs(side_, redline, which)
+    spans = sorted(
+        (span.start, span.end)
+        for seg in content(redline)
+        if (span := seg.a_span if which == "a" else seg.b_span) is not None
+    )
+    out: list[list[str]] = []
+    last: int | None = None
+    for start, end in spans:
+        number = where.of(start)
+        if number != last:
+            out.append([])
+            last = number
+        out[-1].append(flat(side_.text[start:end]).strip())
+    return [" ".join(p) for p in out]
+
+
+def rewritten(redline: Redline) -> bool:
+    """Whether the redline's verdict says most of the story was rewritten."""
+    return redline.verdict is not None and redline.verdict.kind == "rewritten"
+
+
+def verdict_line(redline: Redline) -> str | None:
+    """ "Substantially rewritten: 23% of the story's sentences kept" for a rewritten pair."""
+    if redline.verdict is None or not rewritten(redline):
+        return None
+    return (
+        f"Substantially rewritten: {percent(redline.verdict.kept)} of the story's sentences kept;"
+        " shown as old → new text"
     )

@@ -8,6 +8,7 @@ column of "+ " added, "- " removed, "~ " reworded, "> " moved.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 from rich.console import Console
 from rich.rule import Rule
@@ -30,8 +31,11 @@ from redline.report.pieces import (
     moved_from,
     paragraph_starts,
     percent,
+    rewritten,
     shape,
+    story_paragraphs,
     title,
+    verdict_line,
     what_changed,
 )
 
@@ -67,7 +71,10 @@ def render(
     rule = "-" if plain else "─"
     painter.summary()
     console.print(Rule(style="dim", characters=rule))
-    painter.body(fold(content(redline), context=context))
+    if rewritten(redline):
+        painter.blocks()
+    else:
+        painter.body(fold(content(redline), context=context))
     groups = boilerplate(redline)
     if groups:
         console.print(Rule("Boilerplate", style="dim", characters=rule))
@@ -108,8 +115,8 @@ class _Painter:
         self.console = console
         self.plain = plain
         self.marks = _PLAIN_MARK if plain else _COLOR_MARK
-        self.old = Paragraphs(redline.a)
-        self.new = Paragraphs(redline.b)
+        self.old = Paragraphs(redline.a, redline, "a")
+        self.new = Paragraphs(redline.b, redline, "b")
 
     def hanging(self, head: Text, text: Text, *, indent: int = 2) -> None:
         """Print `head` then `text` wrapped to the console width, continuation lines indented."""
@@ -161,6 +168,23 @@ class _Painter:
         if any(bp.values()):
             field("Boilerplate", _counts(bp, self.marks, zeros=False))
 
+    def blocks(self) -> None:
+        """A rewritten story as two blocks of text, old then new, instead of word edits."""
+        line = verdict_line(self.redline)
+        if line:
+            self.console.print(Text(line, style="bold yellow"))
+        sides: tuple[tuple[str, Literal["a", "b"], Kind], ...] = (
+            ("Old text", "a", "removed"),
+            ("New text", "b", "added"),
+        )
+        for label, which, kind in sides:
+            self.console.print()
+            self.console.print(Text(label, style="bold"))
+            style = "red" if kind == "removed" else "green"
+            for paragraph in story_paragraphs(self.redline, which):
+                mark = Text(self.marks[kind] + " ", style=_MARK_STYLE[kind])
+                self.hanging(mark, Text(paragraph, style=style))
+
     def body(self, rows: Sequence[Row]) -> None:
         """The content rows in reading order, a blank line between paragraphs."""
         for row, new_paragraph in zip(
@@ -183,7 +207,7 @@ class _Painter:
         elif seg.kind == "removed":
             text = Text(flat(seg.a or ""), style="red")
         else:
-            text = self._pieces(inline(seg))
+            text = self._pieces(inline(seg, gap=not self.plain))
         notes = []
         if seg.kind == "moved":
             notes.append(moved_from(seg, self.old))

@@ -104,7 +104,7 @@ def _side_row(seg: Segment, old: Paragraphs, role: str | None = None) -> _SideRo
 
 def side_by_side(redline: Redline) -> dict[str, Any]:
     """What the redline template draws: folded content rows and boilerplate rows."""
-    old = Paragraphs(redline.a)
+    old = Paragraphs(redline.a, redline, "a")
     rows = [
         _SideRow("fold", None, None, folded=item.label)
         if isinstance(item, Fold)
