@@ -68,6 +68,37 @@ class _UnionFind:
         return True
 
 
+@dataclass(frozen=True, slots=True)
+class Link:
+    """How a verified pair may join its two documents.
+
+    `outright`: by Jaccard, or by containment covering at least `min_cover` of the container.
+    Otherwise the contained text `inner` joins `outer` only if it is its best container
+    (`container_rank`). `share` is the share of `inner` found in `outer`, `cover` the reverse.
+    """
+
+    outright: bool
+    inner: str
+    outer: str
+    share: float
+    cover: float
+
+
+def link(pair: Pair, thresholds: Thresholds) -> Link:
+    """The joining rule of one verified pair (the side with the higher share is contained)."""
+    if pair.a_in_b >= pair.b_in_a:
+        inner, outer, share, cover = pair.a, pair.b, pair.a_in_b, pair.b_in_a
+    else:
+        inner, outer, share, cover = pair.b, pair.a, pair.b_in_a, pair.a_in_b
+    outright = pair.jaccard >= thresholds.jaccard or cover >= thresholds.min_cover
+    return Link(outright, inner, outer, share, cover)
+
+
+def container_rank(share: float, jaccard: float, container: str) -> tuple[float, float, str]:
+    """Sort key of a contained text's containers, best first: share, then Jaccard, then id."""
+    return (-share, -jaccard, container)
+
+
 def cluster_id(documents: Iterable[str]) -> str:
     """Deterministic id of a cluster: a hash of its sorted member ids."""
     joined = "\n".join(sorted(documents)).encode()
@@ -112,26 +143,15 @@ def cluster(
     for p in edges:
         uf.find(p.a)
         uf.find(p.b)
-        if p.jaccard >= thresholds.jaccard:
+        rule = link(p, thresholds)
+        if rule.outright:
             if uf.union(p.a, p.b):
                 joining.add((p.a, p.b))
             continue
-        # Containment: the side with the higher share is the contained one.
-        if p.a_in_b >= p.b_in_a:
-            inner, outer, share, cover = p.a, p.b, p.a_in_b, p.b_in_a
-        else:
-            inner, outer, share, cover = p.b, p.a, p.b_in_a, p.a_in_b
-        if cover >= thresholds.min_cover:
-            if uf.union(inner, outer):
-                joining.add((p.a, p.b))
-            continue
-        current = best.get(inner)
-        if (
-            current is None
-            or (share, p.jaccard) > current[:2]
-            or ((share, p.jaccard) == current[:2] and outer < current[2])
-        ):
-            best[inner] = (share, p.jaccard, outer)
+        current = best.get(rule.inner)
+        candidate = container_rank(rule.share, p.jaccard, rule.outer)
+        if current is None or candidate < container_rank(*current):
+            best[rule.inner] = (rule.share, p.jaccard, rule.outer)
     for inner, (_, _, outer) in sorted(best.items()):
         if uf.union(inner, outer):
             joining.add((min(inner, outer), max(inner, outer)))

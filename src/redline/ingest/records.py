@@ -6,6 +6,15 @@ script or image in a web archive, an error page) is no bad input: it is a `Skip`
 `NOT_A_DOCUMENT`, counted apart and never fatal. Extraction of HTML is the slow part of
 reading, so readers hand HTML over as `Raw` bytes and the engine's workers extract it in
 parallel with `to_document`.
+
+Record policies (every engine and the reference follow them, in this order):
+
+- Empty: a document with no words (only whitespace, or markup that extracts to nothing) is
+  skipped as `empty` and claims no id, so a later document with that id is still kept.
+- Duplicate ids: of the documents left that share an id, the first by `Origin` (the order in
+  which `read_collection` reaches its source, then its position there) is kept and the others
+  are skipped as `duplicate id`. Never the first to arrive: with several workers, or on a
+  cluster of machines, arrival order changes from run to run.
 """
 
 from __future__ import annotations
@@ -75,6 +84,29 @@ NOT_A_DOCUMENT: Reason = "not a document"
 # A README, LICENSE ... file inside a folder: it describes the folder, it is not one of its
 # documents (passed over unless asked for, never fatal).
 FOLDER_NOTE: Reason = "describes the folder"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Origin:
+    """Where a record was read: its source's rank in reading order, then its place in it."""
+
+    source: int
+    position: int
+
+
+def empty_skip(doc_id: str) -> Skip:
+    """The skip of a document that has no words (the empty-record policy)."""
+    return Skip(doc_id, "empty", "no words in the text")
+
+
+def duplicate_skip(doc_id: str) -> Skip:
+    """The skip of a document whose id an earlier document holds (the duplicate-id policy)."""
+    return Skip(doc_id, "duplicate id", "an earlier document has this id; kept that one")
+
+
+def keeps_new(held: Origin, new: Origin) -> bool:
+    """Whether a document read at `new` replaces the one at `held` with the same id."""
+    return new < held
 
 
 def reason_of(exc: InputError) -> Reason:
