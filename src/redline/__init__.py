@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from redline.diff.collate import Cell, Collation, Row, collate
     from redline.diff.redline import CompareOptions, compare
+    from redline.discover.config import DiscoveryConfig
     from redline.discover.lsh import LSHConfig
     from redline.discover.minhash import MinHashConfig
     from redline.discover.verify import Thresholds
-    from redline.engines.local import FindOptions, find_versions
     from redline.errors import (
         BinaryInputError,
         ConfigError,
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         StoreError,
         TooLargeError,
     )
+    from redline.find import Engine, FindOptions, find_versions
     from redline.ingest.files import document_from_bytes, read_document
     from redline.models import (
         Change,
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
         Span,
     )
     from redline.report.site import write_site
-    from redline.store import Index, IndexConfig, Store, open_index
+    from redline.store import Index, Store, open_index
     from redline.text.facts import diff_facts, extract_facts
     from redline.text.furniture import assign_roles
     from redline.text.normalize import normalize
@@ -65,15 +66,16 @@ _SOURCES: dict[str, str] = {
     "CompareOptions": "redline.diff.redline",
     "ConfigError": "redline.errors",
     "DependencyError": "redline.errors",
+    "DiscoveryConfig": "redline.discover.config",
     "DiskFullError": "redline.errors",
     "Document": "redline.models",
     "EmptyInputError": "redline.errors",
     "EncodingError": "redline.errors",
+    "Engine": "redline.find",
     "Facts": "redline.models",
-    "FindOptions": "redline.engines.local",
+    "FindOptions": "redline.find",
     "Furniture": "redline.text.roles",
     "Index": "redline.store",
-    "IndexConfig": "redline.store",
     "InputError": "redline.errors",
     "LSHConfig": "redline.discover.lsh",
     "MinHashConfig": "redline.discover.minhash",
@@ -98,7 +100,7 @@ _SOURCES: dict[str, str] = {
     "diff_facts": "redline.text.facts",
     "document_from_bytes": "redline.ingest.files",
     "extract_facts": "redline.text.facts",
-    "find_versions": "redline.engines.local",
+    "find_versions": "redline.find",
     "normalize": "redline.text.normalize",
     "open_index": "redline.store",
     "read_document": "redline.ingest.files",
@@ -115,15 +117,16 @@ __all__ = [
     "CompareOptions",
     "ConfigError",
     "DependencyError",
+    "DiscoveryConfig",
     "DiskFullError",
     "Document",
     "EmptyInputError",
     "EncodingError",
+    "Engine",
     "Facts",
     "FindOptions",
     "Furniture",
     "Index",
-    "IndexConfig",
     "InputError",
     "LSHConfig",
     "MinHashConfig",

@@ -9,10 +9,15 @@ from pathlib import Path
 import pytest
 from textgen import invented_article, reword
 
-from redline.engines.local import FindOptions, find_versions, run
+from redline.engines.local import LocalEngine, SpooledResult
 from redline.errors import ConfigError, InputError
+from redline.find import FindOptions, Sources, find_versions
 from redline.ingest.records import Item, Raw, Skip
 from redline.models import Cluster, Document
+
+
+def run(items: list[Item] | list[Document], options: FindOptions) -> SpooledResult:
+    return LocalEngine().run(Sources(items=items), options)
 
 
 def _collection() -> tuple[list[Document], list[set[str]]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -248,7 +249,11 @@ def test_strict_stops_on_broken_records_not_on_records_that_are_not_documents(
     tmp_path: Path,
 ) -> None:
     # QA: `find --strict` on a real crawl stopped at its first JavaScript response.
-    from redline.engines.local import FindOptions, run
+    from redline.engines.local import LocalEngine, SpooledResult
+    from redline.find import FindOptions, Sources
+
+    def run(items: Iterator[Item], options: FindOptions) -> SpooledResult:
+        return LocalEngine().run(Sources(items=items), options)
 
     _warc(tmp_path / "crawl.warc", gz=False)
     items = read_collection([tmp_path / "crawl.warc"], ReadOptions())

@@ -9,12 +9,11 @@ import numpy as np
 from invented import article
 
 from redline.discover.anchors import anchors
+from redline.discover.config import DiscoveryConfig
 from redline.discover.fingerprint import fingerprint
-from redline.discover.lsh import derive
-from redline.discover.minhash import MinHashConfig
-from redline.engines.local import find_versions
+from redline.find import find_versions
 from redline.models import Document
-from redline.store import Index, IndexConfig
+from redline.store import Index
 
 # A long story and a four-paragraph excerpt of it: containment 1.0, Jaccard about 0.04, so
 # MinHash bands almost never collide; only anchors make the pair a candidate.
@@ -33,11 +32,8 @@ def _docs() -> list[Document]:
 
 def test_the_excerpt_shares_no_band_key_with_its_article_but_shares_anchors() -> None:
     # The premise of the tests below: without anchors the index would not see this pair.
-    config = IndexConfig()
-    lsh = derive(config.threshold, config.containment, num_perm=config.num_perm)
-    fp = fingerprint(
-        [LONG, EXCERPT], MinHashConfig(num_perm=config.num_perm, seed=config.seed), lsh
-    )
+    config = DiscoveryConfig()
+    fp = fingerprint([LONG, EXCERPT], config.minhash, config.banding())
     assert not set(fp.keys[0].tolist()) & set(fp.keys[1].tolist())
     shared = np.intersect1d(anchors(fp.sets[0]), anchors(fp.sets[1]))
     assert len(shared) >= config.anchor_min_shared
@@ -97,7 +93,7 @@ def test_an_index_of_schema_2_is_upgraded_and_clusters_what_anchors_find(tmp_pat
     _downgrade_to_schema_2(path)
     with Index(path) as index:
         assert index.integrity() == "ok"
-        assert index.config == IndexConfig()
+        assert index.config == DiscoveryConfig()
         held = {frozenset(index.cluster(c.id).documents) for c in index.clusters().clusters}
         assert held == {frozenset({"long", "excerpt"})}
         assert index.get("excerpt").cluster == index.get("long").cluster

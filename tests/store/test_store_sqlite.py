@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 from invented import article, corpus, version
 
+from redline.discover.config import DiscoveryConfig
+from redline.discover.verify import Thresholds
 from redline.errors import ConfigError, NotFoundError, StoreError
 from redline.models import Document
-from redline.store import Index, IndexConfig, Store, oldest_first
+from redline.store import Index, Store, oldest_first
 
 
 @pytest.fixture
@@ -324,14 +326,14 @@ def test_clusters_by_size_and_by_date_with_pages(index: Index) -> None:
 
 def test_the_file_survives_reopening_and_keeps_its_settings(tmp_path: Path) -> None:
     path = tmp_path / "settings.db"
-    with Index(path, config=IndexConfig(threshold=0.6)) as store:
+    with Index(path, config=DiscoveryConfig(thresholds=Thresholds(jaccard=0.6))) as store:
         store.add(Document(id="a", text=article(1)))
     with Index(path) as store:
-        assert store.config.threshold == 0.6
+        assert store.config.thresholds.jaccard == 0.6
         assert store.stats().documents == 1
         assert store.integrity() == "ok"
     with pytest.raises(ConfigError, match="created with"):
-        Index(path, config=IndexConfig(threshold=0.7))
+        Index(path, config=DiscoveryConfig(thresholds=Thresholds(jaccard=0.7)))
     assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress as RichProgress
     from rich.progress import TaskID
 
-    from redline.engines.local import FindOptions, FindResult, Stage
+    from redline.find import Engine, FindOptions, FindResult, Stage
     from redline.ingest.collection import ReadOptions
 
 DEFAULT_OUT = Path("out/find")
@@ -131,6 +131,12 @@ class _Bar:
     default=None,
     help="Worker processes [default: all cores]; 1 runs everything in this process.",
 )
+@click.option(
+    "--engine",
+    default="local",
+    show_default=True,
+    help="What runs the search: local (this machine, all its cores).",
+)
 @click.option("--strict", is_flag=True, help="Stop at the first unreadable document or line.")
 @click.option(
     "--include-readme",
@@ -175,6 +181,7 @@ def find(
     containment: float | None,
     no_containment: bool,
     jobs: int | None,
+    engine: str,
     strict: bool,
     include_readme: bool,
     dedup_out: Path | None,
@@ -204,8 +211,9 @@ def find(
     """
     from rich.console import Console  # noqa: PLC0415 - keeps `redline --help` fast
 
+    from redline.discover.config import DiscoveryConfig  # noqa: PLC0415
     from redline.discover.verify import Thresholds  # noqa: PLC0415
-    from redline.engines.local import FindOptions  # noqa: PLC0415
+    from redline.find import FindOptions, engine_named  # noqa: PLC0415
     from redline.ingest.collection import ReadOptions  # noqa: PLC0415
     from redline.ingest.jsonl import Fields  # noqa: PLC0415
 
@@ -225,7 +233,13 @@ def find(
             if no_containment
             else (containment if containment is not None else defaults.containment),
         )
-        options = FindOptions(thresholds=thresholds, jobs=jobs, strict=strict, max_bytes=max_bytes)
+        options = FindOptions(
+            discovery=DiscoveryConfig(thresholds=thresholds),
+            jobs=jobs,
+            strict=strict,
+            max_bytes=max_bytes,
+        )
+        chosen = engine_named(engine)
         fields = Fields(
             id=id_field,
             text=text_field,
@@ -235,6 +249,7 @@ def find(
         )
         read = ReadOptions(fields=fields, max_bytes=max_bytes, include_readme=include_readme)
         _run(
+            chosen,
             list(paths),
             outdir,
             options,
@@ -251,6 +266,7 @@ def find(
 
 
 def _run(
+    engine: Engine,
     paths: list[str],
     outdir: Path,
     options: FindOptions,
@@ -262,7 +278,6 @@ def _run(
     summary: Console | None,
     err: Console,
 ) -> None:
-    from redline.engines.local import run  # noqa: PLC0415
     from redline.engines.output import (  # noqa: PLC0415
         Outputs,
         claim,
@@ -271,17 +286,17 @@ def _run(
         write_clusters_parquet,
         write_dedup,
     )
-    from redline.ingest.collection import read_collection  # noqa: PLC0415
+    from redline.find import Sources  # noqa: PLC0415
 
     with claim(outdir, [dedup_out] if dedup_out is not None else []):
         outputs = Outputs()
-        items = read_collection(paths, read)
+        sources = Sources(paths=paths, read=read)
         try:
             if show_progress:
                 with _Bar(err) as bar:
-                    result = run(items, options, progress=bar)
+                    result = engine.run(sources, options, progress=bar)
             else:
-                result = run(items, options)
+                result = engine.run(sources, options)
             with result:
                 if result.stats.documents == 0:
                     _no_documents(err, paths, result)

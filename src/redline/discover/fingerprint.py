@@ -78,12 +78,16 @@ def fingerprint(
     *,
     shingle_size: int = DEFAULT_SHINGLE,
     anchor_modulus: int | None = DEFAULT_MODULUS,
+    hashes: Sequence[U64Array] | None = None,
 ) -> Fingerprints:
     """Shingle sets, signatures, band keys, set digests and anchors of a batch of texts.
 
-    With `anchor_modulus=None` no anchors are taken (the counts are all zero).
+    With `anchor_modulus=None` no anchors are taken (the counts are all zero). `hashes`: the
+    texts' `word_hashes`, when the caller has them already (they are not computed again).
     """
-    sets = shingle_batch([word_hashes(t) for t in texts], shingle_size)
+    if hashes is None:
+        hashes = [word_hashes(t) for t in texts]
+    sets = shingle_batch(hashes, shingle_size)
     signatures = sign_batch(sets, minhash)
     keys = band_keys_batch(signatures, lsh.bands, lsh.rows)
     digests = np.fromiter(map(digest, sets), dtype=np.uint64, count=len(sets))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from redline.discover.config import DiscoveryConfig
 from redline.store.base import (
     AddResult,
     ClusterPage,
@@ -19,14 +20,13 @@ from redline.store.base import (
     StoredDocument,
     oldest_first,
 )
-from redline.store.sqlite import Index, IndexConfig
+from redline.store.sqlite import Index
 
 __all__ = [
     "AddResult",
     "ClusterPage",
     "ClusterSummary",
     "Index",
-    "IndexConfig",
     "Match",
     "Merge",
     "Stats",
@@ -38,7 +38,7 @@ __all__ = [
 
 
 def open_index(
-    path: str | Path, *, create: bool = True, config: IndexConfig | None = None
+    path: str | Path, *, create: bool = True, config: DiscoveryConfig | None = None
 ) -> Index:
     """Open (or create) the index at `path`."""
     return Index(path, create=create, config=config)

@@ -58,19 +58,16 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from redline.discover.anchors import (
-    DEFAULT_MAX_DF,
-    DEFAULT_MIN_SHARED,
-    DEFAULT_MODULUS,
-    anchors,
-)
-from redline.discover.cluster import Member, canonical
-from redline.discover.fingerprint import shingle_batch
-from redline.discover.lsh import band_keys_batch, derive
-from redline.discover.minhash import MinHashConfig, sign_batch
-from redline.discover.shingle import DEFAULT_SHINGLE, U64Array, overlap
+from redline.discover.anchors import anchors
+from redline.discover.candidates import anchor_threshold
+from redline.discover.cluster import Member, canonical, container_rank, link
+from redline.discover.config import DiscoveryConfig
+from redline.discover.fingerprint import fingerprint, shingle_batch
+from redline.discover.lsh import LSHConfig, band_keys_batch
+from redline.discover.minhash import MinHashConfig
+from redline.discover.shingle import U64Array, overlap
 from redline.discover.tokens import word_hashes
-from redline.discover.verify import Thresholds, classify
+from redline.discover.verify import classify
 from redline.errors import ConfigError, DiskFullError, NotFoundError, StoreError
 from redline.models import Cluster, Document, Pair
 from redline.store import retrieval
@@ -97,7 +94,8 @@ _SHINGLE_CACHE = 8192
 MAX_CONNECTIONS = 8
 # Retrieval profiles of stored documents (about 8 KB each for a 500-word article).
 _PROFILE_CACHE = 4096
-_FIND = Thresholds()
+# The id a text being added takes in the pairs ruled on by `cluster.link` (no file id holds NUL).
+_NEW = "\x00new"
 
 # Verified pairs between two documents of one cluster (a join, not an IN list: a cluster can
 # hold more documents than SQLite allows parameters).
@@ -180,71 +178,6 @@ CREATE TABLE IF NOT EXISTS splits (
 """
 
 
-@dataclass(frozen=True, slots=True)
-class IndexConfig:
-    """How documents are compared; fixed when an index is created, read back when opened."""
-
-    threshold: float = _FIND.jaccard
-    containment: float | None = _FIND.containment
-    shingle: int = DEFAULT_SHINGLE
-    num_perm: int = 128
-    seed: int = 1
-    # The guards of `redline find` against short texts chaining unrelated articles.
-    min_shingles: int = _FIND.min_shingles
-    min_shared: int = _FIND.min_shared
-    min_cover: float = _FIND.min_cover
-    # Anchor candidates, as `redline find` takes them (on whenever containment is).
-    anchor_modulus: int = DEFAULT_MODULUS
-    anchor_min_shared: int = DEFAULT_MIN_SHARED
-    anchor_max_df: int = DEFAULT_MAX_DF
-
-    def __post_init__(self) -> None:
-        if not 1 <= self.shingle <= 20:
-            raise ConfigError(f"shingle must be in [1, 20] words, got {self.shingle}; try 5")
-        if self.anchor_modulus < 1 or self.anchor_min_shared < 1 or self.anchor_max_df < 2:
-            raise ConfigError(
-                "need anchor_modulus >= 1, anchor_min_shared >= 1 and anchor_max_df >= 2, got"
-                f" {self.anchor_modulus}, {self.anchor_min_shared}, {self.anchor_max_df};"
-                f" the defaults are {DEFAULT_MODULUS}, {DEFAULT_MIN_SHARED}, {DEFAULT_MAX_DF}"
-            )
-        MinHashConfig(num_perm=self.num_perm, seed=self.seed)
-        self.thresholds()
-
-    def thresholds(self) -> Thresholds:
-        """The match rules of `redline find` with these settings."""
-        return Thresholds(
-            jaccard=self.threshold,
-            containment=self.containment,
-            min_shingles=self.min_shingles,
-            min_shared=self.min_shared,
-            min_cover=self.min_cover,
-        )
-
-    def to_meta(self) -> dict[str, str]:
-        return {k: str(getattr(self, k)) for k in self.__slots__}
-
-    @classmethod
-    def from_meta(cls, meta: dict[str, str]) -> IndexConfig:
-        return cls(
-            threshold=float(meta["threshold"]),
-            containment=None if meta["containment"] == "None" else float(meta["containment"]),
-            shingle=int(meta["shingle"]),
-            num_perm=int(meta["num_perm"]),
-            seed=int(meta["seed"]),
-            min_shingles=int(meta["min_shingles"]),
-            min_shared=int(meta["min_shared"]),
-            min_cover=float(meta["min_cover"]),
-            anchor_modulus=int(meta.get("anchor_modulus", DEFAULT_MODULUS)),
-            anchor_min_shared=int(meta.get("anchor_min_shared", DEFAULT_MIN_SHARED)),
-            anchor_max_df=int(meta.get("anchor_max_df", DEFAULT_MAX_DF)),
-        )
-
-    @property
-    def modulus(self) -> int | None:
-        """The anchor modulus in use: None when containment matching is off (as in find)."""
-        return self.anchor_modulus if self.containment is not None else None
-
-
 def cluster_name(seq: int) -> str:
     """The public id of a cluster sequence number."""
     return f"c{seq:06d}"
@@ -293,8 +226,7 @@ class _Signing:
 
     shingle: int
     minhash: MinHashConfig
-    bands: int
-    rows: int
+    lsh: LSHConfig
     modulus: int | None
     term_modulus: int
 
@@ -309,25 +241,36 @@ def _shingle_sets(texts: Sequence[str], shingle: int) -> list[U64Array]:
 
 
 def sign_documents(documents: Sequence[Document], how: _Signing) -> list[_Signed | AddResult]:
-    """Shingles, signature and band keys of each document (a skip result when it has no words)."""
+    """Shingles, signature and band keys of each document (a skip result when it has no words).
+
+    The same per-batch stage as `redline find` (`fingerprint`), so both index the same sketches.
+    """
     hashes = [word_hashes(d.text) for d in documents]
-    sets = shingle_batch(hashes, how.shingle)
-    nonempty = [i for i, s in enumerate(sets) if len(s)]
-    sigs = sign_batch([sets[i] for i in nonempty], how.minhash)
-    keys = band_keys_batch(sigs, how.bands, how.rows).view(np.int64)
-    out: list[_Signed | AddResult] = [
-        AddResult("skipped", d.id, None, reason="no words to index") for d in documents
-    ]
-    for row, i in enumerate(nonempty):
-        d = documents[i]
-        out[i] = _Signed(
-            d,
-            content_hash(d.text),
-            sets[i],
-            sigs[row].tobytes(),
-            keys[row].tolist(),
-            _anchors(sets[i], how.modulus),
-            retrieval.sample_terms(hashes[i], how.term_modulus).tolist(),
+    fp = fingerprint(
+        [d.text for d in documents],
+        how.minhash,
+        how.lsh,
+        shingle_size=how.shingle,
+        anchor_modulus=how.modulus,
+        hashes=hashes,
+    )
+    keys = fp.keys.view(np.int64)
+    ends = np.cumsum(fp.anchor_counts).tolist()
+    out: list[_Signed | AddResult] = []
+    for i, d in enumerate(documents):
+        if not len(fp.sets[i]):
+            out.append(AddResult("skipped", d.id, None, reason="no words to index"))
+            continue
+        out.append(
+            _Signed(
+                d,
+                content_hash(d.text),
+                fp.sets[i],
+                fp.signatures[i].tobytes(),
+                keys[i].tolist(),
+                fp.anchor_values[ends[i] - int(fp.anchor_counts[i]) : ends[i]],
+                retrieval.sample_terms(hashes[i], how.term_modulus).tolist(),
+            )
         )
     return out
 
@@ -345,7 +288,7 @@ class Index:
         self,
         path: str | Path,
         *,
-        config: IndexConfig | None = None,
+        config: DiscoveryConfig | None = None,
         create: bool = True,
         timeout: float = 60.0,
         read_only: bool | None = None,
@@ -365,17 +308,15 @@ class Index:
         self._lock = threading.Lock()
         self._cache: OrderedDict[int, U64Array] = OrderedDict()
         self.config = self._init(config)
-        lsh = derive(self.config.threshold, self.config.containment, num_perm=self.config.num_perm)
+        lsh = self.config.banding()
         self._bands, self._rows = lsh.bands, lsh.rows
-        self._minhash = MinHashConfig(num_perm=self.config.num_perm, seed=self.config.seed)
-        self._thresholds = self.config.thresholds()
+        self._thresholds = self.config.thresholds
         self._modulus = self.config.modulus
         self._retrieval = retrieval.settings()
         self._signing = _Signing(
-            self.config.shingle,
-            self._minhash,
-            self._bands,
-            self._rows,
+            self.config.shingle_size,
+            self.config.minhash,
+            lsh,
             self._modulus,
             self._retrieval.term_modulus,
         )
@@ -508,7 +449,7 @@ class Index:
     def _read(self) -> _Transaction:
         return _Transaction(self._connection(), immediate=False, path=self.path)
 
-    def _init(self, config: IndexConfig | None) -> IndexConfig:
+    def _init(self, config: DiscoveryConfig | None) -> DiscoveryConfig:
         # Opening an existing index only reads, so it never waits behind a busy writer.
         with self._read() as db:
             meta = _meta(db)
@@ -520,7 +461,7 @@ class Index:
                 db.executescript_in_tx(_SCHEMA)
                 meta = _meta(db)  # another process may have created it meanwhile
                 if not meta:
-                    config = config or IndexConfig()
+                    config = config or DiscoveryConfig()
                     rows = {"schema": str(SCHEMA_VERSION), **config.to_meta()}
                     db.executemany("INSERT INTO meta VALUES (?, ?)", rows.items())
                     return config
@@ -536,7 +477,7 @@ class Index:
                 f"index {self.path} has schema {meta.get('schema')!r}, this redline reads"
                 f" {SCHEMA_VERSION}; export it with the redline that wrote it and re-add"
             )
-        stored = IndexConfig.from_meta(meta)
+        stored = DiscoveryConfig.from_meta(meta)
         if config is not None and config != stored:
             raise ConfigError(
                 f"index {self.path} was created with {stored}, not {config}; signatures only"
@@ -696,7 +637,7 @@ class Index:
     # -- signing -----------------------------------------------------------------------------
 
     def _shingle_sets(self, texts: Sequence[str]) -> list[U64Array]:
-        return _shingle_sets(texts, self.config.shingle)
+        return _shingle_sets(texts, self.config.shingle_size)
 
     def _sign(self, documents: Sequence[Document]) -> list[_Signed | AddResult]:
         return sign_documents(documents, self._signing)
@@ -820,15 +761,13 @@ class Index:
         many = [doc for doc, n in shared.items() if n >= cfg.anchor_min_shared]
         if not many:
             return []
-        # Half the containment threshold, as `redline find` passes it to anchor_candidates.
-        share = (cfg.containment or 0.0) / 2
         out: list[int] = []
         for chunk in _chunks(many, 500):
             marks = ",".join("?" * len(chunk))
             for doc, count in db.execute(
                 f"SELECT doc, anchors FROM signatures WHERE doc IN ({marks})", list(chunk)
             ):
-                if shared[doc] >= share * min(len(values), count):
+                if shared[doc] >= anchor_threshold(cfg, len(values), count):
                     out.append(doc)
         # Most shared anchors first, like band candidates, so the order is reproducible.
         return sorted(out, key=lambda d: (-shared[d], d))
@@ -962,22 +901,19 @@ class Index:
         indexed short text contained in the new one with little cover joins it only if it had
         no cluster yet.
         """
-        t = self._thresholds
         joined: list[_Hit] = []
         best: _Hit | None = None
         for h in found:
-            if h.jaccard >= t.jaccard:
+            # As a pair of (new text, indexed document), ruled on as `redline find` rules.
+            rule = link(Pair(_NEW, h.id, h.jaccard, h.a_in_b, h.b_in_a), self._thresholds)
+            if rule.outright:
                 joined.append(h)
-            elif h.a_in_b >= h.b_in_a:  # the new text is the contained one
-                if h.b_in_a >= t.min_cover:
-                    joined.append(h)
-                elif best is None or (h.a_in_b, h.jaccard, best.id) > (
-                    best.a_in_b,
-                    best.jaccard,
-                    h.id,
+            elif rule.inner == _NEW:  # the new text is the contained one
+                if best is None or container_rank(h.a_in_b, h.jaccard, h.id) < container_rank(
+                    best.a_in_b, best.jaccard, best.id
                 ):
                     best = h
-            elif h.a_in_b >= t.min_cover or h.cluster is None:
+            elif h.cluster is None:
                 joined.append(h)
         if best is not None:
             joined.append(best)
@@ -1216,7 +1152,7 @@ class Index:
         if isinstance(signed, AddResult):
             return []
         how = self._retrieval
-        mine = retrieval.profile(text, self.config.shingle, how.term_modulus)
+        mine = retrieval.profile(text, self.config.shingle_size, how.term_modulus)
         with self._read() as db:
             idf = np.zeros(len(mine.terms), dtype=np.float64)
             found: list[int] = []
@@ -1287,7 +1223,7 @@ class Index:
             if hit is not None:
                 self._profiles.move_to_end(doc)
                 return hit
-        made = retrieval.profile(text, self.config.shingle, self._retrieval.term_modulus)
+        made = retrieval.profile(text, self.config.shingle_size, self._retrieval.term_modulus)
         with self._lock:
             self._profiles[doc] = made
             while len(self._profiles) > _PROFILE_CACHE:
@@ -1437,7 +1373,7 @@ class Index:
             if p.exists()
         )
         settings: dict[str, Any] = {
-            **{k: getattr(self.config, k) for k in IndexConfig.__slots__},
+            **self.config.flat(),
             "bands": self._bands,
             "rows": self._rows,
         }
