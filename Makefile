@@ -48,6 +48,8 @@ bench: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/python eval/eval_diff_generated.py
 	$(BIN)/python eval/eval_iterater.py
+	$(BIN)/python eval/eval_align_mrpc.py
+	$(BIN)/python eval/eval_align_onestop.py
 	$(BIN)/python eval/eval_c50_republished.py
 	$(BIN)/python eval/eval_find_generated.py
 	$(BIN)/python eval/eval_find_meter.py
