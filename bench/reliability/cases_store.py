@@ -11,7 +11,6 @@ import signal
 import sqlite3
 import subprocess
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,51 +42,72 @@ def _add(corpus: Path, db: Path, *extra: str) -> None:
     assert done.code == 0, f"index add failed: {done.err[-800:]}"
 
 
+def _partition(rows: list[tuple[str, str | None]]) -> list[list[str]]:
+    groups: dict[str | None, list[str]] = {}
+    for doc, cluster in rows:
+        groups.setdefault(cluster, []).append(doc)
+    return sorted(sorted(g) for c, g in groups.items() if c is not None)
+
+
 def case_sigkill_loop(workdir: Path) -> str:
-    """SIGKILL `index add` (and its workers) at random instants, then finish the job."""
+    """SIGKILL `index add` (and its workers) mid-run, again and again, until it completes."""
     corpus = workdir / "corpus"
-    write_corpus(corpus, 80, versions=3, seed=3)
+    write_corpus(corpus, 200, versions=3, seed=3)
     reference = workdir / "reference.db"
     _add(corpus, reference, "--batch", "8")
     expected = _export(reference, workdir / "reference.jsonl")
     db = workdir / "killed.db"
     rng = random.Random(60)
-    kills = iterations(60, 6)
-    counts = []
-    for _ in range(kills):
+    target = iterations(50, 6)
+    kills = rounds = same_ids = 0
+    committed: list[int] = []
+    last = 0
+    for _ in range(4 * target):
+        if kills >= target:
+            break
         proc = subprocess.Popen(
             [str(REDLINE), "index", "add", str(corpus), "--db", str(db), "-q", "--batch", "8"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,  # its signing workers die with it, as in a power cut
         )
-        time.sleep(rng.uniform(0.5, 5.0))
-        with contextlib.suppress(ProcessLookupError):
+        try:
+            proc.wait(timeout=rng.uniform(1.0, 5.5))
+        except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+            proc.wait()
+            kills += 1
+        else:
+            # It finished before the kill: the round is complete; it must equal a clean build.
+            assert proc.returncode == 0, f"index add exited {proc.returncode}"
+            got = _export(db, workdir / "killed.jsonl")
+            assert [i for i, _ in got] == [i for i, _ in expected], "documents differ"
+            assert _partition(got) == _partition(expected), "clusters differ from a clean build"
+            same_ids += got == expected
+            rounds += 1
+            for f in db.parent.glob(f"{db.name}*"):
+                f.unlink()
+            last = 0
+            continue
         if db.exists():
             assert (verdict := _integrity(db)) == "ok", f"integrity after a kill: {verdict}"
             with contextlib.closing(sqlite3.connect(db)) as conn:
-                counts.append(conn.execute("SELECT count(*) FROM documents").fetchone()[0])
-    assert counts == sorted(counts), f"a kill lost committed documents: {counts}"
+                count = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+            assert count >= last, f"a kill lost committed documents: {last} -> {count}"
+            last = count
+            committed.append(count)
+    assert kills >= target, f"only {kills} kills landed mid-run"
     _add(corpus, db, "--batch", "8")
     got = _export(db, workdir / "killed.jsonl")
     assert [i for i, _ in got] == [i for i, _ in expected], "documents differ from a clean build"
-    same_ids = got == expected
-    groups = {}
-    for doc, cluster in got:
-        groups.setdefault(cluster, set()).add(doc)
-    clean: dict[str | None, set[str]] = {}
-    for doc, cluster in expected:
-        clean.setdefault(cluster, set()).add(doc)
-    assert sorted(map(sorted, groups.values())) == sorted(map(sorted, clean.values())), (
-        "clusters differ from an uninterrupted build"
-    )
+    assert _partition(got) == _partition(expected), "clusters differ from an uninterrupted build"
+    same_ids += got == expected
+    rounds += 1
     return (
-        f"{kills} SIGKILLs (documents committed at each: {min(counts, default=0)}-"
-        f"{max(counts, default=0)} of {len(expected)}): integrity ok after every one, none lost;"
-        f" the finished index equals an uninterrupted build"
-        f" ({'same cluster ids' if same_ids else 'same clusters, other ids'})"
+        f"{kills} SIGKILLs mid-run (committed then: {min(committed, default=0)}-"
+        f"{max(committed, default=0)} of {len(expected)} documents), {rounds} builds completed:"
+        f" integrity ok after every kill, no committed document lost; every finished index"
+        f" has the clusters of an uninterrupted build ({same_ids} of {rounds} with the same ids)"
     )
 
 
