@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/redline find examples -o out/demo
+	$(BIN)/redline find examples -o out/demo --canonical harbour-bridge/civic-ledger.txt
 	$(BIN)/redline diff examples/harbour-bridge/civic-ledger.txt examples/harbour-bridge/the-coastal-post.html --width 100 --no-pager
 	$(BIN)/redline diff examples/harbour-bridge/civic-ledger.txt examples/harbour-bridge/the-coastal-post.html --format html -o out/demo/harbour-bridge.html
 	@echo

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -199,3 +200,40 @@ def test_a_readme_named_on_the_command_line_is_read(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("read 2 items: 2 documents")
+
+
+def _canonicals(tmp_path: Path, *extra: str) -> dict[str, str]:
+    result = subprocess.run(
+        [str(REDLINE), "find", "docs", "-o", "out", "-q", "--jobs", "1", *extra],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = (tmp_path / "out" / "clusters.jsonl").read_text().splitlines()
+    return {c["cluster"]: c["canonical"] for c in map(json.loads, lines)}
+
+
+def test_the_user_says_which_version_is_the_original(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    text = OLD.read_text()
+    # draft-1 is the shortest; the longest (draft-3) is canonical by the default rule.
+    (docs / "draft-1.txt").write_text(text)
+    (docs / "draft-2.txt").write_text(text + "\n\nA second note was added.")
+    (docs / "draft-3.txt").write_text(text + "\n\nA second note was added. And a third one too.")
+    for k, name in enumerate(("draft-3.txt", "draft-1.txt", "draft-2.txt")):
+        os.utime(docs / name, (1_700_000_000 + k * 86_400, 1_700_000_000 + k * 86_400))
+
+    default = _canonicals(tmp_path)
+    assert list(default.values()) == ["draft-3.txt"]
+    by_name = _canonicals(tmp_path, "--order-by", "name")
+    by_mtime = _canonicals(tmp_path, "--order-by", "mtime")
+    chosen = _canonicals(tmp_path, "--canonical", "draft-2.txt")
+    # The cluster keeps its id whichever version is the original.
+    assert by_name.keys() == by_mtime.keys() == chosen.keys() == default.keys()
+    assert list(by_name.values()) == ["draft-1.txt"]
+    assert list(by_mtime.values()) == ["draft-3.txt"]  # the oldest file
+    assert list(chosen.values()) == ["draft-2.txt"]

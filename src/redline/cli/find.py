@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from redline.find import Engine, FindOptions, FindResult, Stage
     from redline.ingest.collection import ReadOptions
+    from redline.models import Cluster
 
 DEFAULT_OUT = Path("out/find")
 EXAMPLES = Path("examples")
@@ -168,6 +169,23 @@ class _Bar:
     show_default=True,
     help="Skip documents larger than this.",
 )
+@click.option(
+    "--order-by",
+    type=click.Choice(["date", "mtime", "name"]),
+    default="date",
+    show_default=True,
+    help="Which version of a cluster is the original (canonical): date: the earliest dated,"
+    " else the longest; mtime: the same, files without a date dated by their modification"
+    " time; name: the smallest id (draft-01 before draft-02).",
+)
+@click.option(
+    "--canonical",
+    "prefer",
+    multiple=True,
+    metavar="ID",
+    help="This document is the original of its cluster, whatever --order-by says (repeat for"
+    " several clusters).",
+)
 @click.option("--no-report", is_flag=True, help="Do not write the HTML report.")
 @click.option(
     "--open", "open_report", is_flag=True, help="Open the report in a web browser when done."
@@ -192,6 +210,8 @@ def find(
     date_field: str,
     max_bytes: int,
     no_report: bool,
+    order_by: str,
+    prefer: tuple[str, ...],
     open_report: bool,
     quiet: bool,
 ) -> None:
@@ -247,7 +267,12 @@ def find(
             url=url_field or None,
             date=date_field or None,
         )
-        read = ReadOptions(fields=fields, max_bytes=max_bytes, include_readme=include_readme)
+        read = ReadOptions(
+            fields=fields,
+            max_bytes=max_bytes,
+            include_readme=include_readme,
+            mtime_dates=order_by == "mtime",
+        )
         _run(
             chosen,
             list(paths),
@@ -259,6 +284,7 @@ def find(
             show_progress=not quiet and err.is_terminal,
             summary=None if quiet else out,
             err=err,
+            pick=(order_by, prefer),
         )
     site = outdir / "report" / "index.html"
     if open_report and not no_report and site.is_file():
@@ -277,6 +303,7 @@ def _run(
     show_progress: bool,
     summary: Console | None,
     err: Console,
+    pick: tuple[str, tuple[str, ...]] = ("date", ()),
 ) -> None:
     from redline.engines.output import (  # noqa: PLC0415
         Outputs,
@@ -300,6 +327,8 @@ def _run(
             with result:
                 if result.stats.documents == 0:
                     _no_documents(err, paths, result)
+                if pick != ("date", ()):
+                    result.clusters = _pick_canonical(result, *pick, err=err)
                 mark = time.perf_counter()
                 _, fh = outputs.create(outdir / "clusters.jsonl")
                 with fh:
@@ -330,6 +359,31 @@ def _run(
         except BaseException:
             outputs.discard()
             raise
+
+
+def _pick_canonical(
+    result: FindResult, order_by: str, prefer: tuple[str, ...], *, err: Console
+) -> list[Cluster]:
+    """The run's clusters with the canonical version the user asked for."""
+    from redline.discover.cluster import Member, choose_canonical  # noqa: PLC0415
+
+    clustered = {d for c in result.clusters for d in c.documents}
+    for doc_id in prefer:
+        if doc_id not in clustered:
+            err.print(
+                f"--canonical {doc_id}: not in any cluster (no such id, or no other version"
+                " of it was found)",
+                highlight=False,
+                markup=False,
+            )
+    members = {}
+    for doc_id in clustered:
+        doc = result.load(doc_id)
+        members[doc_id] = Member(doc_id, doc.date, len(doc.text))
+    # mtime dates were given to the documents when they were read: the date rule applies.
+    if order_by == "name":
+        return choose_canonical(result.clusters, members, order_by="name", prefer=prefer)
+    return choose_canonical(result.clusters, members, order_by="date", prefer=prefer)
 
 
 def _no_documents(err: Console, paths: list[str], result: FindResult) -> None:

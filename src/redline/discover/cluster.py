@@ -22,12 +22,15 @@ after dated ones), else the longest text, else the smallest id.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Literal
 
 import xxhash
 
 from redline.discover.verify import Thresholds
 from redline.models import Cluster, Pair
+
+OrderBy = Literal["date", "mtime", "name"]
 
 # Evidence pairs kept for a cluster before falling back to its spanning tree: all pairs of a
 # 15-document cluster fit.
@@ -112,6 +115,35 @@ def canonical(members: Iterable[Member]) -> str:
         return (0 if m.date else 1, m.date or "", -m.length, m.id)
 
     return min(members, key=rank).id
+
+
+def choose_canonical(
+    clusters: Iterable[Cluster],
+    members: Mapping[str, Member],
+    *,
+    order_by: OrderBy = "date",
+    prefer: Iterable[str] = (),
+) -> list[Cluster]:
+    """The clusters with the canonical version a user asked for; ids and members unchanged.
+
+    A cluster holding one of `prefer` (the originals a user names) takes it as canonical;
+    otherwise `order_by` decides: "date" is the documented rule (`canonical`), "name" takes the
+    smallest id (numbered drafts: draft-01 before draft-02). Dates that came from file
+    modification times (`--order-by mtime` at reading) are dates here like any other.
+    """
+    wanted = set(prefer)
+    out = []
+    for c in clusters:
+        chosen = sorted(wanted.intersection(c.documents))
+        if chosen:
+            head = chosen[0]
+        elif order_by == "name":
+            head = min(c.documents)
+        else:
+            head = canonical(members.get(d) or Member(d) for d in c.documents)
+        ordered = (head, *sorted(d for d in c.documents if d != head))
+        out.append(replace(c, canonical=head, documents=ordered))
+    return out
 
 
 def cluster(

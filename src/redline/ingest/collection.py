@@ -22,6 +22,7 @@ import sys
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -64,6 +65,8 @@ class ReadOptions:
     stdin_kind: Kind = "jsonl"
     # Read README, LICENSE ... files found inside folders (they describe the folder).
     include_readme: bool = False
+    # Date files that carry no date of their own by their modification time.
+    mtime_dates: bool = False
 
 
 def kind_of(name: str) -> Kind:
@@ -179,7 +182,8 @@ def _read_file(file: Path, name: str, options: ReadOptions) -> Iterator[Item]:
         with file.open("rb") as fh:
             data = fh.read(options.max_bytes + 1)
         # An unknown suffix gives fmt None: document_from_bytes then sniffs the bytes.
-        yield Raw(id=name, data=data, fmt=format_from_name(file.name))
+        modified = _modified(file) if options.mtime_dates else None
+        yield Raw(id=name, data=data, fmt=format_from_name(file.name), modified=modified)
         return
     if kind == "warc":
         # fastwarc detects and decompresses gzip members itself.
@@ -203,6 +207,12 @@ def _read_file(file: Path, name: str, options: ReadOptions) -> Iterator[Item]:
             )
         else:
             yield from read_parquet(stream, name, options.fields)
+
+
+def _modified(file: Path) -> str:
+    """A file's modification time as an ISO 8601 UTC timestamp (sorts in time order)."""
+    stamp = datetime.fromtimestamp(file.stat().st_mtime, tz=UTC)
+    return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _strip_gz(name: str) -> str:

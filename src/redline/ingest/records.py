@@ -58,6 +58,9 @@ class Raw:
     title: str | None = None
     url: str | None = None
     date: str | None = None
+    # The file's modification time (ISO 8601), used as its date when nothing else gives one;
+    # set only when asked (`--order-by mtime`): it differs between copies of a collection.
+    modified: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +146,6 @@ def to_document(item: Document | Raw, *, max_bytes: int = DEFAULT_MAX_BYTES) -> 
         text=doc.text,
         title=item.title or doc.title,
         url=item.url or doc.url,
-        date=item.date or doc.date,
+        date=item.date or doc.date or item.modified,
         byline=doc.byline,
     )
