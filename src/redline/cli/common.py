@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import FrameType
 
 import click
 
@@ -20,3 +22,31 @@ def guard() -> Iterator[None]:
     except OSError as exc:
         name = exc.filename if exc.filename is not None else ""
         raise click.ClickException(f"{name}: {exc.strerror or exc}".lstrip(": ")) from exc
+
+
+class Interrupt:
+    """Which signal stopped a command: None for Ctrl-C (SIGINT), else the signal's name."""
+
+    def __init__(self) -> None:
+        self.signal: str | None = None
+        self.exit_code = 128 + signal.SIGINT
+
+    def _stop(self, signum: int, frame: FrameType | None) -> None:
+        self.signal = signal.Signals(signum).name
+        self.exit_code = 128 + signum
+        raise KeyboardInterrupt
+
+
+@contextmanager
+def interrupts() -> Iterator[Interrupt]:
+    """SIGTERM (and SIGHUP) stop the command the way Ctrl-C does: a KeyboardInterrupt, so that
+    every `finally` runs, worker pools shut down and temporary files go; the exit code is
+    128 + the signal (130 for Ctrl-C, 143 for SIGTERM)."""
+    stop = Interrupt()
+    caught = [s for s in (signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]
+    previous = {s: signal.signal(s, stop._stop) for s in caught}
+    try:
+        yield stop
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)

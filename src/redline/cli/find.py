@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from redline.cli.common import guard
+from redline.cli.common import guard, interrupts
 from redline.ingest.limits import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
@@ -306,7 +306,7 @@ def _run(
     pick: tuple[str, tuple[str, ...]] = ("date", ()),
 ) -> None:
     from redline.engines.output import (  # noqa: PLC0415
-        Outputs,
+        OutputSet,
         claim,
         map_path,
         write_clusters_jsonl,
@@ -315,8 +315,9 @@ def _run(
     )
     from redline.find import Sources  # noqa: PLC0415
 
-    with claim(outdir, [dedup_out] if dedup_out is not None else []):
-        outputs = Outputs()
+    with claim(outdir, [dedup_out] if dedup_out is not None else []), interrupts() as stop:
+        outputs = OutputSet(outdir)
+        committed = False
         sources = Sources(paths=paths, read=read)
         try:
             if show_progress:
@@ -330,34 +331,44 @@ def _run(
                 if pick != ("date", ()):
                     result.clusters = _pick_canonical(result, *pick, err=err)
                 mark = time.perf_counter()
-                _, fh = outputs.create(outdir / "clusters.jsonl")
-                with fh:
+                with outputs.open(outdir / "clusters.jsonl") as fh:
                     write_clusters_jsonl(fh, result.clusters)
-                parquet = outputs.reserve(outdir / "clusters.parquet")
+                parquet = outputs.path(outdir / "clusters.parquet")
                 write_clusters_parquet(parquet, result.documents(), result.clusters)
                 dedup_counts = None
                 if dedup_out is not None:
-                    _, dfh = outputs.create(dedup_out)
-                    _, mfh = outputs.create(map_path(dedup_out))
-                    with dfh, mfh:
+                    with outputs.open(dedup_out) as dfh, outputs.open(map_path(dedup_out)) as mfh:
                         kept, dropped = write_dedup(
                             dfh, mfh, result.documents(), result.clusters, read.fields
                         )
                     dedup_counts = (kept, dropped, map_path(dedup_out))
-                written = outputs.commit()
                 result.stats.timings["write"] = time.perf_counter() - mark
                 mark = time.perf_counter()
-                site_note = _site(outdir, result) if report else "not written (--no-report)"
+                site_note = "not written (--no-report)"
                 if report:
+                    # Into the staging folder: the new report/ replaces the old one together
+                    # with the new clusters, never before them or without them.
+                    site_note = _site(outputs.stage, result)
+                    if (outputs.stage / "report").is_dir():
+                        outputs.path(outdir / "report")
+                        # Absolute: terminals make it clickable, and it works after a `cd`.
+                        site_note = str((outdir / "report" / "index.html").resolve())
                     result.stats.timings["report"] = time.perf_counter() - mark
+                written = outputs.commit()
+                committed = True
                 if summary is not None:
                     _summary(summary, result, written, site_note, dedup_counts)
         except KeyboardInterrupt:
-            outputs.discard()
-            err.print("interrupted: no output files were written or changed")
-            sys.exit(130)
+            what = "interrupted" if stop.signal is None else f"stopped by {stop.signal}"
+            if committed:
+                err.print(f"{what}: the output files were already written in {outdir}")
+            else:
+                outputs.discard()
+                err.print(f"{what}: no output files were written or changed")
+            sys.exit(stop.exit_code)
         except BaseException:
-            outputs.discard()
+            if not committed:
+                outputs.discard()
             raise
 
 
@@ -412,8 +423,7 @@ def _site(outdir: Path, result: FindResult) -> str:
     except ImportError:
         return "not written: this build has no HTML site writer (redline.report.site)"
     index = write_site(outdir, result.clusters, result.load)
-    # Absolute: terminals make it clickable, and it still works after a `cd`.
-    return str(index.resolve())
+    return str(index)
 
 
 def _summary(

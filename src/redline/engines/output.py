@@ -1,8 +1,11 @@
 """What `redline find` writes: clusters.jsonl, clusters.parquet and the deduplicated collection.
 
-Every file is written under a temporary name in its destination folder and renamed into place
-only when the whole run has succeeded (`Outputs.commit`), so an interrupted run never leaves a
-file that looks complete but is not.
+The outputs of a run are one set (`OutputSet`): clusters.jsonl, clusters.parquet and report/
+are written into a hidden staging folder inside the output folder, and only when all of them
+are complete are they swapped into place together, with Ctrl-C and SIGTERM held off for the few
+renames of the swap. An interrupted run leaves the previous set as it was; it never leaves a
+new clusters.jsonl beside an old report/. A --dedup-out file outside the output folder is
+written under a temporary name beside it and renamed in the same swap.
 
 Files:
 
@@ -22,7 +25,9 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import tempfile
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,7 +90,13 @@ def claim(outdir: Path, extra: Sequence[Path] = ()) -> Iterator[None]:
 
 
 def _remove_stale(outdir: Path, extra: Sequence[Path]) -> None:
-    for stale in (*outdir.glob(".report-*.tmp"), *outdir.glob(".report-*.old")):
+    stale_folders = (
+        *outdir.glob(".report-*.tmp"),
+        *outdir.glob(".report-*.old"),
+        *outdir.glob(f"{_STAGE_PREFIX}*.tmp"),
+        *outdir.glob(f"{_STAGE_PREFIX}*.old"),
+    )
+    for stale in stale_folders:
         if stale.is_dir():
             shutil.rmtree(stale, ignore_errors=True)
     finals = [outdir / "clusters.jsonl", outdir / "clusters.parquet"]
@@ -95,6 +106,79 @@ def _remove_stale(outdir: Path, extra: Sequence[Path]) -> None:
         for stale in final.parent.glob(f".{final.name}.*.tmp"):
             if stale.is_file():
                 stale.unlink(missing_ok=True)
+
+
+_STAGE_PREFIX = ".find-"
+# Signals held off while an output set is swapped into place.
+_DEFERRED = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold off Ctrl-C and SIGTERM; one that arrives meanwhile is delivered at the end."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+class OutputSet:
+    """The outputs of one run, written apart and swapped into place together (see above)."""
+
+    def __init__(self, outdir: Path) -> None:
+        outdir.mkdir(parents=True, exist_ok=True)
+        self.outdir = outdir
+        self.stage = outdir / f"{_STAGE_PREFIX}{uuid.uuid4().hex[:12]}.tmp"
+        self.stage.mkdir()
+        self._names: list[str] = []
+        self._outside = Outputs()
+
+    def path(self, final: Path) -> Path:
+        """Where to write what becomes `final` (a file or a folder) on commit."""
+        if final.parent.resolve() == self.outdir.resolve():
+            self._names.append(final.name)
+            return self.stage / final.name
+        return self._outside.reserve(final)
+
+    def open(self, final: Path) -> IO[str]:
+        """A text file (UTF-8, \\n line ends) that becomes `final` on commit."""
+        return self.path(final).open("w", encoding="utf-8", newline="\n")
+
+    def commit(self) -> list[Path]:
+        """Swap the whole set into place; on failure the previous set is put back."""
+        old = self.stage.with_suffix(".old")
+        old.mkdir()
+        moved: list[str] = []
+        placed: list[str] = []
+        with _signals_held():
+            try:
+                for name in self._names:
+                    if (self.outdir / name).exists():
+                        (self.outdir / name).rename(old / name)
+                        moved.append(name)
+                for name in self._names:
+                    (self.stage / name).rename(self.outdir / name)
+                    placed.append(name)
+                outside = self._outside.commit()
+            except BaseException:
+                for name in placed:
+                    (self.outdir / name).rename(self.stage / name)
+                for name in moved:
+                    (old / name).rename(self.outdir / name)
+                raise
+            finally:
+                shutil.rmtree(old, ignore_errors=True)
+        shutil.rmtree(self.stage, ignore_errors=True)
+        return [*(self.outdir / n for n in self._names), *outside]
+
+    def discard(self) -> None:
+        """Delete everything written (after an error or an interrupt)."""
+        shutil.rmtree(self.stage, ignore_errors=True)
+        self._outside.discard()
 
 
 class Outputs:
