@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import subprocess
 from collections.abc import Callable
 
 import pytest
@@ -47,3 +49,24 @@ def chromium() -> str:
             pytest.fail(f"{message}, and REDLINE_REQUIRE_BROWSER=1 requires it", pytrace=False)
         pytest.skip(message)
     return path
+
+
+def interrupt(proc: subprocess.Popen[bytes], sig: int = signal.SIGINT) -> bytes:
+    """Send `sig` and return stderr once `proc` exits; the process is killed if it never does.
+
+    Python drops a KeyboardInterrupt raised inside a finalizer ("Exception ignored in ..."),
+    so a Ctrl-C landing while the garbage collector runs is lost, as it would be for a user,
+    who presses Ctrl-C again: after 30 s without an exit the signal is sent again (twice at most).
+    """
+    try:
+        for _ in range(3):
+            proc.send_signal(sig)
+            try:
+                return proc.communicate(timeout=30)[1]
+            except subprocess.TimeoutExpired:
+                continue
+        raise AssertionError(f"{proc.args} did not stop on signal {sig}")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()

@@ -6,7 +6,6 @@ import fcntl
 import json
 import os
 import random
-import signal
 import struct
 import subprocess
 import sys
@@ -15,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import interrupt
 
 pytestmark = pytest.mark.slow
 
@@ -176,8 +176,7 @@ def test_interrupted_run_leaves_no_output(tmp_path: Path) -> None:
         while _unread(read_end) and proc.poll() is None:
             time.sleep(0.01)
         assert proc.poll() is None, "find ended before its input did"
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=60)
+        err = interrupt(proc)
     finally:
         os.close(read_end)
         os.close(write_end)

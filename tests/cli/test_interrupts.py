@@ -17,6 +17,7 @@ from pathlib import Path
 import psutil
 import pytest
 from click.testing import CliRunner
+from conftest import interrupt
 from textgen import invented_article as article
 
 import redline.engines.output
@@ -145,8 +146,7 @@ def test_sigterm_stops_find_with_no_orphan_worker_and_no_spool(tmp_path: Path) -
         assert proc.poll() is None, proc.communicate()[1].decode()
         helpers = parent.children(recursive=True)
         assert list((spool_home).glob("redline-find-*")), "the run should have a spool"
-        proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=60)
+        err = interrupt(proc, signal.SIGTERM)
     finally:
         os.close(read_end)
         os.close(write_end)
@@ -197,8 +197,7 @@ def test_ctrl_c_in_index_add_is_one_line_and_exit_130(tmp_path: Path) -> None:
         while _unread(read_end) and proc.poll() is None:
             time.sleep(0.01)
         assert proc.poll() is None
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=60)
+        err = interrupt(proc)
     finally:
         os.close(read_end)
         os.close(write_end)
