@@ -7,6 +7,8 @@ one line and exit 130 (`redline.__main__` covers the start-up, `_Group` the comm
 
 from __future__ import annotations
 
+import logging
+
 import click
 
 from redline.cli.diff import diff
@@ -30,6 +32,21 @@ class _Group(click.Group):
 @click.version_option(package_name="redline")
 def main() -> None:
     """Find every version of a text and show, sentence by sentence, what changed."""
+    _show_warnings()
+
+
+class _Warnings(logging.Handler):
+    """The library's warnings (a repaired record, a replaced byte) as `warning:` lines."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"warning: {record.getMessage()}", err=True)
+
+
+def _show_warnings() -> None:
+    logger = logging.getLogger("redline")
+    if not any(isinstance(h, _Warnings) for h in logger.handlers):
+        logger.addHandler(_Warnings(logging.WARNING))
+        logger.setLevel(logging.WARNING)
 
 
 for _command in (diff, find, index, serve):

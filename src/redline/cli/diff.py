@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from redline.cli.common import guard
+from redline.cli.common import guard, write_atomic
 from redline.ingest.limits import DEFAULT_MAX_BYTES
+from redline.ingest.names import display_name
 
 if TYPE_CHECKING:
     from redline.models import Redline
@@ -132,9 +133,9 @@ def diff(
 
     if output is not None:
         with guard():
-            output.write_text(text, encoding="utf-8")
+            write_atomic(output, text)
         # Absolute, on stderr: a clickable "look here next" that never mixes into piped output.
-        click.echo(f"wrote {output.resolve()}", err=True)
+        click.echo(f"wrote {display_name(str(output.resolve()))}", err=True)
         if open_output:
             click.launch(str(output.resolve()))
         return

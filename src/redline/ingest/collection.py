@@ -16,8 +16,10 @@ current directory. Hidden files and folders (names starting with ".") are passed
 
 from __future__ import annotations
 
+import errno
 import gzip
 import os
+import stat
 import sys
 import zlib
 from collections.abc import Iterator, Sequence
@@ -36,6 +38,7 @@ from redline.ingest.files import (
 )
 from redline.ingest.jsonl import Fields, read_jsonl
 from redline.ingest.limits import DEFAULT_MAX_BYTES
+from redline.ingest.names import display_name
 from redline.ingest.records import FOLDER_NOTE, Item, Raw, Skip
 from redline.ingest.table import read_csv, read_parquet
 from redline.ingest.warc import read_warc
@@ -137,14 +140,45 @@ def read_collection(
             base = _relative(path, root)
             prefix = "" if base == "." else base + "/"
             for file, rel in _walk(path):
-                name = prefix + rel
+                name = display_name(prefix + rel)
                 if not options.include_readme and is_folder_note(file.name):
                     yield Skip(name, FOLDER_NOTE, "describes the folder; --include-readme reads it")
                     continue
+                odd = _not_regular(file)
+                if odd is not None:
+                    yield Skip(name, "not a regular file", odd)
+                    continue
                 yield from _guarded(name, _read_file(file, name, options))
         else:
-            name = _relative(path, root)
+            # A pipe named on the command line is read (`<(zcat ...)`); only folders are
+            # searched for what is not a file.
+            name = display_name(_relative(path, root))
             yield from _guarded(name, _read_file(path, name, options))
+
+
+def _not_regular(file: Path) -> str | None:
+    """Why `file` (found in a folder) is not read, or None for a regular file.
+
+    Opening a named pipe waits for a writer that may never come, and a device can be endless,
+    so only regular files (or links to them) are opened.
+    """
+    try:
+        mode = file.stat().st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symbolic link loop; not followed"
+        if exc.errno == errno.ENOENT:
+            return "a symbolic link to nothing (broken link)"
+        return None  # reading it reports the error
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO); not opened, reading it could wait forever"
+    if stat.S_ISSOCK(mode):
+        return "a socket; not opened"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device; not opened"
+    return "not a regular file; not opened"
 
 
 def _read_stdin(options: ReadOptions) -> Iterator[Item]:
@@ -153,7 +187,7 @@ def _read_stdin(options: ReadOptions) -> Iterator[Item]:
     lines: IO[bytes] = (
         cast(IO[bytes], gzip.GzipFile(fileobj=stream)) if head == GZIP_MAGIC else stream
     )
-    yield from read_jsonl(lines, STDIN_ID, options.fields)
+    yield from read_jsonl(lines, STDIN_ID, options.fields, max_bytes=options.max_bytes)
 
 
 def _open(file: Path) -> IO[bytes]:
@@ -188,7 +222,7 @@ def _read_file(file: Path, name: str, options: ReadOptions) -> Iterator[Item]:
     if kind == "warc":
         # fastwarc detects and decompresses gzip members itself.
         with file.open("rb") as fh:
-            yield from read_warc(fh, name)
+            yield from read_warc(fh, name, max_bytes=options.max_bytes)
         return
     if file.name.lower().endswith(".gz") and file.stat().st_size and not _is_gzip(file):
         # Read as it is, its bytes would be reported line by line as bad JSON or CSV.
@@ -200,7 +234,7 @@ def _read_file(file: Path, name: str, options: ReadOptions) -> Iterator[Item]:
         return
     with _open(file) as stream:
         if kind == "jsonl":
-            yield from read_jsonl(stream, name, options.fields)
+            yield from read_jsonl(stream, name, options.fields, max_bytes=options.max_bytes)
         elif kind in ("csv", "tsv"):
             yield from read_csv(
                 stream, name, options.fields, delimiter="\t" if kind == "tsv" else ","

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any, cast
 
 from redline.errors import ConfigError
+from redline.ingest.limits import DEFAULT_MAX_BYTES
+from redline.ingest.names import log, writable
 from redline.ingest.records import Item, Skip
 from redline.models import Document
 
@@ -62,25 +64,83 @@ def record_to_item(record: Mapping[str, Any], fields: Fields, source: str, posit
     if not text.strip():
         return Skip(source, "empty", "the text field holds only whitespace", position)
     doc_id = _scalar(record.get(fields.id)) or f"{source}:{position}"
-    return Document(
-        id=doc_id,
-        text=text,
-        title=_scalar(record.get(fields.title)) if fields.title else None,
-        url=_scalar(record.get(fields.url)) if fields.url else None,
-        date=_scalar(record.get(fields.date)) if fields.date else None,
+    replaced = 0
+
+    def clean(value: str | None) -> str | None:
+        nonlocal replaced
+        if value is None:
+            return None
+        value, count = writable(value)
+        replaced += count
+        return value
+
+    doc = Document(
+        id=clean(doc_id) or doc_id,
+        text=clean(text) or text,
+        title=clean(_scalar(record.get(fields.title)) if fields.title else None),
+        url=clean(_scalar(record.get(fields.url)) if fields.url else None),
+        date=clean(_scalar(record.get(fields.date)) if fields.date else None),
     )
+    if replaced:
+        # JSON can spell "\ud83d" alone; no UTF-8 file or database can hold it. The record is
+        # kept with U+FFFD in its place, as a UTF-8 decoder does with a broken byte.
+        log.warning(
+            "%s:%d: %d lone surrogate%s (invalid Unicode) replaced with U+FFFD",
+            source,
+            position,
+            replaced,
+            "" if replaced == 1 else "s",
+        )
+    return doc
 
 
-def read_jsonl(lines: Iterable[bytes], source: str, fields: Fields | None = None) -> Iterator[Item]:
+# Read unit while passing over the rest of an oversized line.
+_CHUNK = 1 << 20
+
+
+def bounded_lines(stream: IO[bytes], limit: int) -> Iterator[bytes | None]:
+    """The lines of `stream`, each at most `limit` bytes with its newline; None for a longer one.
+
+    A longer line is read past in 1 MiB chunks and never held whole, so one record that
+    inflates to gigabytes costs `limit` bytes of memory, not its size.
+    """
+    while line := stream.readline(limit + 1):
+        if len(line) <= limit:
+            yield line
+            continue
+        while not line.endswith(b"\n") and (line := stream.readline(_CHUNK)):
+            pass
+        yield None
+
+
+def read_jsonl(
+    lines: IO[bytes] | Iterable[bytes],
+    source: str,
+    fields: Fields | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Iterator[Item]:
     """Documents from JSON Lines; a record without an id gets `source:line`.
 
     Args:
-        lines: the raw lines (a binary file object works).
+        lines: a binary file object (read with a bounded line reader), or the raw lines.
         source: the name used for ids and in messages.
         fields: which fields to read.
+        max_bytes: a longer line (after decompression) is skipped as "too large".
     """
     fields = fields or Fields()
-    for number, line in enumerate(lines, start=1):
+    rows: Iterable[bytes | None] = (
+        bounded_lines(cast(IO[bytes], lines), max_bytes) if hasattr(lines, "readline") else lines
+    )
+    for number, line in enumerate(rows, start=1):
+        if line is None or len(line) > max_bytes:
+            yield Skip(
+                source,
+                "too large",
+                f"the line is over the limit of {max_bytes:,} bytes; pass --max-bytes",
+                number,
+            )
+            continue
         if not line.strip():
             continue
         try:

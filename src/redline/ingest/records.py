@@ -45,6 +45,7 @@ Reason = Literal[
     "not a document",
     "duplicate id",
     "describes the folder",
+    "not a regular file",
 ]
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import IO
 
 from redline.ingest.files import Format
+from redline.ingest.limits import DEFAULT_MAX_BYTES
 from redline.ingest.records import NOT_A_DOCUMENT, Item, Raw, Skip
 from redline.models import Document
 
@@ -28,11 +29,19 @@ def _content_type(record: object) -> str:
     return str(value or "").lower()
 
 
-def read_warc(stream: IO[bytes], source: str) -> Iterator[Item]:
+def _too_large(size: int, max_bytes: int) -> str:
+    return f"a record of {size:,} bytes, over the limit of {max_bytes:,}; pass --max-bytes"
+
+
+def read_warc(
+    stream: IO[bytes], source: str, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[Item]:
     """Documents from a WARC, WARC.gz or WET file.
 
     A malformed record ends the file: WARC has no resync marker a reader could trust, so the
-    rest of the file is reported as one skip with the byte offset where reading stopped.
+    rest of the file is reported as one skip with the byte offset where reading stopped. A
+    record body over `max_bytes` (inflated) is skipped as "too large" after reading at most
+    `max_bytes + 1` bytes of it; the reader passes over the rest in a stream.
     """
     # Imported here so that the command line starts without loading the WARC reader.
     from fastwarc.warc import ArchiveIterator, WarcRecordType  # noqa: PLC0415
@@ -40,10 +49,19 @@ def read_warc(stream: IO[bytes], source: str) -> Iterator[Item]:
     wanted = WarcRecordType.response | WarcRecordType.conversion
     records = ArchiveIterator(stream, record_types=wanted, parse_http=True)
     position = 0
+    seen = 0
     while True:
         try:
             record = next(records)
         except StopIteration:
+            if not seen:
+                # A header-only WARC (warcinfo, requests, metadata) is not silently nothing.
+                yield Skip(
+                    source,
+                    "empty",
+                    "a web archive with no response or conversion record (only a header or"
+                    " metadata): no documents",
+                )
             return
         except (OSError, ValueError) as exc:
             yield Skip(
@@ -53,16 +71,25 @@ def read_warc(stream: IO[bytes], source: str) -> Iterator[Item]:
                 position,
             )
             return
+        seen += 1
         position = int(record.stream_pos)
         uri = record.headers.get("WARC-Target-URI") or ""
         date = record.headers.get("WARC-Date") or None
         if date == "null":  # some archives write the string "null" for an unknown date
             date = None
         doc_id = f"{uri} {date}" if date else uri or f"{source}@{position}"
+        declared = int(record.content_length or 0)
+        if declared > max_bytes:
+            yield Skip(doc_id, "too large", _too_large(declared, max_bytes))
+            continue
         try:
-            body = record.reader.read()
+            # Bounded even when Content-Length understates the body.
+            body = record.reader.read(max_bytes + 1)
         except (OSError, ValueError) as exc:
             yield Skip(doc_id, "broken WARC record", f"cannot read the record body ({exc})")
+            continue
+        if len(body) > max_bytes:
+            yield Skip(doc_id, "too large", _too_large(len(body), max_bytes))
             continue
         expected = int(record.content_length or 0)
         if len(body) < expected:
