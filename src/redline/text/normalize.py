@@ -30,7 +30,7 @@ _IN_WORD = "\u00ad\u200b\u200c\u200d\u2060\u0300-\u036f"
 # Lookaheads skip in-word marks too, so a soft hyphen or an NFD accent never decides a join.
 WORD_RE = re.compile(
     rf"[^\W_][{_IN_WORD}]*(?:(?:[^\W_]|['\u2019](?=[{_IN_WORD}]*[^\W_])|[.,](?=[{_IN_WORD}]*\d)"
-    rf"|(?:(?<=[A-Z])|(?<=[A-Z][\u00ad\u200b-\u200d\u2060]))\.(?=[{_IN_WORD}]*[A-Z](?![\u0300-\u036f])(?![{_IN_WORD}]*\w)))"
+    rf"|(?:(?<=[A-Z])|(?<=[A-Z][\u00ad\u200b-\u200d\u2060]))\.(?=[{_IN_WORD}]*[A-Z](?![\u00ad\u200b-\u200d\u2060]*[\u0300-\u036f])(?![{_IN_WORD}]*\w)))"
     rf"[{_IN_WORD}]*)*"
 )
 
