@@ -10,6 +10,7 @@ own sentence segmentation.
     python bench/bench_diff.py --sizes 1000     # one size
     python bench/bench_diff.py worst            # candidate search under stress
     python bench/bench_diff.py threshold        # how the reword threshold was chosen
+    python bench/bench_diff.py stress           # growth of each stage on hostile shapes
 
 Corpus text never leaves this process; only timings are printed.
 """
@@ -254,15 +255,80 @@ def threshold() -> None:
         print(f"| {t:.2f} | {recall:.4f} | {leak:.4f} |")
 
 
+# Hostile shapes (issue 11): each is built at three sizes, each twice the last, so a stage whose
+# time grows by much more than 2x per doubling is superlinear. The text is invented.
+_SENTENCE = "The ferry left the harbour at dawn today."
+_WORDS = ["ferry", "harbour", "bridge", "council", "cables", "tolls", "vehicles", "morning"]
+
+
+def _copies(n: int) -> str:
+    """`n` copies of one 8-word sentence: every sentence short, the tail zone the whole text."""
+    return " ".join([_SENTENCE] * n)
+
+
+def _distinct(n: int) -> str:
+    """`n` different short sentences, ten to a paragraph."""
+    sents = [f"Crossing {i} carried {i % 97} {_WORDS[i % 8]} loads." for i in range(n)]
+    return "\n\n".join(" ".join(sents[k : k + 10]) for k in range(0, n, 10))
+
+
+def _unpunctuated(n_bytes: int) -> str:
+    """One sentence of `n_bytes` bytes: words and spaces, no stop, no line break."""
+    rnd = random.Random(n_bytes)
+    out: list[str] = []
+    size = 0
+    while size < n_bytes:
+        word = rnd.choice(_WORDS)
+        out.append(word)
+        size += len(word) + 1
+    return " ".join(out)
+
+
+def _once_ms(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return (time.perf_counter() - start) * 1000
+
+
+def stress(quick: bool) -> None:
+    """Time of segmentation, furniture roles and all of `compare()` as each shape doubles."""
+    from redline.models import Document
+    from redline.text.roles import with_roles
+
+    cases: list[tuple[str, Callable[[int], str], tuple[int, ...]]] = [
+        ("copies of one 8-word sentence", _copies, (16_000, 32_000, 64_000)),
+        ("distinct short sentences", _distinct, (25_000, 50_000, 100_000)),
+        ("one unpunctuated sentence, bytes", _unpunctuated, (500_000, 1_000_000, 2_000_000)),
+    ]
+    print("| shape | size | segment ms | roles ms | compare() vs a 1-sentence text ms |")
+    print("|---|---:|---:|---:|---:|")
+    for name, build, sizes in cases:
+        for size in sizes[:2] if quick else sizes:
+            text = build(size)
+            doc = Document("a", text)
+            sents = segment(text)
+            t_seg = _once_ms(lambda text=text: segment(text))  # type: ignore[misc]
+            t_roles = _once_ms(lambda doc=doc, sents=sents: with_roles(doc, sents))  # type: ignore[misc]
+            t_cmp = _once_ms(lambda text=text: compare(text, _SENTENCE))  # type: ignore[misc]
+            print(
+                f"| {name} | {size:,} | {t_seg:,.0f} | {t_roles:,.0f} | {t_cmp:,.0f} |", flush=True
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", nargs="?", choices=("speed", "worst", "threshold"), default="speed")
+    parser.add_argument(
+        "what", nargs="?", choices=("speed", "worst", "threshold", "stress"), default="speed"
+    )
+    parser.add_argument("--quick", action="store_true", help="stress: the two smaller sizes")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     args = parser.parse_args()
     if args.what == "threshold":
         threshold()
     elif args.what == "worst":
         worst()
+    elif args.what == "stress":
+        stress(args.quick)
     else:
         speed(args.sizes)
 

@@ -32,6 +32,7 @@ _SHORT = 25
 _MID_PAGE = 12
 
 _NEXT_TEXT = re.compile(r"\S")
+_BLANKS = " \t\u00a0"
 # An article and a word in capitals, then lower case: "A POLICE officer ...", "TWO chemists".
 _CAPS_LEAD = re.compile(r"^(?:A|AN|THE|TWO|THREE|FOUR)\s+[A-Z]{3,}\s+[a-z]")
 _CLOSERS = "\"'\u2019\u201d)]"
@@ -233,9 +234,15 @@ def _key(text: str) -> str:
 
 def _own_line(sent: Sentence, text: str) -> bool:
     """Whether the sentence stands alone on its line(s)."""
-    before = text[: sent.span.start].rstrip(" \t\u00a0")
-    after = text[sent.span.end :].lstrip(" \t\u00a0")
-    return (not before or before[-1] in "\r\n") and (not after or after[0] in "\r\n")
+    # Walks over the blanks next to the sentence only: each run of blanks lies between two
+    # sentences, so the whole document costs linear time (slicing the text did not).
+    i = sent.span.start
+    while i > 0 and text[i - 1] in _BLANKS:
+        i -= 1
+    j = sent.span.end
+    while j < len(text) and text[j] in _BLANKS:
+        j += 1
+    return (i == 0 or text[i - 1] in "\r\n") and (j == len(text) or text[j] in "\r\n")
 
 
 def _role(
