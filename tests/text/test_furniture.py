@@ -179,3 +179,48 @@ def test_roles_never_change_the_sentences(text: str) -> None:
         (s.span, s.text, s.paragraph) for s in before
     ]
     assert all(s.role is None or s.role in ROLES for s in after)
+
+
+# A web page copied as text, invented: site menu, headline, byline, date, the story, links.
+PAGE = """Harbour Gazette
+Home
+News
+Sport
+Weather
+Ferry fares to rise as council approves new harbour budget
+Von Jana Roe
+14.03.2026, 17:47
+The Harbour Council approved a new budget on Tuesday that raises ferry fares by ten percent.
+Officials said the rise would pay for repairs to the north pier and two new boats.
+© Harbour Gazette | Li Wei
+Residents who cross daily will pay about four pounds more each month, the council said.
+Related stories
+Bridge closed for repairs after storm damage
+Share this article
+Contact us
+"""
+
+
+def test_page_zones_mark_menus_headline_and_byline_and_keep_the_story() -> None:
+    marked = assign_roles(segment(PAGE), PAGE, zones=True)
+    got = {s.text: s.role for s in marked}
+    assert got["Ferry fares to rise as council approves new harbour budget"] == "title"
+    assert got["Von Jana Roe"] == "byline"
+    assert got["14.03.2026, 17:47"] == "dateline"
+    assert got["© Harbour Gazette | Li Wei"] in ("credit", "other")
+    for menu in ("Harbour Gazette", "Home", "News", "Related stories", "Contact us"):
+        assert got[menu] is not None, menu
+    story = [s for s in marked if len(s.text.split()) >= 8 and s.text.endswith(".")]
+    assert len(story) == 3 and all(s.role is None for s in story)
+
+
+def test_page_zones_are_off_by_default() -> None:
+    marked = assign_roles(segment(PAGE), PAGE)
+    assert {s.text: s.role for s in marked}["Home"] is None
+
+
+def test_page_zones_leave_a_plain_article_alone() -> None:
+    text = "Ferry fares to rise\n\nBy Jane Doe\n\n" + STORY
+    assert roles(text) == [
+        (s.role, s.text) for s in assign_roles(segment(text), text, zones=True)
+    ]

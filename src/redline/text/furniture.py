@@ -14,6 +14,7 @@ from dataclasses import replace
 from functools import cache
 
 from redline.models import Role, Sentence
+from redline.text.lexicon import entries
 from redline.text.normalize import normalize, word_key, words
 
 
@@ -165,6 +166,7 @@ def assign_roles(
     *,
     title: str | None = None,
     byline: str | None = None,
+    zones: bool = False,
 ) -> list[Sentence]:
     """Copies of `sentences` with `role` set on furniture and None on content.
 
@@ -174,6 +176,10 @@ def assign_roles(
         title: the document's known title (from HTML metadata), matched on its words with
             case, accents and typography folded.
         byline: the document's known byline, matched the same way, with or without "By".
+        zones: also read the text as a whole web page copied as text (menus, headline, the
+            story's run of prose, related links): lines of their own outside that run become
+            furniture. Off by default: on real pages it still takes 2-12% of story sentences
+            (docs/quality.md).
 
     Returns:
         A new list, same order and spans, with a role from {"title", "byline", "dateline",
@@ -224,6 +230,8 @@ def assign_roles(
             content += 1
     roles = [role_at(i, top[i], bottom[i]) for i in range(n)]
     _extend_bios(sentences, roles)
+    if zones:
+        _page_zones(sentences, text, roles, has_title=title_key is not None)
     return [s if r is None else replace(s, role=r) for s, r in zip(sentences, roles, strict=True)]
 
 
@@ -349,3 +357,171 @@ def _extend_bios(sentences: list[Sentence], roles: list[Role | None]) -> None:
             and sentences[i].paragraph == sentences[i - 1].paragraph
         ):
             roles[i] = "bio"
+
+
+# --- Page zones -------------------------------------------------------------------------
+# A page copied as text (menus, headline, byline, the story, related links, footer) has one
+# run of prose: the story. Lines of their own that are not prose and stand before or after
+# that run are the page's furniture. Weights chosen on the development half of
+# news_pages_fundus (eval/eval_furniture_pages.py); see docs/quality.md.
+
+# A prose sentence has at least this many words and ends in a stop.
+_PROSE_WORDS = 8
+# What a line that is not prose costs the run of prose it interrupts, in words.
+_GAP_COST = 6
+# A page has its zones only when this many lines stand before or after the story run.
+_PAGE_LINES = 4
+_STOPS = ".!?\u2026"
+
+
+def _is_prose(sent: Sentence) -> bool:
+    body = sent.text.rstrip(_CLOSERS)
+    return len(sent.text.split()) >= _PROSE_WORDS and body[-1:] in _STOPS
+
+
+def _story_run(sentences: list[Sentence]) -> tuple[int, int] | None:
+    """[start, end) of the best-scoring run of prose: words of prose minus gaps (Kadane)."""
+    best, best_run = 0, None
+    total, start = 0, 0
+    for i, sent in enumerate(sentences):
+        gain = len(sent.text.split()) if _is_prose(sent) else -_GAP_COST
+        if total <= 0:
+            total, start = 0, i
+        total += gain
+        if total > best:
+            best, best_run = total, (start, i + 1)
+    return best_run
+
+
+# A story may end in a list (tour dates, results): this many list-like lines right after the run
+# of prose continue the story. Checked on news_pages_zyte_benchmark (dev half).
+_CLOSING_LIST = 3
+_LIST_LINE = re.compile(r"^(?:[*+\u2022-]\s|\d{1,3}[.)]\s|\w+\.? \d{1,2} -- )")
+
+
+def _with_closing_list(
+    sentences: list[Sentence], text: str, start: int, end: int
+) -> tuple[int, int]:
+    """The run, extended over a list that closes the story."""
+    j = end
+    while (
+        j < len(sentences)
+        and _own_line(sentences[j], text)
+        and (_LIST_LINE.match(sentences[j].text) or sentences[j].text[:1].isdigit())
+    ):
+        j += 1
+    return (start, j) if j - end >= _CLOSING_LIST else (start, end)
+
+
+def _page_zones(
+    sentences: list[Sentence], text: str, roles: list[Role | None], *, has_title: bool
+) -> None:
+    """Lines of their own outside the story's run of prose are furniture; one is the title."""
+    run = _story_run(sentences)
+    if run is None:
+        return
+    start, end = _with_closing_list(sentences, text, *run)
+    outside = [
+        i
+        for i in (*range(start), *range(end, len(sentences)))
+        if roles[i] is None or (roles[i] == "title" and not has_title)
+    ]
+    if len(outside) < _PAGE_LINES:
+        return  # an article with a line or two around it: the rules above have decided
+    title_at = None
+    if not has_title:
+        # A page's first line is its site's name or menu, not the headline.
+        for i in range(start):
+            if roles[i] == "title":
+                roles[i] = None
+        title_at = _headline(sentences, text, roles, start)
+    inside_marks(sentences, text, roles, range(start, end))
+    for i in outside:
+        sent = sentences[i]
+        raw = normalize(sent.text)
+        if i == title_at:
+            roles[i] = "title"
+        elif _NUMBERS_ONLY.match(raw):
+            roles[i] = "dateline"
+        elif _is_prose(sent):
+            continue  # a standfirst or a paragraph the run left out: story until shown otherwise
+        elif (
+            _is_byline(raw)
+            or _byline_lead(raw)
+            or (title_at is not None and title_at < i < start and _name_line(raw))
+        ):
+            roles[i] = "byline"
+        elif _own_line(sent, text):
+            roles[i] = "other"
+
+
+# A line of digits and separators only: "2025 12:38", "06. 01.", "3:05".
+_NUMBERS_ONLY = re.compile(r"^[\d\s.:/,|\u2013\u2014-]+$")
+
+
+def inside_marks(
+    sentences: list[Sentence], text: str, roles: list[Role | None], inside: range
+) -> None:
+    """Furniture inside the story's run: repeated lines, credits, timestamps, labels."""
+    seen: dict[str, int] = {}
+    for sent in sentences:
+        k = _key(sent.text)
+        seen[k] = seen.get(k, 0) + 1
+    for i in inside:
+        sent = sentences[i]
+        if roles[i] is not None or not _own_line(sent, text):
+            continue
+        raw = normalize(sent.text)
+        n_words = len(raw.split())
+        if "\u00a9" in raw and n_words <= _SHORT:
+            roles[i] = "credit"  # "© DPA Images | Jane Roe"
+        elif _NUMBERS_ONLY.match(raw):
+            roles[i] = "dateline"
+        elif seen[_key(sent.text)] > 1 and 4 <= n_words <= 2 * _SHORT:
+            roles[i] = "other"  # said twice on one page: a widget, not the story
+
+
+def _byline_lead(raw: str) -> bool:
+    """'Von Jane Roe', 'Autor: Jane Roe und Li Wei': a lead word, then capitalised names."""
+    folded = raw.casefold()
+    for lead in entries("byline_leads"):
+        if folded.startswith(lead) and (
+            lead.endswith(":") or folded[len(lead) : len(lead) + 1] == " "
+        ):
+            rest = raw[len(lead) :].strip()
+            return _name_line(rest, most=14)
+    return False
+
+
+_TIMESTAMP = re.compile(r"\d{1,2}:\d{2}|\d{1,2}\.\d{1,2}\.\d{2,4}|\d{4}-\d{2}-\d{2}")
+
+
+def _name_line(raw: str, most: int = 5) -> bool:
+    """A few capitalised words and nothing else that reads as prose: 'Jane Roe', 'Li Wei'."""
+    tokens = raw.rstrip(" .").split()
+    if not 2 <= len(tokens) <= most or _TIMESTAMP.search(raw):
+        return False
+    caps = sum(1 for t in tokens if t[:1].isupper())
+    return tokens[0][:1].isupper() and caps >= len(tokens) - (len(tokens) // 3)
+
+
+def _headline(
+    sentences: list[Sentence], text: str, roles: list[Role | None], start: int
+) -> int | None:
+    """The title-like line of its own nearest before the story run."""
+    for i in range(start - 1, max(-1, start - 30), -1):
+        sent = sentences[i]
+        n_words = len(sent.text.split())
+        if roles[i] is not None or not 4 <= n_words <= 25 or not _own_line(sent, text):
+            continue
+        raw = normalize(sent.text)
+        if (
+            raw[-1:] in ":;,|"
+            or raw[:1] in "*+-\u2022"
+            or (raw[-1:] == "." and not raw.endswith("..."))
+        ):
+            continue
+        if _DATELINE.match(raw) or _is_byline(raw) or _byline_lead(raw) or _TIMESTAMP.search(raw):
+            continue
+        return i
+    return None

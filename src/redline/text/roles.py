@@ -27,11 +27,21 @@ class Furniture(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class PageFurniture:
-    """Furniture from what one page shows: where lines stand, their shape, the page's people."""
+    """Furniture from what one page shows: where lines stand, their shape, the page's people.
+
+    With `zones`, a text that is a whole web page copied as text is read by its story's run of
+    prose (`assign_roles(zones=True)`); off by default until it keeps the story whole.
+    """
+
+    zones: bool = False
 
     def roles(self, document: Document, sentences: Sequence[Sentence]) -> list[Role | None]:
         marked = assign_roles(
-            list(sentences), document.text, title=document.title, byline=document.byline
+            list(sentences),
+            document.text,
+            title=document.title,
+            byline=document.byline,
+            zones=self.zones,
         )
         return [s.role for s in marked]
 

@@ -24,8 +24,10 @@ import itertools
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
+from functools import cache
 
 from redline.models import Sentence, Span
+from redline.text.lexicon import entries
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -383,6 +385,8 @@ def _hard_break(
         # goes on. A dash ends a line that also opens with one ("-- CABLE FIRMS LOOK BEFORE
         # THEY LEAP --") without continuing it.
         return False
+    if _is_byline_line(text[nfirst:nend]):
+        return True  # "Ferry fares rise\nBy Jane Roe": a byline line stands on its own
     if next_word[:1].islower() and not caseless:
         # A lower-case continuation is wrapped prose unless the line closed a sentence and
         # was visibly cut short.
@@ -425,8 +429,28 @@ def _hard_break(
     # datelines, a title wrapped over lines): a heading needs a sentence to open after it,
     # and a block that is all title case is one heading wrapped over its lines.
     opener = next_word.lstrip(_LEADING_OPENERS).rstrip(",;:!?")
-    byline = opener == "By" and nend - nstart > 3
+    # "By Jane Roe", "Von Jana Roe" (data/byline_leads.*.txt): a byline opens after a heading.
+    byline = opener.casefold() in _byline_openers() and nend - nstart > 3
     return byline or (opener in _HEADING_FOLLOWERS and not layout.headings)
+
+
+@cache
+def _byline_openers() -> frozenset[str]:
+    """One-word byline leads ("by", "von", "par"), case folded."""
+    return frozenset(e for e in entries("byline_leads") if " " not in e and not e.endswith(":"))
+
+
+def _is_byline_line(line: str) -> bool:
+    """'By Jane Roe', 'Von Jana Roe und Li Wei': a byline lead and one to six name words."""
+    first, _, rest = line.partition(" ")
+    tokens = rest.split()
+    return (
+        first.casefold() in _byline_openers()
+        and 1 <= len(tokens) <= 6
+        and tokens[0][:1].isupper()
+        and sum(t[:1].isupper() for t in tokens) >= len(tokens) - 1
+        and line[-1:] not in ".!?,;"
+    )
 
 
 def _last_word(text: str, start: int, end: int) -> str:
