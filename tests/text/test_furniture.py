@@ -221,6 +221,4 @@ def test_page_zones_are_off_by_default() -> None:
 
 def test_page_zones_leave_a_plain_article_alone() -> None:
     text = "Ferry fares to rise\n\nBy Jane Doe\n\n" + STORY
-    assert roles(text) == [
-        (s.role, s.text) for s in assign_roles(segment(text), text, zones=True)
-    ]
+    assert roles(text) == [(s.role, s.text) for s in assign_roles(segment(text), text, zones=True)]
