@@ -33,7 +33,7 @@ _IN_WORD = "\u00ad\u200b\u200c\u200d\u2060\u0300-\u036f"
 # lookarounds only differ from plain ones by skipping in-word characters.
 _KNOWN_WORD_RE = (
     rf"[^\W_][{_IN_WORD}]*(?:(?:[^\W_]|['\u2019](?=[{_IN_WORD}]*[^\W_])|[.,](?=[{_IN_WORD}]*\d)"
-    rf"|(?:(?<=[A-Z])|(?<=[A-Z][\u00ad\u200b-\u200d\u2060]))\.(?=[{_IN_WORD}]*[A-Z](?![\u0300-\u036f])(?![{_IN_WORD}]*\w)))"
+    rf"|(?:(?<=[A-Z])|(?<=[A-Z][\u00ad\u200b-\u200d\u2060]))\.(?=[{_IN_WORD}]*[A-Z](?![\u00ad\u200b-\u200d\u2060]*[\u0300-\u036f])(?![{_IN_WORD}]*\w)))"
     rf"[{_IN_WORD}]*)*"
 )
 _FAST = (
