@@ -107,6 +107,24 @@ def _facts(items: Sequence[str], style: str, *, sep: str = ", ") -> Text:
     return out
 
 
+# Control characters in a document (an ESC starting a terminal sequence, a bell, C1 codes)
+# are shown as their Unicode control pictures, one character for one, so styles keep their
+# offsets and no text can move the cursor, recolour or retitle the reader's terminal.
+_CONTROLS = {c: 0x2400 + c for c in range(0x20) if c not in (0x09, 0x0A)}
+_CONTROLS.update({0x7F: 0x2421, **dict.fromkeys(range(0x80, 0xA0), 0xFFFD)})
+
+
+def _visible(text: Text) -> Text:
+    """`text` with every control character but tab and newline made visible."""
+    plain = text.plain
+    shown = plain.translate(_CONTROLS)
+    if shown == plain:
+        return text
+    out = text.copy()
+    out.plain = shown
+    return out
+
+
 class _Painter:
     """Prints segments as rows: a marker, then the text wrapped with a hanging indent."""
 
@@ -123,6 +141,7 @@ class _Painter:
         # Wrapped by hand rather than in a table grid: a grid pads every line to full width,
         # leaving trailing spaces in pipes, files and golden snapshots.
         width = max(self.console.width - indent, 10)
+        head, text = _visible(head), _visible(text)
         lines = text.wrap(self.console, width, overflow="fold")
         for i, line in enumerate(lines):
             prefix = head if i == 0 else Text(" " * indent)
