@@ -230,15 +230,18 @@ def write_clusters_jsonl(fh: IO[str], clusters: Iterable[Cluster]) -> None:
 
 
 @dataclass(frozen=True, slots=True)
-class _Role:
+class Membership:
+    """What a document is in its cluster: the columns of its clusters.parquet row."""
+
     cluster: Cluster
     best_match: str | None
     jaccard: float | None
     containment: float | None
 
 
-def _roles(clusters: Sequence[Cluster]) -> dict[str, _Role]:
-    roles: dict[str, _Role] = {}
+def memberships(clusters: Sequence[Cluster]) -> dict[str, Membership]:
+    """The membership of every clustered document, by id (every engine writes its rows from these)."""
+    found: dict[str, Membership] = {}
     for c in clusters:
         best: dict[str, tuple[float, str]] = {}
         contained: dict[str, float] = {}
@@ -249,19 +252,19 @@ def _roles(clusters: Sequence[Cluster]) -> dict[str, _Role]:
                 contained[me] = max(contained.get(me, 0.0), share)
         for doc_id in c.documents:
             score = best.get(doc_id)
-            roles[doc_id] = _Role(
+            found[doc_id] = Membership(
                 c,
                 score[1] if score else None,
                 score[0] if score else None,
                 contained.get(doc_id),
             )
-    return roles
+    return found
 
 
 def _rows(documents: Iterable[Document], clusters: Sequence[Cluster]) -> Iterator[dict[str, Any]]:
-    roles = _roles(clusters)
+    by_id = memberships(clusters)
     for doc in documents:
-        role = roles.get(doc.id)
+        role = by_id.get(doc.id)
         yield {
             "id": doc.id,
             "cluster": role.cluster.id if role else None,

@@ -141,16 +141,21 @@ def read_jsonl(
                 number,
             )
             continue
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            yield Skip(source, "malformed line", f"not valid JSON ({exc})", number)
-            continue
-        if not isinstance(record, dict):
-            yield Skip(
-                source, "malformed line", "a JSON value but not an object (one per line)", number
-            )
-            continue
-        yield record_to_item(record, fields, source, number)
+        item = line_to_item(line, fields, source, number)
+        if item is not None:
+            yield item
+
+
+def line_to_item(line: bytes | str, fields: Fields, source: str, number: int) -> Item | None:
+    """The item of one JSON Lines line (`number` counts from 1); None for a blank line."""
+    if not line.strip():
+        return None
+    try:
+        record = json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return Skip(source, "malformed line", f"not valid JSON ({exc})", number)
+    if not isinstance(record, dict):
+        return Skip(
+            source, "malformed line", "a JSON value but not an object (one per line)", number
+        )
+    return record_to_item(record, fields, source, number)
