@@ -35,6 +35,8 @@ REPO = Path(__file__).resolve().parent.parent
 RESULTS = BENCH_DIR / "spark_results.jsonl"
 # Driver (and, in local mode, executor) heap: the rule on this shared machine is ~3 GiB a process.
 DRIVER_MEMORY = "2g"
+# Shuffle partitions: Spark's default 200 is for clusters; local[2] pays per task.
+SHUFFLE_PARTITIONS = 16
 
 
 def _corpus(size: int) -> Path:
@@ -93,9 +95,11 @@ def _spark_child(corpus: str, outdir: str, report: str, master: str) -> None:
     """Inside the measured process: one Spark run, its statistics written to `report`."""
     from redline.engines.spark import run, session
 
+    # The UI stays on: its REST API gives the shuffle bytes of every stage.
     spark = session(
         master,
-        settings={"spark.driver.memory": DRIVER_MEMORY, "spark.ui.enabled": "false"},
+        shuffle_partitions=SHUFFLE_PARTITIONS,
+        settings={"spark.driver.memory": DRIVER_MEMORY},
     )
     spark.sparkContext.setLogLevel("ERROR")
     started = time.perf_counter()
@@ -116,10 +120,47 @@ def _spark_child(corpus: str, outdir: str, report: str, master: str) -> None:
                 "degrees": result.degrees,
                 "sizes": result.sizes,
                 "shuffle_partitions": spark.conf.get("spark.sql.shuffle.partitions"),
+                "per_stage": _stage_metrics(spark),
             }
         )
     )
     spark.stop()
+
+
+def _stage_metrics(spark: Any) -> dict[str, dict[str, int]]:
+    """Shuffle write/read bytes, records and task time per redline stage (the job groups)."""
+    from urllib.request import urlopen
+
+    base = f"{spark.sparkContext.uiWebUrl}/api/v1/applications/{spark.sparkContext.applicationId}"
+    with urlopen(f"{base}/jobs") as fh:
+        jobs = json.load(fh)
+    with urlopen(f"{base}/stages?status=complete") as fh:
+        stages = {st["stageId"]: st for st in json.load(fh)}
+    out: dict[str, dict[str, int]] = {}
+    counted: set[int] = set()
+    for job in jobs:
+        group = job.get("jobGroup") or "other"
+        mine = out.setdefault(
+            group,
+            {
+                "shuffle_write_bytes": 0,
+                "shuffle_write_records": 0,
+                "shuffle_read_bytes": 0,
+                "task_seconds": 0,
+                "jobs": 0,
+            },
+        )
+        mine["jobs"] += 1
+        for sid in job["stageIds"]:
+            st = stages.get(sid)
+            if st is None or sid in counted:  # skipped (cached) stages ran in an earlier job
+                continue
+            counted.add(sid)
+            mine["shuffle_write_bytes"] += st["shuffleWriteBytes"]
+            mine["shuffle_write_records"] += st["shuffleWriteRecords"]
+            mine["shuffle_read_bytes"] += st["shuffleReadBytes"]
+            mine["task_seconds"] += round(st["executorRunTime"] / 1000)
+    return out
 
 
 def _run(size: int, master: str, skip_local: bool) -> None:

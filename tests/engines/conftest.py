@@ -10,10 +10,8 @@ from typing import Any
 
 import pytest
 
-SKIP_REASON = (
-    "the spark tests need Java 17+ on PATH and `pip install redline[spark]`"
-    " (REDLINE_REQUIRE_SPARK=1 turns this skip into a failure)"
-)
+NEEDS = "the spark tests need Java 17+ on PATH and `pip install redline[spark]`"
+SKIP_REASON = f"{NEEDS} (REDLINE_REQUIRE_SPARK=1 turns this skip into a failure)"
 
 
 @pytest.fixture(scope="session")
@@ -22,13 +20,11 @@ def spark() -> Iterator[Any]:
     missing = shutil.which("java") is None or importlib.util.find_spec("pyspark") is None
     if missing:
         if os.environ.get("REDLINE_REQUIRE_SPARK") == "1":
-            pytest.fail(SKIP_REASON.split(" (")[0] + ", and REDLINE_REQUIRE_SPARK=1 is set")
+            pytest.fail(f"{NEEDS}, and REDLINE_REQUIRE_SPARK=1 is set")
         pytest.skip(SKIP_REASON)
     from redline.engines.spark import session
 
-    spark = session(
-        "local[2]", shuffle_partitions=4, settings={"spark.ui.enabled": "false"}
-    )
+    spark = session("local[2]", shuffle_partitions=4, settings={"spark.ui.enabled": "false"})
     spark.sparkContext.setLogLevel("ERROR")
     yield spark
     spark.stop()

@@ -17,10 +17,12 @@ import pyarrow.parquet as pq
 import pytest
 from textgen import invented_article, reword
 
+from redline.discover.config import DiscoveryConfig
 from redline.discover.verify import Thresholds
-from redline.engines.local import FindOptions, run
+from redline.engines.local import LocalEngine
 from redline.engines.output import write_clusters_jsonl, write_clusters_parquet
-from redline.ingest.collection import ReadOptions, read_collection
+from redline.find import FindOptions, Sources
+from redline.ingest.collection import ReadOptions
 
 
 def _record(doc_id: str | None, text: str, date: str | None = None) -> dict[str, Any]:
@@ -47,11 +49,17 @@ def _corpus(root: Path) -> None:
         papers.append(_record(f"trimmed/{story}", "\n\n".join(paragraphs[: len(paragraphs) // 2])))
         papers.append(_record(f"excerpt/{story}", " ".join(words[60:150])))
     # Short texts: a brief repeated with one changed word, which must not chain.
-    for k in range(6):
-        papers.append(_record(f"brief/{k}", f"Ferry services resume at dawn on pier {k} today."))
+    papers += [
+        _record(f"brief/{k}", f"Ferry services resume at dawn on pier {k} today.") for k in range(6)
+    ]
+    # A notice repeated with one changing number: more near-copies than a bucket pairs in full
+    # (`max_bucket`) and than an anchor may be shared by (`anchor_max_df`).
+    notice = invented_article(950, words=45)
+    papers += [
+        _record(f"notice/{k:02d}", f"{notice} Reference number {k * 7919}.") for k in range(70)
+    ]
     # Unrelated articles, one without an id (named file:line) and one whitespace-only text.
-    for k in range(8):
-        papers.append(_record(f"other/{k}", invented_article(700 + k, words=250)))
+    papers += [_record(f"other/{k}", invented_article(700 + k, words=250)) for k in range(8)]
     papers.append(_record(None, invented_article(800, words=200)))
     papers.append(_record("blank/0", "   \n  "))
     # A duplicate id: the first by input order (wire.jsonl comes before papers/) is kept.
@@ -81,8 +89,8 @@ def _corpus(root: Path) -> None:
 
 
 def _local(root: Path, options: FindOptions, out: Path) -> dict[str, Any]:
-    read = ReadOptions()
-    with run(read_collection([str(root)], read), options) as result:
+    sources = Sources(paths=[str(root)], read=ReadOptions())
+    with LocalEngine().run(sources, options) as result:
         buf = io.StringIO()
         write_clusters_jsonl(buf, result.clusters)
         write_clusters_parquet(out, result.documents(), result.clusters)
@@ -126,11 +134,15 @@ def _same_stats(local: Any, spark: Any) -> None:
     "options",
     [
         FindOptions(jobs=1),
-        # Tiny buckets and anchor postings: the neighbour and max_df rules decide the pairs.
-        FindOptions(jobs=1, max_bucket=3, anchor_max_df=3),
-        FindOptions(jobs=1, thresholds=Thresholds(jaccard=0.5, containment=None)),
+        # No anchors, and buckets of three: the neighbour rule decides most pairs.
+        FindOptions(
+            jobs=1,
+            discovery=DiscoveryConfig(
+                max_bucket=3, thresholds=Thresholds(jaccard=0.5, containment=None)
+            ),
+        ),
     ],
-    ids=["defaults", "small-buckets", "jaccard-only"],
+    ids=["defaults", "jaccard-only-small-buckets"],
 )
 def test_spark_writes_what_the_local_engine_writes(
     spark: Any, tmp_path: Path, options: FindOptions

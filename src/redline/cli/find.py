@@ -3,6 +3,10 @@
 Writes to OUTDIR (default `out/find`): `clusters.jsonl` (redline.clusters/1), `clusters.parquet`
 (one row per document) and `report/index.html`; with --dedup-out also the deduplicated
 collection and its `.map.jsonl`. Nothing is renamed into place until the run has succeeded.
+
+`--engine spark` runs the same search on Apache Spark (`engines.spark`): inputs and OUTDIR may be
+any Hadoop path, the outputs are written by the executors, and the report shows the largest
+clusters only.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress as RichProgress
     from rich.progress import TaskID
 
+    from redline.engines.spark import SparkResult
     from redline.find import Engine, FindOptions, FindResult, Stage
     from redline.ingest.collection import ReadOptions
     from redline.models import Cluster
@@ -103,10 +108,11 @@ class _Bar:
     "-o",
     "--out",
     "outdir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULT_OUT,
+    type=click.Path(file_okay=False, path_type=str),
+    default=str(DEFAULT_OUT),
     show_default=True,
-    help="Folder for clusters.jsonl, clusters.parquet and report/.",
+    help="Folder for clusters.jsonl, clusters.parquet and report/ (with --engine spark, any "
+    "Hadoop path: hdfs://, s3a://).",
 )
 @click.option(
     "--threshold",
@@ -134,9 +140,23 @@ class _Bar:
 )
 @click.option(
     "--engine",
+    type=click.Choice(["local", "spark"]),
     default="local",
     show_default=True,
-    help="What runs the search: local (this machine, all its cores).",
+    help="What runs the search: local (this machine, all its cores) or spark (Apache Spark; "
+    "`pip install redline[spark]`).",
+)
+@click.option(
+    "--master",
+    default=None,
+    help="With --engine spark: the Spark master for a session started here, e.g. local[4] "
+    "[default: spark-submit's, else local[*]].",
+)
+@click.option(
+    "--spark-parts",
+    is_flag=True,
+    help="With --engine spark: write clusters.jsonl and clusters.parquet as folders of part "
+    "files (no single task writes them all).",
 )
 @click.option("--strict", is_flag=True, help="Stop at the first unreadable document or line.")
 @click.option(
@@ -194,12 +214,14 @@ class _Bar:
 def find(
     *,
     paths: tuple[str, ...],
-    outdir: Path,
+    outdir: str,
     threshold: float | None,
     containment: float | None,
     no_containment: bool,
     jobs: int | None,
     engine: str,
+    master: str | None,
+    spark_parts: bool,
     strict: bool,
     include_readme: bool,
     dedup_out: Path | None,
@@ -228,6 +250,8 @@ def find(
       redline find dump.jsonl --dedup-out kept.jsonl
       redline find crawl.warc.gz --threshold 0.5 --containment 0.8 -o crawl-out
       zcat dump.jsonl.gz | redline find - -q
+      redline find --engine spark --master local[4] dump.jsonl -o out
+      spark-submit $(which redline) find --engine spark hdfs:///crawl/ -o hdfs:///out
     """
     from rich.console import Console  # noqa: PLC0415 - keeps `redline --help` fast
 
@@ -259,7 +283,6 @@ def find(
             strict=strict,
             max_bytes=max_bytes,
         )
-        chosen = engine_named(engine)
         fields = Fields(
             id=id_field,
             text=text_field,
@@ -273,10 +296,33 @@ def find(
             include_readme=include_readme,
             mtime_dates=order_by == "mtime",
         )
+        if engine == "spark":
+            if jobs is not None:
+                raise click.UsageError(
+                    "--jobs is for the local engine; with --engine spark pass --master local[N]"
+                    " or spark-submit's settings"
+                )
+            if dedup_out is not None:
+                raise click.UsageError(
+                    "--dedup-out is not available with --engine spark yet; run it with the"
+                    " local engine, or join clusters.parquet (column is_canonical) to the input"
+                )
+            _run_spark(
+                list(paths),
+                outdir,
+                options,
+                read,
+                master=master,
+                parts=spark_parts,
+                report=not no_report,
+                summary=None if quiet else out,
+                err=err,
+            )
+            return
         _run(
-            chosen,
+            engine_named(engine),
             list(paths),
-            outdir,
+            Path(outdir),
             options,
             read,
             dedup_out=dedup_out,
@@ -286,7 +332,7 @@ def find(
             err=err,
             pick=(order_by, prefer),
         )
-    site = outdir / "report" / "index.html"
+    site = Path(outdir) / "report" / "index.html"
     if open_report and not no_report and site.is_file():
         click.launch(str(site.resolve()))
 
@@ -397,7 +443,53 @@ def _pick_canonical(
     return choose_canonical(result.clusters, members, order_by="date", prefer=prefer)
 
 
-def _no_documents(err: Console, paths: list[str], result: FindResult) -> None:
+def _run_spark(
+    paths: list[str],
+    outdir: str,
+    options: FindOptions,
+    read: ReadOptions,
+    *,
+    master: str | None,
+    parts: bool,
+    report: bool,
+    summary: Console | None,
+    err: Console,
+) -> None:
+    from redline.engines.spark import run, session  # noqa: PLC0415
+
+    spark = session(master)
+    spark.sparkContext.setLogLevel("ERROR")
+    result = run(paths, outdir, options, read, spark=spark, single_file=not parts)
+    if result.stats.documents == 0:
+        _no_documents(err, paths, result)
+    here = _local_folder(outdir)
+    if not report:
+        site_note = "not written (--no-report)"
+    elif here is None:
+        site_note = f"not written: {outdir} is not on this machine (pass a local -o for one)"
+    else:
+        mark = time.perf_counter()
+        site_note = _site(here, result)
+        result.stats.timings["report"] = time.perf_counter() - mark
+        if result.stats.clusters > len(result.clusters):
+            site_note += (
+                f" (pages for the {len(result.clusters):,} largest of"
+                f" {result.stats.clusters:,} clusters; all are in clusters.jsonl)"
+            )
+    if summary is not None:
+        _summary(summary, result, result.outputs, site_note, None)
+
+
+def _local_folder(outdir: str) -> Path | None:
+    """The folder on this machine an output location names, or None (hdfs://, s3a://)."""
+    if outdir.startswith("file:"):
+        return Path(outdir.removeprefix("file:").removeprefix("//"))
+    if "://" in outdir:
+        return None
+    return Path(outdir)
+
+
+def _no_documents(err: Console, paths: list[str], result: FindResult | SparkResult) -> None:
     """Stop with exit 1: a run that read no document has nothing to report."""
     stats = result.stats
     for reason, count in stats.skipped.most_common():
@@ -417,19 +509,20 @@ def _no_documents(err: Console, paths: list[str], result: FindResult) -> None:
     )
 
 
-def _site(outdir: Path, result: FindResult) -> str:
+def _site(outdir: Path, result: FindResult | SparkResult) -> str:
     try:
         from redline.report.site import write_site  # noqa: PLC0415
     except ImportError:
         return "not written: this build has no HTML site writer (redline.report.site)"
-    index = write_site(outdir, result.clusters, result.load)
+    totals = (result.stats.clusters, result.stats.clustered)
+    index = write_site(outdir, result.clusters, result.load, totals=totals)
     return str(index)
 
 
 def _summary(
     console: Console,
-    result: FindResult,
-    written: list[Path],
+    result: FindResult | SparkResult,
+    written: list[Path] | list[str],
     site_note: str,
     dedup: tuple[int, int, Path] | None,
 ) -> None:
@@ -478,10 +571,11 @@ def _summary(
             markup=False,
             soft_wrap=True,
         )
-    if len(result.clusters) > _LARGEST:
-        console.print(f"  … and {len(result.clusters) - _LARGEST:,} more clusters", highlight=False)
+    if stats.clusters > _LARGEST:
+        console.print(f"  … and {stats.clusters - _LARGEST:,} more clusters", highlight=False)
     for path in written:
-        console.print(f"wrote {path.resolve()}", highlight=False, markup=False, soft_wrap=True)
+        where = str(path.resolve()) if isinstance(path, Path) else path
+        console.print(f"wrote {where}", highlight=False, markup=False, soft_wrap=True)
     if dedup is not None:
         console.print(
             f"dedup: kept {dedup[0]:,} documents, dropped {dedup[1]:,}; what replaced each"

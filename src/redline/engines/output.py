@@ -240,7 +240,7 @@ class Membership:
 
 
 def memberships(clusters: Sequence[Cluster]) -> dict[str, Membership]:
-    """The membership of every clustered document, by id (every engine writes its rows from these)."""
+    """Each clustered document's membership by id (every engine writes its rows from these)."""
     found: dict[str, Membership] = {}
     for c in clusters:
         best: dict[str, tuple[float, str]] = {}

@@ -48,9 +48,9 @@ import numpy as np
 import pyarrow as pa
 
 from redline.errors import ConfigError, DependencyError, InputError
-from redline.ingest.collection import ReadOptions, kind_of
+from redline.ingest.collection import ReadOptions, is_folder_note, kind_of
 from redline.ingest.files import format_from_name
-from redline.ingest.records import Reason, Skip
+from redline.ingest.records import FOLDER_NOTE, Reason, Skip
 
 INSTALL_HINT = "the spark engine needs `pip install redline[spark]`"
 
@@ -63,7 +63,7 @@ except ImportError as exc:  # the optional extra is not installed
     raise DependencyError(INSTALL_HINT) from exc
 
 if TYPE_CHECKING:
-    from redline.engines.local import FindOptions, Stats
+    from redline.find import FindOptions, Stats
     from redline.models import Cluster, Document
 
 # Clusters (largest first) brought to the driver for the summary and the report site, and the
@@ -202,8 +202,12 @@ class _FileSystem:
         return parts[0]
 
 
-def _files(fs: _FileSystem, paths: Sequence[str]) -> list[_File]:
-    """Every input file in the local reader's order, named as it names them."""
+def _files(fs: _FileSystem, paths: Sequence[str], read: ReadOptions) -> list[_File]:
+    """Every input file in the local reader's order, named as it names them.
+
+    Folder notes (README, LICENSE ... inside a folder) get the kind "note" unless
+    `read.include_readme`: they become skips, as the local reader makes them.
+    """
     if not paths:
         raise ConfigError("no input paths given")
     given: list[tuple[str, bool]] = []
@@ -222,13 +226,14 @@ def _files(fs: _FileSystem, paths: Sequence[str]) -> list[_File]:
         if is_dir:
             prefix = "" if base == "" else base + "/"
             for file, rel, size in fs.walk(uri):
-                out.append(_File(file, prefix + rel, size, kind_of(rel)))
+                note = not read.include_readme and is_folder_note(rel.rsplit("/", 1)[-1])
+                out.append(_File(file, prefix + rel, size, "note" if note else kind_of(rel)))
         else:
             st = fs.status(uri)
             assert st is not None
             out.append(_File(uri, base, st[1], kind_of(uri)))
     for f in out:
-        if f.kind not in _KINDS:
+        if f.kind not in (*_KINDS, "note"):
             raise ConfigError(
                 f"{f.name}: the spark engine reads JSON Lines, Parquet and text/HTML files, not"
                 f" {f.kind.upper()}; convert it or run `redline find --engine local`"
@@ -444,8 +449,14 @@ def _read_documents(
 
 def read_records(spark: SparkSession, paths: Sequence[str], read: ReadOptions) -> DataFrame:
     """Documents and skips of a collection (schema `_RECORD_SCHEMA`), one row per item."""
-    files = list(enumerate(_files(_FileSystem(spark), paths)))
-    frames = []
+    files = list(enumerate(_files(_FileSystem(spark), paths, read)))
+    message = "describes the folder; --include-readme reads it"
+    notes = [
+        (f.name, rank, 0, message, None, None, None, None, FOLDER_NOTE)
+        for rank, f in files
+        if f.kind == "note"
+    ]
+    frames = [spark.createDataFrame(notes, _RECORD_SCHEMA)] if notes else []
     for kind, reader in (
         ("jsonl", _read_jsonl),
         ("parquet", _read_parquet),
@@ -473,10 +484,14 @@ _SIGNED_SCHEMA = (
 
 def _sign(records: DataFrame, options: FindOptions) -> DataFrame:
     """`fingerprint` per Arrow batch; skips pass through, a text without words becomes one."""
-    lsh = options.banding()
-    minhash = options.minhash
-    shingle_size = options.shingle_size
-    modulus = options.anchor_modulus if options.thresholds.containment is not None else None
+    lsh = options.discovery.banding()
+    minhash = options.discovery.minhash
+    shingle_size = options.discovery.shingle_size
+    modulus = (
+        options.discovery.anchor_modulus
+        if options.discovery.thresholds.containment is not None
+        else None
+    )
     names = [c.split()[0] for c in _SIGNED_SCHEMA.split(", ")]
 
     def sign(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
@@ -546,7 +561,6 @@ def _count(marked: DataFrame, skips: DataFrame, stats: Stats, *, strict: bool) -
     Raises:
         InputError: with `strict`, the first skip that is bad input.
     """
-    from redline.ingest.records import NOT_A_DOCUMENT  # noqa: PLC0415
 
     counts = {r["reason"]: int(r["count"]) for r in marked.groupBy("reason").count().collect()}
     stats.documents = counts.pop(None, 0)
@@ -562,7 +576,7 @@ def _count(marked: DataFrame, skips: DataFrame, stats: Stats, *, strict: bool) -
     )
     examples = [Skip(r["id"], r["reason"], r["text"], r["position"] or None) for r in firsts]
     if strict:
-        fatal = [s for s in examples if s.reason != NOT_A_DOCUMENT]
+        fatal = [s for s in examples if s.fatal]
         if fatal:
             raise fatal[0].error()
     for reason, count in counts.items():
@@ -675,7 +689,7 @@ _PAIR_SCHEMA = "a string, b string, na long, nb long, jaccard double, a_in_b dou
 def _verify(candidates: DataFrame, docs: DataFrame, options: FindOptions) -> DataFrame:
     """The candidates `verify` accepts, as pairs ordered by id."""
 
-    thresholds = options.thresholds
+    thresholds = options.discovery.thresholds
     sets = docs.select("nid", "id", "shingles")
     joined = (
         candidates.join(sets.toDF("lo", "lo_id", "lo_set"), "lo")
@@ -740,7 +754,7 @@ def _cluster_edges(pairs: DataFrame, options: FindOptions) -> DataFrame:
     then highest Jaccard, then smallest container id.
     """
 
-    thresholds = options.thresholds
+    thresholds = options.discovery.thresholds
     strong = pairs.where(sf.col("jaccard") >= thresholds.jaccard).select(
         sf.col("na").alias("u"), sf.col("nb").alias("v")
     )
@@ -882,7 +896,7 @@ def _clusters(
     component never depends on another.
     """
 
-    thresholds = options.thresholds
+    thresholds = options.discovery.thresholds
     facts = docs.select("nid", "date", "length")
     inside = (
         pairs.join(labels.toDF("na", "label"), "na")
@@ -1084,16 +1098,22 @@ def _largest(
 # --- the run --------------------------------------------------------------------------------
 
 
+# The stages of a run, in order; Spark jobs carry their stage's name as job group, so the
+# Spark UI (and bench/bench_spark.py, through its REST API) can sum shuffle bytes per stage.
+STAGES = ("read and sign", "band", "verify", "components", "cluster", "write")
+
+
 class _Clock:
     """Wall time per stage; a stage ends when its persisted DataFrame has been computed."""
 
-    def __init__(self, stats: Stats) -> None:
+    def __init__(self, stats: Stats, spark: SparkSession) -> None:
         self._stats = stats
+        self._context = spark.sparkContext
         self._mark = time.perf_counter()
         self._frames: list[DataFrame] = []
+        self._context.setJobGroup(STAGES[0], f"redline find: {STAGES[0]}")
 
     def persist(self, frame: DataFrame) -> DataFrame:
-
         kept = frame.persist(StorageLevel.MEMORY_AND_DISK)
         self._frames.append(kept)
         return kept
@@ -1105,13 +1125,18 @@ class _Clock:
         return frame.localCheckpoint(eager=True)
 
     def lap(self, stage: str) -> None:
+        """`stage` is done; the jobs that follow belong to the next one."""
         now = time.perf_counter()
         self._stats.timings[stage] = self._stats.timings.get(stage, 0.0) + now - self._mark
         self._mark = now
+        after = STAGES[STAGES.index(stage) + 1 :]
+        if after:
+            self._context.setJobGroup(after[0], f"redline find: {after[0]}")
 
     def release(self) -> None:
         for frame in self._frames:
             frame.unpersist()
+        self._context.setLocalProperty("spark.jobGroup.id", None)  # type: ignore[arg-type]
 
 
 def run(
@@ -1144,15 +1169,15 @@ def run(
         DependencyError: pyspark is not installed.
     """
 
-    from redline.engines.local import FindOptions, Stats  # noqa: PLC0415
+    from redline.find import FindOptions, Stats  # noqa: PLC0415
 
     options = options or FindOptions()
     read = read or ReadOptions(max_bytes=options.max_bytes)
     spark = spark or session()
-    lsh = options.banding()
+    lsh = options.discovery.banding()
     stats = Stats(jobs=spark.sparkContext.defaultParallelism, bands=lsh.bands, rows=lsh.rows)
     started = time.perf_counter()
-    clock = _Clock(stats)
+    clock = _Clock(stats, spark)
     try:
         signed = _sign(read_records(spark, paths, read), options)
         # Duplicate ids: the first by input order is kept, as the local engine keeps it.
@@ -1185,17 +1210,26 @@ def run(
         )
         _count(marked, skips, stats, strict=options.strict)
         clock.lap("read and sign")
+        if stats.documents == 0:
+            # Nothing to report: no output is written (the caller says why).
+            stats.seconds = time.perf_counter() - started
+            return SparkResult(stats=stats, clusters=[], documents={}, outputs=[])
 
         copies, reps = _exact_copies(docs)
         copies = clock.persist(copies)
         stats.exact_copies = copies.count()
-        candidates = _band_pairs(reps, options.max_bucket).withColumn("banded", sf.lit(True))
-        if options.thresholds.containment is not None and options.anchor_modulus is not None:
+        candidates = _band_pairs(reps, options.discovery.max_bucket).withColumn(
+            "banded", sf.lit(True)
+        )
+        if (
+            options.discovery.thresholds.containment is not None
+            and options.discovery.anchor_modulus is not None
+        ):
             anchored = _anchor_pairs(
                 reps,
-                min_shared=options.anchor_min_shared,
-                max_df=options.anchor_max_df,
-                min_share=options.thresholds.containment / 2,
+                min_shared=options.discovery.anchor_min_shared,
+                max_df=options.discovery.anchor_max_df,
+                min_share=options.discovery.thresholds.containment / 2,
             ).withColumn("banded", sf.lit(False))
             candidates = candidates.unionByName(anchored)
         candidates = clock.persist(

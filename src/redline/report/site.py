@@ -57,6 +57,7 @@ def write_site(
     max_clusters: int = DEFAULT_MAX_CLUSTERS,
     progress: Progress | None = None,
     jobs: int = 1,
+    totals: tuple[int, int] | None = None,
 ) -> Path:
     """Write the browsable report of `clusters` to `outdir/report/`.
 
@@ -75,6 +76,8 @@ def write_site(
         progress: called as progress(done, total) after each cluster page.
         jobs: worker processes for the cluster pages (forked, so `load` need not be picklable;
             1 where fork is unavailable). The pages are the same whatever the number.
+        totals: (clusters, documents in them) of the whole run, when `clusters` holds only the
+            largest (a Spark run brings back no more); the index counts the rest from it.
 
     Returns:
         The path of `outdir/report/index.html`.
@@ -99,7 +102,7 @@ def write_site(
         (tmp / "clusters").mkdir(parents=True)
         (tmp / "pairs").mkdir()
         _Builder(tmp, load, max_pairs_per_cluster, max_versions).build(
-            clusters, max_clusters, progress, jobs
+            clusters, max_clusters, progress, jobs, totals
         )
         _replace(tmp, final)
     except BaseException:
@@ -227,6 +230,7 @@ class _Builder:
         max_clusters: int,
         progress: Progress | None,
         jobs: int,
+        totals: tuple[int, int] | None = None,
     ) -> None:
         ordered = sorted(clusters, key=lambda c: (-len(c.documents), c.id))
         shown = ordered[:max_clusters]
@@ -235,15 +239,16 @@ class _Builder:
             entries.append(entry)
             if progress is not None:
                 progress(n, len(shown))
-        hidden = ordered[max_clusters:]
+        count, documents = totals or (len(clusters), sum(len(c.documents) for c in clusters))
+        on_pages = sum(len(c.documents) for c in shown)
         html = _render(
             "site_index.html",
             script_hash=_script_hash("site_index.html"),
             entries=entries,
-            clusters=len(clusters),
-            documents=sum(len(c.documents) for c in clusters),
-            hidden=len(hidden),
-            hidden_documents=sum(len(c.documents) for c in hidden),
+            clusters=count,
+            documents=documents,
+            hidden=count - len(shown),
+            hidden_documents=documents - on_pages,
         )
         _write(self.root / "index.html", html)
 
