@@ -65,6 +65,8 @@ def _corpus(root: Path) -> None:
     # A duplicate id: the first by input order (wire.jsonl comes before papers/) is kept.
     papers.append(_record("wire/0", invented_article(900, words=300)))
     (root / "papers").mkdir(parents=True)
+    # A note about the folder: skipped by both engines, not read as a document.
+    (root / "papers" / "README.md").write_text("Papers of the week, two formats.\n")
     (root / "wire.jsonl").write_text(
         "".join(json.dumps(r) + "\n" for r in wire[:3]) + "\nnot json at all\n", encoding="utf-8"
     )
