@@ -251,7 +251,6 @@ def find(
       redline find crawl.warc.gz --threshold 0.5 --containment 0.8 -o crawl-out
       zcat dump.jsonl.gz | redline find - -q
       redline find --engine spark --master local[4] dump.jsonl -o out
-      spark-submit $(which redline) find --engine spark hdfs:///crawl/ -o hdfs:///out
     """
     from rich.console import Console  # noqa: PLC0415 - keeps `redline --help` fast
 
