@@ -249,7 +249,7 @@ def _surplus(
     """How many occurrences of each fact key `other` lacks (keys with a surplus only)."""
     counts = Counter(f.key for f in found)
     other_counts = Counter(f.key for f in other_found)
-    occurrences = _Occurrences(other_text)
+    occurrences = _occurrences(other_text)
     first: dict[str, _Fact] = {}
     for f in found:
         first.setdefault(f.key, f)
@@ -287,7 +287,7 @@ def _listed(
     counts: list[FactCount] = []
     other_counts = Counter(f.key for f in other_found)
     here_counts = Counter(f.key for f in found)
-    occurrences = _Occurrences(other_text) if surplus else None
+    occurrences = _occurrences(other_text) if surplus else None
     seen: set[str] = set()
     for f in found:
         if f.key in seen or surplus.get(f.key, 0) <= 0:
@@ -592,6 +592,12 @@ def _occurrence_keys(text: str) -> list[str]:
     folded = _COMBINING.sub("", unicodedata.normalize("NFKD", folded.casefold()))
     folded = _POSSESSIVE_IN_TEXT.sub("", _THOUSANDS.sub("", folded))
     return _OCCURRENCE_TOKEN.findall(folded)
+
+
+@lru_cache(maxsize=8)
+def _occurrences(text: str) -> _Occurrences:
+    """The occurrence index of `text`, built once per comparison (both passes reuse it)."""
+    return _Occurrences(text)
 
 
 class _Occurrences:
