@@ -841,7 +841,7 @@ def _is_star_forest(edges: DataFrame) -> bool:
     bad = per_node.where(
         (sf.col("parents") > 1) | ((sf.col("parents") > 0) & (sf.col("children") > 0))
     )
-    return bad.limit(1).count() == 0
+    return bool(bad.limit(1).count() == 0)
 
 
 def _large_star(edges: DataFrame) -> DataFrame:
@@ -1136,7 +1136,7 @@ class _Clock:
     def release(self) -> None:
         for frame in self._frames:
             frame.unpersist()
-        self._context.setLocalProperty("spark.jobGroup.id", None)  # type: ignore[arg-type]
+        self._context.setLocalProperty("spark.jobGroup.id", None)  # type: ignore[arg-type,unused-ignore]
 
 
 def run(
