@@ -27,6 +27,7 @@ from server_helpers import STORIES, free_port
 from redline.models import Document
 from redline.server.app import DEFAULT_THREADS
 from redline.store import Index
+from redline.store.sqlite import MAX_CONNECTIONS
 
 pytestmark = pytest.mark.slow
 
@@ -116,8 +117,12 @@ def test_bursts_on_recycled_threads_keep_open_files_bounded(
     # once), else what this is about never happened.
     alive = [len(t) for t in threads]
     assert len(set().union(*threads)) > max(alive), f"threads after each burst: {alive}"
-    # A leak grows by a connection (2-3 files) per recycled thread and burst; a pool stays put.
-    assert files[-1] <= files[0] + 3, f"index files open after each burst: {files}"
-    assert fds[-1] <= fds[0] + 8, f"descriptors open after each burst: {fds}"
+    # A leak grows by a connection (up to 3 files: database, -wal, -shm) per recycled thread
+    # and burst, without end (65 -> 325 over these bursts before the pool). A pool opens
+    # connections on demand, so how many it holds depends on how the bursts were scheduled
+    # (5 -> 9 files under a loaded machine), but never more than MAX_CONNECTIONS of them.
+    bound = 3 * MAX_CONNECTIONS
+    assert max(files) <= files[0] + bound, f"index files open after each burst: {files}"
+    assert max(fds) <= fds[0] + bound + 8, f"descriptors open after each burst: {fds}"
     # Handlers run on at most DEFAULT_THREADS worker threads, however many requests come.
     assert max(alive) <= idle + DEFAULT_THREADS, f"threads after each burst: {alive}"
