@@ -242,15 +242,23 @@ class Pair:
     jaccard: float
     a_in_b: float
     b_in_a: float
+    # Share of the shorter document's sentences with a partner in the other
+    # (`discover.sentences.aligned_share`); None where sentences were not compared (exact
+    # copies, an index made before sentence verification). Written only when known, so
+    # `redline.clusters/1` readers see the same records as before otherwise.
+    aligned_share: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "a": self.a,
             "b": self.b,
             "jaccard": round(self.jaccard, 4),
             "a_in_b": round(self.a_in_b, 4),
             "b_in_a": round(self.b_in_a, 4),
         }
+        if self.aligned_share is not None:
+            out["aligned_share"] = round(self.aligned_share, 4)
+        return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -228,3 +228,41 @@ def test_two_runs_into_one_folder_at_once_are_refused(tmp_path: Path) -> None:
         os.close(fd)
     assert result.returncode == 1
     assert "another `redline find` is writing to" in result.stderr
+
+
+def _rewritten(text: str, share: float, seed: int) -> str:
+    """Another writer's version: about `share` of each sentence's words replaced."""
+    rng = random.Random(seed)
+    vocab = ["".join(rng.choice(SYLLABLES) for _ in range(4)) for _ in range(500)]
+    return " ".join(rng.choice(vocab) if rng.random() < share else w for w in text.split(" "))
+
+
+def test_reuse_mode_groups_rewritten_versions_that_versions_mode_leaves_apart(
+    tmp_path: Path,
+) -> None:
+    rows = [{"id": f"other-{k}", "text": article(70 + k)} for k in range(4)]
+    for story in range(2):
+        text = article(story, words=360)
+        rows += [
+            {"id": f"s{story}-a", "text": text},
+            {"id": f"s{story}-b", "text": _rewritten(text, 0.12, seed=story)},
+        ]
+    src = write_jsonl(tmp_path / "in.jsonl", rows)
+    versions = run(src, "-o", tmp_path / "v", "--no-report")
+    reuse = run(src, "-o", tmp_path / "r", "--no-report", "--mode", "reuse")
+    assert versions.returncode == reuse.returncode == 0, versions.stderr + reuse.stderr
+    assert (tmp_path / "v" / "clusters.jsonl").read_text() == ""
+    found = [json.loads(x) for x in (tmp_path / "r" / "clusters.jsonl").read_text().splitlines()]
+    assert sorted(sorted(c["documents"]) for c in found) == [["s0-a", "s0-b"], ["s1-a", "s1-b"]]
+    # The evidence says why: few shingles in common, most sentences aligned.
+    for c in found:
+        (pair,) = c["pairs"]
+        assert pair["jaccard"] < 0.4
+        assert pair["aligned_share"] >= 0.5
+    # An explicit threshold wins over the mode's: --aligned turns the sentence rule on in
+    # versions mode too.
+    given = run(src, "-o", tmp_path / "g", "--no-report", "--aligned", "0.5")
+    assert given.returncode == 0, given.stderr
+    assert (tmp_path / "g" / "clusters.jsonl").read_text() == (
+        tmp_path / "r" / "clusters.jsonl"
+    ).read_text()

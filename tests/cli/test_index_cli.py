@@ -318,3 +318,45 @@ def test_query_of_a_rewrite_names_its_source_with_verdict_and_shared_sentences(
     assert best["id"].endswith("tamblyn.txt")
     assert best["verdict"] in ("partial reuse", "derived")
     assert best["shared_sentences"] >= 3 and best["evidence"]
+
+
+def test_an_index_made_in_reuse_mode_keeps_it_and_clusters_rewrites(tmp_path: Path) -> None:
+    import random
+
+    from textgen import invented_article
+
+    def rewritten(text: str, seed: int) -> str:
+        # About one word in eight replaced: few shingles left, every sentence kept in spirit.
+        rng = random.Random(seed)
+        words = text.split(" ")
+        return " ".join(f"zq{rng.randrange(999)}" if rng.random() < 0.12 else w for w in words)
+
+    rows = []
+    for story in range(2):
+        text = invented_article(60 + story, words=360)
+        rows += [
+            {"id": f"s{story}-a", "text": text},
+            {"id": f"s{story}-b", "text": rewritten(text, story)},
+        ]
+    src = tmp_path / "feed.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    plain, reuse = str(tmp_path / "v.db"), str(tmp_path / "r.db")
+    assert run("index", "add", str(src), "--db", plain)[0] == 0
+    code, out = run("index", "add", str(src), "--db", reuse, "--mode", "reuse")
+    assert code == 0, out
+    assert "4 documents in 2 clusters of versions" in out
+    code, out = run("index", "stats", "--db", plain, "--format", "json")
+    assert json.loads(out)["clusters"] == 0
+    code, out = run("index", "stats", "--db", reuse, "--format", "json")
+    assert json.loads(out)["settings"]["aligned"] == 0.5
+    # Adding again without --mode uses the index's own; naming another mode is refused.
+    assert run("index", "add", str(src), "--db", reuse)[0] == 0
+    code, out = run("index", "add", str(src), "--db", reuse, "--mode", "versions")
+    assert code != 0
+    assert "was made with --mode reuse" in out
+    # Removing a rewrite takes its sentence anchors with it: re-adding finds its original again.
+    assert run("index", "remove", "s0-b", "--db", reuse)[0] == 0
+    code, out = run("index", "add", str(src), "--db", reuse)
+    assert "added 1" in out
+    code, out = run("index", "stats", "--db", reuse, "--format", "json")
+    assert json.loads(out)["clusters"] == 2

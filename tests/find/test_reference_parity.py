@@ -1,15 +1,17 @@
 """The local engine and the SQLite index give the clusters of the pure-Python reference.
 
 Corpora mix everything the candidate and record policies decide: exact copies, trimmed copies,
-excerpts, light rewrites, short texts, empty documents, duplicate ids and buckets larger than
-`max_bucket` (small settings of `max_bucket` and `anchor_max_df` make oversized buckets and
-boilerplate anchors cheap to reach).
+excerpts, light and heavy rewrites (which only sentence rules find), short texts, empty
+documents, duplicate ids and buckets larger than `max_bucket` (small settings of `max_bucket`,
+`anchor_max_df` and `sentence_max_df` make oversized buckets and boilerplate anchors cheap to
+reach).
 """
 
 from __future__ import annotations
 
 import random
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -25,7 +27,16 @@ from redline.find.reference import Discovery, discover
 from redline.models import Cluster, Document
 from redline.store import Index
 
-VARIANTS = ("copy", "trimmed", "excerpt", "reworded", "short", "empty", "duplicate id")
+VARIANTS = (
+    "copy",
+    "trimmed",
+    "excerpt",
+    "reworded",
+    "rewritten",
+    "short",
+    "empty",
+    "duplicate id",
+)
 
 
 def _variant(kind: str, text: str, rng: random.Random) -> str:
@@ -40,6 +51,9 @@ def _variant(kind: str, text: str, rng: random.Random) -> str:
         return " ".join(words[start : start + rng.randint(30, 80)])
     if kind == "reworded":
         return reword(text, rng.choice((0.02, 0.05, 0.1)), seed=rng.randrange(10**6))
+    if kind == "rewritten":
+        # Few shingles survive a word in four replaced; most sentences keep a partner.
+        return reword(text, rng.choice((0.2, 0.25, 0.3)), seed=rng.randrange(10**6))
     if kind == "short":
         start = rng.randrange(max(1, len(words) - 8))
         return " ".join(words[start : start + rng.randint(1, 8)])
@@ -73,24 +87,33 @@ def corpora(draw: st.DrawFn, *, duplicates: bool = True) -> list[Document]:
     return draw(st.permutations(docs))
 
 
+MODES = [
+    DiscoveryConfig(),
+    DiscoveryConfig.for_mode("versions", jaccard=0.5, containment=0.8),
+    DiscoveryConfig.for_mode("versions", containment=None),
+    DiscoveryConfig.for_mode("versions", aligned=0.6),
+    DiscoveryConfig(thresholds=Thresholds(aligned=None, containment=None)),
+    DiscoveryConfig.for_mode("reuse"),
+    DiscoveryConfig.for_mode("reuse", containment=None),
+]
 configs = st.builds(
-    DiscoveryConfig,
-    thresholds=st.sampled_from(
-        [Thresholds(), Thresholds(jaccard=0.5, containment=0.8), Thresholds(containment=None)]
-    ),
+    replace,
+    st.sampled_from(MODES),
     max_bucket=st.sampled_from([2, 3, 64]),
     anchor_max_df=st.sampled_from([2, 3, 20]),
+    sentence_max_df=st.sampled_from([2, 3, 20]),
 )
 
 
 def _local(
     docs: list[Document], config: DiscoveryConfig, batch: int
-) -> tuple[list[Cluster], Counter[str], int, int, int]:
+) -> tuple[list[Cluster], Counter[str], int, tuple[int, int], int]:
     options = FindOptions(discovery=config, jobs=1, batch_size=batch)
     with LocalEngine().run(Sources(items=docs), options) as result:
         s = result.stats
         skipped: Counter[str] = Counter(dict(s.skipped))
-        return result.clusters, skipped, s.candidates, s.anchor_candidates, s.exact_copies
+        only = (s.anchor_candidates, s.sentence_candidates)
+        return result.clusters, skipped, s.candidates, only, s.exact_copies
 
 
 def _assert_local_matches(docs: list[Document], config: DiscoveryConfig, batch: int) -> Discovery:
@@ -99,7 +122,10 @@ def _assert_local_matches(docs: list[Document], config: DiscoveryConfig, batch: 
     assert [c.to_dict() for c in clusters] == [c.to_dict() for c in ref.clusters]
     assert skipped == Counter(reason for _, reason in ref.skipped)
     assert candidates == len(ref.candidates)
-    assert anchor_only == len(ref.anchored - ref.banded)
+    assert anchor_only == (
+        len(ref.anchored - ref.banded),
+        len(ref.sentenced - ref.banded - ref.anchored),
+    )
     assert copies == len(ref.copies)
     return ref
 
@@ -132,14 +158,13 @@ def test_the_local_engine_gives_the_reference_clusters(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-@given(docs=corpora(duplicates=False), thresholds=configs.map(lambda c: c.thresholds))
+@given(docs=corpora(duplicates=False), config=st.sampled_from(MODES))
 def test_the_index_gives_the_reference_clusters(
-    tmp_path_factory: pytest.TempPathFactory, docs: list[Document], thresholds: Thresholds
+    tmp_path_factory: pytest.TempPathFactory, docs: list[Document], config: DiscoveryConfig
 ) -> None:
     # The index has no max_bucket (it caps candidates per lookup instead) and counts an
     # anchor's documents among those added before, so it is compared at the default
     # bucket and anchor settings, which these small corpora never exceed.
-    config = DiscoveryConfig(thresholds=thresholds)
     ref = discover(docs, config)
     path = tmp_path_factory.mktemp("index") / "parity.db"
     assert _partition(_index_clusters(docs, config, path)) == _partition(ref.clusters)

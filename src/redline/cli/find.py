@@ -132,6 +132,22 @@ class _Bar:
     "--no-containment", is_flag=True, help="Match by Jaccard only (whole-document copies)."
 )
 @click.option(
+    "--mode",
+    type=click.Choice(["versions", "reuse"]),
+    default="versions",
+    show_default=True,
+    help="versions: copies and edited versions (high precision); reuse: also texts rewritten"
+    " from one another (reworded, reading levels, churnalism), judged by how many sentences"
+    " align. Sets the defaults of the thresholds; a threshold given explicitly wins.",
+)
+@click.option(
+    "--aligned",
+    type=click.FloatRange(0.0, 1.0, min_open=True),
+    default=None,
+    help="Share of the shorter document's sentences aligned with the other at or above which"
+    " they are versions [default: reuse 0.5; versions: sentences not compared].",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
@@ -218,6 +234,8 @@ def find(
     threshold: float | None,
     containment: float | None,
     no_containment: bool,
+    mode: str,
+    aligned: float | None,
     jobs: int | None,
     engine: str,
     master: str | None,
@@ -255,7 +273,6 @@ def find(
     from rich.console import Console  # noqa: PLC0415 - keeps `redline --help` fast
 
     from redline.discover.config import DiscoveryConfig  # noqa: PLC0415
-    from redline.discover.verify import Thresholds  # noqa: PLC0415
     from redline.find import FindOptions, engine_named  # noqa: PLC0415
     from redline.ingest.collection import ReadOptions  # noqa: PLC0415
     from redline.ingest.jsonl import Fields  # noqa: PLC0415
@@ -269,15 +286,16 @@ def find(
     err = Console(stderr=True)
     out = Console()
     with guard():
-        defaults = Thresholds()
-        thresholds = Thresholds(
-            jaccard=threshold if threshold is not None else defaults.jaccard,
-            containment=None
-            if no_containment
-            else (containment if containment is not None else defaults.containment),
-        )
+        overrides: dict[str, float | None] = {}
+        if no_containment:
+            overrides["containment"] = None
+        elif containment is not None:
+            overrides["containment"] = containment
+        if aligned is not None:
+            overrides["aligned"] = aligned
+        discovery = DiscoveryConfig.for_mode(mode, jaccard=threshold, **overrides)
         options = FindOptions(
-            discovery=DiscoveryConfig(thresholds=thresholds),
+            discovery=discovery,
             jobs=jobs,
             strict=strict,
             max_bytes=max_bytes,
@@ -305,6 +323,11 @@ def find(
                 raise click.UsageError(
                     "--dedup-out is not available with --engine spark yet; run it with the"
                     " local engine, or join clusters.parquet (column is_canonical) to the input"
+                )
+            if discovery.sentences:
+                raise click.UsageError(
+                    "--mode reuse and --aligned are not available with --engine spark yet"
+                    " (it does not compare sentences); run them with the local engine"
                 )
             _run_spark(
                 list(paths),
@@ -547,8 +570,14 @@ def _summary(
         f"versions holding {stats.clustered:,} "
         f"documents ({stats.exact_copies:,} exact copies)",
         f"verified {stats.verified:,} of {stats.candidates:,} candidate pairs "
-        f"({stats.candidates - stats.anchor_candidates:,} from LSH bands, "
-        f"{stats.anchor_candidates:,} more from anchors; exact copies need no check)",
+        f"({stats.candidates - stats.anchor_candidates - stats.sentence_candidates:,} from LSH"
+        f" bands, {stats.anchor_candidates:,} more from anchors"
+        + (
+            f", {stats.sentence_candidates:,} more from sentence anchors"
+            if stats.sentence_candidates
+            else ""
+        )
+        + "; exact copies need no check)",
         f"took {sum(stats.timings.values()):.1f} s on {workers}: "
         + ", ".join(f"{name} {sec:.1f} s" for name, sec in stats.timings.items()),
     ]

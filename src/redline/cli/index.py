@@ -134,6 +134,14 @@ def _extract(items: list[Item], *, max_bytes: int) -> list[Document | Skip]:
     " everything in this process.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress line.")
+@click.option(
+    "--mode",
+    type=click.Choice(["versions", "reuse"]),
+    default=None,
+    help="For a new index: versions (copies and edited versions) or reuse (also rewritten"
+    " texts; see `redline find --help`) [default: versions]. The index keeps the mode it was"
+    " made with; naming another one for an existing index is an error.",
+)
 @click.option("--id-field", default="id", show_default=True, help="JSONL/CSV/Parquet id field.")
 @click.option("--text-field", default="text", show_default=True, help="Field with the text.")
 @click.option("--title-field", default="title", show_default=True, help="Field with the title.")
@@ -152,6 +160,7 @@ def add(
     batch: int,
     jobs: int | None,
     quiet: bool,
+    mode: str | None,
     id_field: str,
     text_field: str,
     title_field: str,
@@ -171,6 +180,7 @@ def add(
     """
     from rich.console import Console  # noqa: PLC0415
 
+    from redline.discover.config import DiscoveryConfig  # noqa: PLC0415
     from redline.errors import InputError  # noqa: PLC0415
     from redline.ingest.collection import ReadOptions  # noqa: PLC0415
     from redline.ingest.jsonl import Fields  # noqa: PLC0415
@@ -186,7 +196,8 @@ def add(
         for given in paths:
             if given != "-" and not Path(given).exists():
                 raise InputError(given, "no such file or folder; check the path")
-    with guard(), Index(db) as store:
+    config = None if mode is None else DiscoveryConfig.for_mode(mode)
+    with guard(), Index(db, config=config) as store:
         fields = Fields(
             id=id_field, text=text_field, title=title_field, url=url_field, date=date_field
         )

@@ -16,8 +16,13 @@ Every engine and the reference (`redline.find.reference`) follow these rules, in
    2 to `anchor_max_df` representatives pairs them all; a pair is a candidate when it shares
    at least `anchor_min_shared` such anchors and at least `anchor_min_share` (half the
    containment threshold) of the smaller anchor count of the two, counting all their anchors.
-4. The candidates are the union of 2 and 3; each is verified once (`verify.verify`) with the
-   lower id first.
+3b. Sentence anchors (only when sentence verification is on, `DiscoveryConfig.sentences`).
+   A representative's sentence anchors are `sentences.sentence_anchors` of its text. The rule
+   of 3 applies to them with `sentence_max_df`, `sentence_min_shared` and
+   `sentence_min_share` (of the smaller sentence-anchor count): rewritten versions that keep
+   too few shingles for 2 and 3 still share whole sentences or their word sets.
+4. The candidates are the union of 2, 3 and 3b; each is verified once (`verify.verify`) with
+   the lower id first.
 
 Nothing depends on input order: ties are broken by id, never by position. Positions (row
 numbers) appear below only as array indices into `ids`.
@@ -92,6 +97,9 @@ class Sketches:
     keys: U64Array | None  # (n, bands) band keys
     anchor_values: U64Array | None  # every anchor of every document, concatenated
     anchor_owners: I64Array | None  # the row of each anchor
+    # Sentence anchors likewise (rule 3b); None when sentences are not sketched.
+    sentence_values: U64Array | None = None
+    sentence_owners: I64Array | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +111,7 @@ class Proposal:
     right: I64Array
     representatives: int
     anchor_only: int  # candidates proposed by anchors and not by bands
+    sentence_only: int = 0  # candidates proposed by sentence anchors alone
 
 
 def propose(sketches: Sketches, config: DiscoveryConfig) -> Proposal:
@@ -121,19 +130,11 @@ def propose(sketches: Sketches, config: DiscoveryConfig) -> Proposal:
     local_rank = neighbour_rank(sketches.sizes[reps], rank[reps])
     codes = band_candidates(keys, local_rank, max_bucket=config.max_bucket)
     del keys
-    anchor_only = 0
+    anchor_only = sentence_only = 0
     values, owners = sketches.anchor_values, sketches.anchor_owners
     sketches.anchor_values = sketches.anchor_owners = None
     if config.modulus is not None and values is not None and owners is not None:
-        if len(reps) < n:
-            # Anchors of representatives only, renumbered like the band keys.
-            local = np.full(n, -1, dtype=np.int64)
-            local[reps] = np.arange(len(reps), dtype=np.int64)
-            owners = local[owners]
-            del local
-            mine = owners >= 0
-            values, owners = values[mine], owners[mine]
-            del mine
+        values, owners = _of_representatives(values, owners, reps, n)
         extra = anchor_candidates(
             values,
             owners,
@@ -146,10 +147,44 @@ def propose(sketches: Sketches, config: DiscoveryConfig) -> Proposal:
         # Both arrays are sorted unique codes; count only what banding had not found already.
         anchor_only = len(np.setdiff1d(extra, codes, assume_unique=True))
         codes = np.union1d(codes, extra)
+    values, owners = sketches.sentence_values, sketches.sentence_owners
+    sketches.sentence_values = sketches.sentence_owners = None
+    if config.sentences and values is not None and owners is not None:
+        values, owners = _of_representatives(values, owners, reps, n)
+        extra = anchor_candidates(
+            values,
+            owners,
+            len(reps),
+            min_shared=config.sentence_min_shared,
+            max_df=config.sentence_max_df,
+            min_share=config.sentence_min_share,
+        )
+        del values, owners
+        sentence_only = len(np.setdiff1d(extra, codes, assume_unique=True))
+        codes = np.union1d(codes, extra)
     m = np.uint64(len(reps))
     left = reps[(codes // m).astype(np.int64)]
     right = reps[(codes % m).astype(np.int64)]
-    return Proposal(copies, left, right, len(reps), anchor_only)
+    return Proposal(copies, left, right, len(reps), anchor_only, sentence_only)
+
+
+def _of_representatives(
+    values: U64Array, owners: I64Array, reps: I64Array, n: int
+) -> tuple[U64Array, I64Array]:
+    """Anchors of representatives only, their owners renumbered like the band keys."""
+    if len(reps) == n:
+        return values, owners
+    local = np.full(n, -1, dtype=np.int64)
+    local[reps] = np.arange(len(reps), dtype=np.int64)
+    owners = local[owners]
+    del local
+    mine = owners >= 0
+    return values[mine], owners[mine]
+
+
+def sentence_threshold(config: DiscoveryConfig, count_a: int, count_b: int) -> float:
+    """Rule 3b for one pair: the shared sentence anchors it needs, given each side's count."""
+    return max(float(config.sentence_min_shared), config.sentence_min_share * min(count_a, count_b))
 
 
 def anchor_threshold(config: DiscoveryConfig, count_a: int, count_b: int) -> float:

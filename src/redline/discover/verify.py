@@ -19,6 +19,12 @@ has fewer). Jaccard alone is lenient on short texts: one changed word in a 20-wo
 union-find would chain thousands of them into one cluster whose members share almost nothing.
 An absolute count is an edge-local rule: it needs no view of the cluster, so the persistent
 index (store/), which verifies pair by pair, keeps the same clusters as `redline find`.
+
+Rewritten versions (another writer's wording, sentences split and merged) keep few shingles
+but most of their sentences' words. With `aligned` set, a pair also matches when at least that
+share of the shorter document's sentences align with the other (`sentences.aligned_share`),
+and at least `min_aligned` sentences do (one shared sentence is a quotation, not a version).
+The modes (`config.MODES`) set it; None turns the rule off (indexes made before it existed).
 """
 
 from __future__ import annotations
@@ -26,11 +32,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from redline.discover.sentences import SentenceSketch, aligned_share
 from redline.discover.shingle import U64Array, overlap
 from redline.errors import ConfigError
 from redline.models import Pair
 
-Match = Literal["jaccard", "containment"]
+Match = Literal["jaccard", "containment", "sentences"]
 
 # Measured on the generated corpus (eval/eval_find_generated.py, seeds 7 and 8): pair F1
 # 0.986 / 0.981 at 0.4 / 0.7 against 0.948 / 0.938 at 0.5 / 0.8, precision 1.000 at both;
@@ -53,6 +60,11 @@ class Thresholds:
     # Clustering: a contained text joins every container it covers at least this share of, and
     # otherwise only its best container, so a quoted passage cannot chain unrelated articles.
     min_cover: float = 0.25
+    # Sentence verification (module docstring): the share of the shorter document's
+    # sentences that must align, or None for shingle rules only (the default, that of
+    # `--mode versions`; config.MODES).
+    aligned: float | None = None
+    min_aligned: int = 3
 
     def __post_init__(self) -> None:
         if not 0.0 < self.jaccard <= 1.0:
@@ -69,6 +81,13 @@ class Thresholds:
             )
         if not 0.0 <= self.min_cover <= 1.0:
             raise ConfigError(f"min_cover must be in [0, 1], got {self.min_cover}")
+        if self.aligned is not None and not 0.0 < self.aligned <= 1.0:
+            raise ConfigError(
+                f"aligned share must be in (0, 1], got {self.aligned}; omit it to match by"
+                " shingles only"
+            )
+        if self.min_aligned < 1:
+            raise ConfigError(f"min_aligned must be >= 1, got {self.min_aligned}")
 
 
 def classify(
@@ -79,23 +98,37 @@ def classify(
     len_a: int,
     len_b: int,
     thresholds: Thresholds,
+    aligned: float | None = None,
+    sentences: int = 0,
 ) -> Match | None:
-    """Which rule, if any, makes these scores a match (Jaccard is checked first)."""
+    """Which rule, if any, makes these scores a match (Jaccard first, sentences last).
+
+    `aligned` is the pair's aligned share and `sentences` the sentence count of its shorter
+    document (by sentences); both are ignored unless `thresholds.aligned` is set.
+    """
     shared = round(a_in_b * len_a)
-    if shared < min(thresholds.min_shared, len_a, len_b):
-        return None
-    if jaccard >= thresholds.jaccard:
-        return "jaccard"
-    if thresholds.containment is None:
-        return None
-    # The contained side is the one whose share is highest; it must be long enough to be
-    # evidence on its own.
-    if a_in_b >= b_in_a:
-        share, contained = a_in_b, len_a
-    else:
-        share, contained = b_in_a, len_b
-    if share >= thresholds.containment and contained >= thresholds.min_shingles:
-        return "containment"
+    if shared >= min(thresholds.min_shared, len_a, len_b):
+        if jaccard >= thresholds.jaccard:
+            return "jaccard"
+        # The contained side is the one whose share is highest; it must be long enough to be
+        # evidence on its own.
+        if a_in_b >= b_in_a:
+            share, contained = a_in_b, len_a
+        else:
+            share, contained = b_in_a, len_b
+        if (
+            thresholds.containment is not None
+            and share >= thresholds.containment
+            and contained >= thresholds.min_shingles
+        ):
+            return "containment"
+    if (
+        thresholds.aligned is not None
+        and aligned is not None
+        and aligned >= thresholds.aligned
+        and round(aligned * sentences) >= thresholds.min_aligned
+    ):
+        return "sentences"
     return None
 
 
@@ -106,6 +139,8 @@ def verify(
     *,
     a_id: str = "a",
     b_id: str = "b",
+    a_sentences: SentenceSketch | None = None,
+    b_sentences: SentenceSketch | None = None,
 ) -> Pair | None:
     """The verified pair of two documents, or None when they are not versions.
 
@@ -116,9 +151,17 @@ def verify(
         a_shingles, b_shingles: sorted unique shingle hashes (`shingle.shingles`).
         thresholds: the match rules; defaults to `Thresholds()`.
         a_id, b_id: document ids recorded in the pair.
+        a_sentences, b_sentences: the documents' `sentences.sketch`; with both given and
+            `thresholds.aligned` set, the aligned share is computed, recorded in the pair and
+            used by the sentence rule.
     """
     thresholds = thresholds or Thresholds()
     jaccard, a_in_b, b_in_a = overlap(a_shingles, b_shingles)
+    aligned: float | None = None
+    sentences = 0
+    if thresholds.aligned is not None and a_sentences is not None and b_sentences is not None:
+        aligned = aligned_share(a_sentences, b_sentences)
+        sentences = min(a_sentences.count, b_sentences.count)
     if (
         classify(
             jaccard,
@@ -127,10 +170,12 @@ def verify(
             len_a=len(a_shingles),
             len_b=len(b_shingles),
             thresholds=thresholds,
+            aligned=aligned,
+            sentences=sentences,
         )
         is None
     ):
         return None
     if b_id < a_id:
-        return Pair(a=b_id, b=a_id, jaccard=jaccard, a_in_b=b_in_a, b_in_a=a_in_b)
-    return Pair(a=a_id, b=b_id, jaccard=jaccard, a_in_b=a_in_b, b_in_a=b_in_a)
+        return Pair(b_id, a_id, jaccard, b_in_a, a_in_b, aligned)
+    return Pair(a_id, b_id, jaccard, a_in_b, b_in_a, aligned)

@@ -43,9 +43,10 @@ from redline.discover.config import DiscoveryConfig
 from redline.discover.fingerprint import fingerprint
 from redline.discover.lsh import LSHConfig
 from redline.discover.minhash import MinHashConfig
+from redline.discover.sentences import SentenceSketch, sentence_anchors, sketch
 from redline.discover.shingle import U64Array
 from redline.discover.verify import Thresholds, verify
-from redline.engines.spool import Spool, read_shingles
+from redline.engines.spool import Spool, read_sentences, read_shingles
 from redline.errors import InputError
 from redline.find.options import FindOptions
 from redline.find.protocol import Sources
@@ -61,8 +62,10 @@ from redline.ingest.records import (
 from redline.models import Cluster, Document, Pair
 
 _VERIFY_CHUNK = 4096
-# A candidate pair as a worker receives it: (id, first shingle, count) for each side.
-_Job = tuple[str, int, int, str, int, int]
+# A candidate pair as a worker receives it, for each side: id, (first shingle, count), and
+# (first element, words, sentences) of its sentence sketch.
+_Side = tuple[str, int, int, int, int, int]
+_Job = tuple[_Side, _Side]
 
 
 @dataclass(slots=True)
@@ -73,6 +76,8 @@ class _Batch:
     keys: U64Array
     digests: U64Array
     anchors: list[U64Array]
+    sentences: list[SentenceSketch | None]
+    sentence_anchors: list[U64Array]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +89,7 @@ class _Settings:
     shingle_size: int
     max_bytes: int
     anchor_modulus: int | None
+    sentences: bool
 
 
 def _sign_batch(items: Sequence[Document | Raw], settings: _Settings) -> _Batch:
@@ -108,6 +114,11 @@ def _sign_batch(items: Sequence[Document | Raw], settings: _Settings) -> _Batch:
     keep = [i for i, s in enumerate(fp.sets) if len(s)]
     if len(keep) < len(docs):
         skips.extend(empty_skip(docs[i].id) for i in range(len(docs)) if not len(fp.sets[i]))
+    sketches: list[SentenceSketch | None] = [None] * len(keep)
+    held: list[U64Array] = []
+    if settings.sentences:
+        sketches = [sketch(docs[i].text) for i in keep]
+        held = [sentence_anchors(sk) for sk in sketches if sk is not None]
     return _Batch(
         docs=[docs[i] for i in keep],
         skips=skips,
@@ -115,27 +126,47 @@ def _sign_batch(items: Sequence[Document | Raw], settings: _Settings) -> _Batch:
         keys=fp.keys[keep],
         digests=fp.digests[keep],
         anchors=[fp.anchor_values[starts[i] : ends[i]] for i in keep],
+        sentences=sketches,
+        sentence_anchors=held,
     )
 
 
-def _verify_chunk(path: str, jobs: Sequence[_Job], thresholds: Thresholds) -> list[Pair]:
-    """Worker: exact verification of candidate pairs read from the shingle spool."""
-    fd = os.open(path, os.O_RDONLY)
+def _verify_chunk(
+    paths: tuple[str, str], jobs: Sequence[_Job], thresholds: Thresholds
+) -> list[Pair]:
+    """Worker: exact verification of candidate pairs read from the spool."""
+    fd = os.open(paths[0], os.O_RDONLY)
+    sfd = os.open(paths[1], os.O_RDONLY)
     out: list[Pair] = []
+    sentences = thresholds.aligned is not None
     try:
-        cache: dict[int, U64Array] = {}
-        for a_id, a_start, a_count, b_id, b_start, b_count in jobs:
-            a = cache.get(a_start)
-            if a is None:
-                # Pairs arrive sorted by their first document: keep only its set.
-                cache = {a_start: read_shingles(fd, a_start, a_count)}
-                a = cache[a_start]
+        cache: dict[int, tuple[U64Array, SentenceSketch | None]] = {}
+        for (a_id, a_start, a_count, *a_sk), (b_id, b_start, b_count, *b_sk) in jobs:
+            held = cache.get(a_start)
+            if held is None:
+                # Pairs arrive sorted by their first document: keep only its sets.
+                held = (
+                    read_shingles(fd, a_start, a_count),
+                    read_sentences(sfd, *a_sk) if sentences else None,
+                )
+                cache = {a_start: held}
+            a, a_sentences = held
             b = read_shingles(fd, b_start, b_count)
-            pair = verify(a, b, thresholds, a_id=a_id, b_id=b_id)
+            b_sentences = read_sentences(sfd, *b_sk) if sentences else None
+            pair = verify(
+                a,
+                b,
+                thresholds,
+                a_id=a_id,
+                b_id=b_id,
+                a_sentences=a_sentences,
+                b_sentences=b_sentences,
+            )
             if pair is not None:
                 out.append(pair)
     finally:
         os.close(fd)
+        os.close(sfd)
     return out
 
 
@@ -269,6 +300,8 @@ class _Collected:
     digests: list[U64Array] = field(default_factory=list)
     anchor_values: list[U64Array] = field(default_factory=list)
     anchor_owners: list[npt.NDArray[np.int64]] = field(default_factory=list)
+    sentence_values: list[U64Array] = field(default_factory=list)
+    sentence_owners: list[npt.NDArray[np.int64]] = field(default_factory=list)
 
 
 def _worker_init() -> None:
@@ -315,7 +348,12 @@ def _sign_all(
 ) -> None:
     discovery = options.discovery
     settings = _Settings(
-        discovery.minhash, lsh, discovery.shingle_size, options.max_bytes, discovery.modulus
+        discovery.minhash,
+        lsh,
+        discovery.shingle_size,
+        options.max_bytes,
+        discovery.modulus,
+        discovery.sentences,
     )
     pending: deque[Future[_Batch]] = deque()
     batch: list[Document | Raw] = []
@@ -339,7 +377,7 @@ def _sign_all(
                 skip(duplicate_skip(doc.id))
                 continue
             kept.append(k)
-            index = spool.add(doc, result.sets[k])
+            index = spool.add(doc, result.sets[k], result.sentences[k])
             state.index[doc.id] = index
             owners.append(index)
             state.ids.append(doc.id)
@@ -352,6 +390,12 @@ def _sign_all(
             found = [result.anchors[k] for k in kept]
             state.anchor_values.append(np.concatenate(found))
             state.anchor_owners.append(
+                np.repeat(np.asarray(owners, dtype=np.int64), [len(a) for a in found])
+            )
+        if kept and result.sentence_anchors:
+            found = [result.sentence_anchors[k] for k in kept]
+            state.sentence_values.append(np.concatenate(found))
+            state.sentence_owners.append(
                 np.repeat(np.asarray(owners, dtype=np.int64), [len(a) for a in found])
             )
         stats.documents = len(state.ids)
@@ -408,11 +452,15 @@ def _pairs(
         keys=np.concatenate(state.keys),
         anchor_values=np.concatenate(state.anchor_values) if state.anchor_values else None,
         anchor_owners=np.concatenate(state.anchor_owners) if state.anchor_owners else None,
+        sentence_values=np.concatenate(state.sentence_values) if state.sentence_values else None,
+        sentence_owners=np.concatenate(state.sentence_owners) if state.sentence_owners else None,
     )
     # The policy gets the only references, so it can drop each array once used.
     state.keys.clear()
     state.anchor_values.clear()
     state.anchor_owners.clear()
+    state.sentence_values.clear()
+    state.sentence_owners.clear()
     proposal = propose(sketches, discovery)
     del sketches
     pairs = [
@@ -421,6 +469,7 @@ def _pairs(
     ]
     stats.exact_copies = len(ids) - proposal.representatives
     stats.anchor_candidates = proposal.anchor_only
+    stats.sentence_candidates = proposal.sentence_only
     left, right = proposal.left, proposal.right
     del proposal
     stats.candidates = len(left)
@@ -431,7 +480,10 @@ def _pairs(
     def chunks() -> Iterator[list[_Job]]:
         for k in range(0, len(left), _VERIFY_CHUNK):
             yield [
-                (ids[i], *spool.extent(i), ids[j], *spool.extent(j))
+                (
+                    (ids[i], *spool.extent(i), *spool.sentence_extent(i)),
+                    (ids[j], *spool.extent(j), *spool.sentence_extent(j)),
+                )
                 for i, j in zip(
                     left[k : k + _VERIFY_CHUNK].tolist(),
                     right[k : k + _VERIFY_CHUNK].tolist(),
@@ -439,10 +491,10 @@ def _pairs(
                 )
             ]
 
-    path = str(spool.shingle_path)
+    paths = (str(spool.shingle_path), str(spool.sentence_path))
     copies = len(pairs)
     executor = pool.executor() if len(left) > _VERIFY_CHUNK else None
-    for done, found in _verify_all(executor, pool.workers, chunks(), path, discovery.thresholds):
+    for done, found in _verify_all(executor, pool.workers, chunks(), paths, discovery.thresholds):
         pairs.extend(found)
         progress.advance("verified", done)
     stats.verified = len(pairs) - copies
@@ -454,7 +506,7 @@ def _verify_all(
     executor: ProcessPoolExecutor | None,
     workers: int,
     chunks: Iterator[list[_Job]],
-    path: str,
+    path: tuple[str, str],
     thresholds: Thresholds,
 ) -> Iterator[tuple[int, list[Pair]]]:
     """(pairs checked, pairs kept) per chunk, in order, with a bounded number in flight."""

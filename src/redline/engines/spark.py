@@ -1172,6 +1172,13 @@ def run(
     from redline.find import FindOptions, Stats  # noqa: PLC0415
 
     options = options or FindOptions()
+    if options.discovery.sentences:
+        # Sentence sketches are not carried through the Spark stages yet; refusing keeps every
+        # engine's answer the same for the same options.
+        raise ConfigError(
+            "the spark engine does not compare sentences yet: --mode reuse and --aligned need"
+            " the local engine (drop --engine spark), or use --mode versions without --aligned"
+        )
     read = read or ReadOptions(max_bytes=options.max_bytes)
     spark = spark or session()
     lsh = options.discovery.banding()

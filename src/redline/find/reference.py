@@ -5,7 +5,8 @@ they must give the same clusters (and the engines the same candidate pairs). It 
 record policies of `ingest.records` and the candidate policy of `discover.candidates` with
 plain dicts, sets and sorting: no processes, no spool, no vectorized pairing. Only the
 per-document functions are shared with the engines (`shingle.shingles`, `minhash.sign`,
-`lsh.band_keys`, `anchors.anchors`, `verify.verify`) and the clustering of verified pairs
+`lsh.band_keys`, `anchors.anchors`, `sentences.sketch`,
+`sentences.sentence_anchors`, `verify.verify`) and the clustering of verified pairs
 (`cluster.cluster`), which is already a pure function of the pairs.
 
 Use it on small collections (hundreds of documents): it is quadratic in bucket sizes.
@@ -18,11 +19,12 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from redline.discover.anchors import anchors
-from redline.discover.candidates import anchor_threshold
+from redline.discover.candidates import anchor_threshold, sentence_threshold
 from redline.discover.cluster import Member, cluster
 from redline.discover.config import DiscoveryConfig
 from redline.discover.lsh import band_keys
 from redline.discover.minhash import sign
+from redline.discover.sentences import SentenceSketch, sentence_anchors, sketch
 from redline.discover.shingle import shingles
 from redline.discover.verify import verify
 from redline.ingest.records import Reason
@@ -43,12 +45,13 @@ class Discovery:
     # Candidate pairs (lower id first) by where they came from; `verified` the pairs kept.
     banded: set[tuple[str, str]] = field(default_factory=set)
     anchored: set[tuple[str, str]] = field(default_factory=set)
+    sentenced: set[tuple[str, str]] = field(default_factory=set)
     verified: list[Pair] = field(default_factory=list)
 
     @property
     def candidates(self) -> set[tuple[str, str]]:
-        """Every pair that was verified: from bands or from anchors."""
-        return self.banded | self.anchored
+        """Every pair that was verified: from bands, anchors or sentence anchors."""
+        return self.banded | self.anchored | self.sentenced
 
 
 def discover(documents: Iterable[Document], config: DiscoveryConfig | None = None) -> Discovery:
@@ -118,9 +121,36 @@ def discover(documents: Iterable[Document], config: DiscoveryConfig | None = Non
             if count >= need:
                 found.anchored.add((a, b))
 
+    # Rule 3b: sentence anchors, by the same counting as rule 3.
+    sketches: dict[str, SentenceSketch] = {}
+    if config.sentences:
+        sketches = {rep: sketch(docs[rep].text) for rep in reps}
+        held_sentences = {rep: set(sentence_anchors(sketches[rep]).tolist()) for rep in reps}
+        sentence_postings: dict[int, list[str]] = {}
+        for rep in reps:
+            for value in held_sentences[rep]:
+                sentence_postings.setdefault(value, []).append(rep)
+        common: dict[tuple[str, str], int] = {}
+        for owners in sentence_postings.values():
+            if 2 <= len(owners) <= config.sentence_max_df:
+                for a, b in combinations(sorted(owners), 2):
+                    common[(a, b)] = common.get((a, b), 0) + 1
+        for (a, b), count in common.items():
+            need = sentence_threshold(config, len(held_sentences[a]), len(held_sentences[b]))
+            if count >= need:
+                found.sentenced.add((a, b))
+
     # Rule 4: verify each candidate once, then cluster every verified pair.
     for a, b in sorted(found.candidates):
-        pair = verify(arrays[a], arrays[b], config.thresholds, a_id=a, b_id=b)
+        pair = verify(
+            arrays[a],
+            arrays[b],
+            config.thresholds,
+            a_id=a,
+            b_id=b,
+            a_sentences=sketches.get(a),
+            b_sentences=sketches.get(b),
+        )
         if pair is not None:
             found.verified.append(pair)
     pairs.extend(found.verified)

@@ -43,10 +43,12 @@ class Stats:
     examples: dict[Reason, list[Skip]] = field(default_factory=dict)
     exact_copies: int = 0
     # Candidate pairs checked by `verify` (exact copies are joined without one), of which
-    # `anchor_candidates` were proposed by anchors alone (not also by LSH bands), and
-    # `verified` passed: always verified <= candidates.
+    # `anchor_candidates` were proposed by anchors alone (not also by LSH bands),
+    # `sentence_candidates` by sentence anchors alone, and `verified` passed: always
+    # verified <= candidates.
     candidates: int = 0
     anchor_candidates: int = 0
+    sentence_candidates: int = 0
     verified: int = 0
     clusters: int = 0
     clustered: int = 0

@@ -39,6 +39,11 @@ Invariants the code below keeps:
   common; and exact copies count as documents of their own. Opening a schema 2 file (bands
   only) replays its documents in the order added to store their anchors and link the
   versions only anchors find.
+- With sentence verification on (`DiscoveryConfig.sentences`: `--mode versions` and `reuse`
+  of indexes made since it exists), sentence anchors (`discover.sentences`) are a third source,
+  looked up like anchors (`sentence_anchors` table, counts in `sentence_counts`), and a
+  candidate is also a version by the aligned share of its sentences, computed from the stored
+  texts. Indexes made before it have `aligned` None in their meta and match as they did.
 """
 
 from __future__ import annotations
@@ -59,12 +64,13 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from redline.discover.anchors import anchors
-from redline.discover.candidates import anchor_threshold
+from redline.discover.candidates import anchor_threshold, sentence_threshold
 from redline.discover.cluster import Member, canonical, container_rank, link
 from redline.discover.config import DiscoveryConfig
 from redline.discover.fingerprint import fingerprint, shingle_batch
 from redline.discover.lsh import LSHConfig, band_keys_batch
 from redline.discover.minhash import MinHashConfig
+from redline.discover.sentences import SentenceSketch, aligned_share, sentence_anchors, sketch
 from redline.discover.shingle import U64Array, overlap
 from redline.discover.tokens import word_hashes
 from redline.discover.verify import classify
@@ -149,6 +155,16 @@ CREATE TABLE IF NOT EXISTS anchors (
     doc INTEGER NOT NULL,
     PRIMARY KEY (value, doc)
 ) WITHOUT ROWID;
+-- Sentence anchors (discover.sentences) likewise, and how many each document has.
+CREATE TABLE IF NOT EXISTS sentence_anchors (
+    value INTEGER NOT NULL,
+    doc INTEGER NOT NULL,
+    PRIMARY KEY (value, doc)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sentence_counts (
+    doc INTEGER PRIMARY KEY REFERENCES documents(doc) ON DELETE CASCADE,
+    anchors INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS edges (
     a INTEGER NOT NULL REFERENCES documents(doc) ON DELETE CASCADE,
     b INTEGER NOT NULL REFERENCES documents(doc) ON DELETE CASCADE,
@@ -218,6 +234,8 @@ class _Signed:
     anchors: U64Array
     # Sampled word hashes for retrieval (store.retrieval).
     terms: list[int]
+    sentences: SentenceSketch | None = None
+    sentence_anchors: U64Array | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +247,7 @@ class _Signing:
     lsh: LSHConfig
     modulus: int | None
     term_modulus: int
+    sentences: bool = False
 
 
 def _anchors(shingle_set: U64Array, modulus: int | None) -> U64Array:
@@ -261,6 +280,7 @@ def sign_documents(documents: Sequence[Document], how: _Signing) -> list[_Signed
         if not len(fp.sets[i]):
             out.append(AddResult("skipped", d.id, None, reason="no words to index"))
             continue
+        held = sketch(d.text) if how.sentences else None
         out.append(
             _Signed(
                 d,
@@ -270,6 +290,8 @@ def sign_documents(documents: Sequence[Document], how: _Signing) -> list[_Signed
                 keys[i].tolist(),
                 fp.anchor_values[ends[i] - int(fp.anchor_counts[i]) : ends[i]],
                 retrieval.sample_terms(hashes[i], how.term_modulus).tolist(),
+                held,
+                None if held is None else sentence_anchors(held),
             )
         )
     return out
@@ -319,6 +341,7 @@ class Index:
             lsh,
             self._modulus,
             self._retrieval.term_modulus,
+            self.config.sentences,
         )
         self._profiles: OrderedDict[int, retrieval.Profile] = OrderedDict()
         if self._stale:
@@ -478,6 +501,11 @@ class Index:
                 f" {SCHEMA_VERSION}; export it with the redline that wrote it and re-add"
             )
         stored = DiscoveryConfig.from_meta(meta)
+        if config is not None and config.mode != stored.mode:
+            raise ConfigError(
+                f"index {self.path} was made with --mode {stored.mode}, not {config.mode}; an"
+                " index keeps its mode: use a new --db for the other one, or drop --mode"
+            )
         if config is not None and config != stored:
             raise ConfigError(
                 f"index {self.path} was created with {stored}, not {config}; signatures only"
@@ -687,8 +715,15 @@ class Index:
         keys: Sequence[int],
         anchor_values: U64Array,
         fresh: dict[int, U64Array] | None = None,
+        *,
+        sentences: SentenceSketch | None = None,
+        sentence_values: U64Array | None = None,
     ) -> list[_Hit]:
-        """The indexed versions of a shingle set, verified by the rules of `redline find`."""
+        """The indexed versions of a shingle set, verified by the rules of `redline find`.
+
+        With sentence verification on, `sentences` and `sentence_values` are the text's
+        sentence sketch and anchors (`_Signed`).
+        """
         marks = ",".join("?" * len(keys))
         candidates = [
             row[0]
@@ -700,21 +735,37 @@ class Index:
         ]
         banded = set(candidates)
         candidates.extend(d for d in self._anchor_candidates(db, anchor_values) if d not in banded)
-        return self._scored(db, sh, candidates, fresh or {})
+        if self.config.sentences and sentence_values is not None:
+            known = set(candidates)
+            candidates.extend(
+                d for d in self._sentence_candidates(db, sentence_values) if d not in known
+            )
+        return self._scored(db, sh, candidates, fresh or {}, sentences)
 
     def _scored(
-        self, db: _Transaction, sh: U64Array, candidates: Sequence[int], fresh: dict[int, U64Array]
+        self,
+        db: _Transaction,
+        sh: U64Array,
+        candidates: Sequence[int],
+        fresh: dict[int, U64Array],
+        sentences: SentenceSketch | None = None,
     ) -> list[_Hit]:
         """The candidates that are versions of a shingle set, with their scores."""
         if not candidates:
             return []
         sets = self._cached_shingles(db, candidates, fresh)
+        others = self._sketches(db, candidates) if sentences is not None else {}
         scored: dict[int, tuple[float, float, float]] = {}
         for doc in candidates:
             other = sets.get(doc)
             if other is None:
                 continue  # removed since its band rows were read
             jac, a_in_b, b_in_a = overlap(sh, other)
+            aligned, count = None, 0
+            theirs = others.get(doc)
+            if sentences is not None and theirs is not None:
+                aligned = aligned_share(sentences, theirs)
+                count = min(sentences.count, theirs.count)
             # The same rule as `redline find`, so both agree on what counts as a version.
             rule = classify(
                 jac,
@@ -723,6 +774,8 @@ class Index:
                 len_a=len(sh),
                 len_b=len(other),
                 thresholds=self._thresholds,
+                aligned=aligned,
+                sentences=count,
             )
             if rule is not None:
                 scored[doc] = (jac, a_in_b, b_in_a)
@@ -735,6 +788,48 @@ class Index:
         ):
             out.append(_Hit(doc, doc_id, cluster, *scored[doc]))
         return out
+
+    def _sketches(self, db: _Transaction, docs: Sequence[int]) -> dict[int, SentenceSketch]:
+        """Sentence sketches of indexed documents, from their stored texts."""
+        out: dict[int, SentenceSketch] = {}
+        for chunk in _chunks(list(docs), 500):
+            marks = ",".join("?" * len(chunk))
+            for doc, text in db.execute(
+                f"SELECT doc, text FROM documents WHERE doc IN ({marks})", list(chunk)
+            ):
+                out[doc] = sketch(text)
+        return out
+
+    def _sentence_candidates(self, db: _Transaction, values: U64Array) -> list[int]:
+        """Indexed documents sharing sentence anchors with a text (candidates rule 3b).
+
+        Counted as `_anchor_candidates` counts anchors: over the documents added before.
+        """
+        if not len(values):
+            return []
+        cfg = self.config
+        shared: dict[int, int] = {}
+        for chunk in _chunks(values.view(np.int64).tolist(), 500):
+            marks = ",".join(["(?)"] * len(chunk))
+            rows = db.execute(
+                f"WITH v(value) AS (VALUES {marks})"
+                " SELECT a.doc FROM v JOIN sentence_anchors a ON a.value = v.value"
+                " WHERE (SELECT count(*) FROM"
+                "  (SELECT 1 FROM sentence_anchors b WHERE b.value = v.value LIMIT ?)) < ?",
+                [*chunk, cfg.sentence_max_df, cfg.sentence_max_df],
+            )
+            for (doc,) in rows:
+                shared[doc] = shared.get(doc, 0) + 1
+        many = [doc for doc, n in shared.items() if n >= cfg.sentence_min_shared]
+        out: list[int] = []
+        for chunk in _chunks(many, 500):
+            marks = ",".join("?" * len(chunk))
+            for doc, count in db.execute(
+                f"SELECT doc, anchors FROM sentence_counts WHERE doc IN ({marks})", list(chunk)
+            ):
+                if shared[doc] >= sentence_threshold(cfg, len(values), count):
+                    out.append(doc)
+        return sorted(out, key=lambda d: (-shared[d], d))
 
     def _anchor_candidates(self, db: _Transaction, values: U64Array) -> list[int]:
         """Indexed documents sharing anchors with a text, by the rules of `anchor_candidates`.
@@ -851,7 +946,15 @@ class Index:
                 ).fetchone()
         if held is not None:
             return AddResult("present", doc_id, _name(held[1]))
-        found = self._verified(db, item.shingles, item.keys, item.anchors, fresh)
+        found = self._verified(
+            db,
+            item.shingles,
+            item.keys,
+            item.anchors,
+            fresh,
+            sentences=item.sentences,
+            sentence_values=item.sentence_anchors,
+        )
         cur = db.execute(
             "INSERT INTO documents (id, hash, title, url, date, byline, text, added_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -864,6 +967,14 @@ class Index:
         )
         db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", ((k, new) for k in item.keys))
         self._put_anchors(db, new, item.anchors)
+        if item.sentence_anchors is not None:
+            db.executemany(
+                "INSERT OR IGNORE INTO sentence_anchors VALUES (?, ?)",
+                ((v, new) for v in item.sentence_anchors.view(np.int64).tolist()),
+            )
+            db.execute(
+                "INSERT INTO sentence_counts VALUES (?, ?)", (new, len(item.sentence_anchors))
+            )
         retrieval.put(db, new, item.terms)
         db.executemany(
             "INSERT INTO edges VALUES (?, ?, ?, ?, ?)",
@@ -1000,6 +1111,14 @@ class Index:
                     marks = ",".join("?" * len(chunk))
                     db.execute(
                         f"DELETE FROM anchors WHERE doc = ? AND value IN ({marks})", [doc, *chunk]
+                    )
+            if self.config.sentences:
+                held = sentence_anchors(sketch(text))
+                for chunk in _chunks(held.view(np.int64).tolist(), 500):
+                    marks = ",".join("?" * len(chunk))
+                    db.execute(
+                        f"DELETE FROM sentence_anchors WHERE doc = ? AND value IN ({marks})",
+                        [doc, *chunk],
                     )
             retrieval.drop(db, doc, self._terms_of(text))
             db.execute("DELETE FROM documents WHERE doc = ?", (doc,))
@@ -1163,7 +1282,14 @@ class Index:
             # Versions by the clustering rule are answers even when their words are common.
             found += [
                 h.doc
-                for h in self._verified(db, signed.shingles, signed.keys, signed.anchors)
+                for h in self._verified(
+                    db,
+                    signed.shingles,
+                    signed.keys,
+                    signed.anchors,
+                    sentences=signed.sentences,
+                    sentence_values=signed.sentence_anchors,
+                )
                 if h.doc not in seen
             ]
             rows = self._rows_of(db, found)

@@ -1,0 +1,63 @@
+"""Sentence sketches: anchors that survive reordering, and the aligned share of two texts."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import assume, given, settings
+from textgen import invented_article, paragraphs, reword
+
+from redline.discover.sentences import aligned_share, sentence_anchors, sketch
+
+
+def _text(paras: list[list[str]]) -> str:
+    return "\n\n".join(" ".join(p) for p in paras)
+
+
+@settings(deadline=None)
+@given(paragraphs)
+def test_a_text_aligns_wholly_with_itself_and_with_its_sentences_reordered(
+    paras: list[list[str]],
+) -> None:
+    text = _text(paras)
+    flat = [s for p in paras for s in p]
+    shuffled = " ".join(random.Random(len(flat)).sample(flat, len(flat)))
+    a, b = sketch(text), sketch(shuffled)
+    # A sentence counts when it has four distinct words or more.
+    kept = [s for s in flat if len({w.strip(".").lower() for w in s.split()}) >= 4]
+    assert a.count == len(kept)
+    assume(kept)
+    assert aligned_share(a, a) == 1.0
+    assert aligned_share(a, b) == 1.0
+    assert set(sentence_anchors(a).tolist()) == set(sentence_anchors(b).tolist())
+
+
+def test_an_extended_sentence_keeps_its_partner() -> None:
+    short = sketch("The harbour council closed the old ferry pier. Traders praised the mayor.")
+    extended = sketch(
+        "The harbour council closed the old ferry pier and its budget went to the tram depot"
+        " on the eastern canal, officials said. Traders praised the mayor."
+    )
+    assert aligned_share(short, extended) == 1.0
+
+
+def test_reworded_versions_align_and_unrelated_articles_do_not() -> None:
+    text = invented_article(3, words=400)
+    light = reword(text, 0.1, seed=1)
+    other = invented_article(4, words=400)
+    assert aligned_share(sketch(text), sketch(light)) >= 0.9
+    assert aligned_share(sketch(text), sketch(other)) <= 0.1
+
+
+def test_a_sentence_with_its_words_shuffled_shares_the_word_set_anchor_only() -> None:
+    a = sketch("Residents questioned the delayed tunnel budget today.")
+    b = sketch("Today residents questioned the tunnel budget delayed.")
+    shared = set(sentence_anchors(a).tolist()) & set(sentence_anchors(b).tolist())
+    assert len(sentence_anchors(a)) == 2  # the sequence and the word set
+    assert len(shared) == 1
+
+
+def test_fragments_and_headings_are_not_sentences() -> None:
+    s = sketch("Photograph: Reuters\nBy Ada Quill\n\nThe quarry reopened on Monday morning.")
+    assert s.count == 1
+    assert aligned_share(s, sketch("Photograph: Reuters")) == 0.0
