@@ -72,6 +72,18 @@ def test_tricky_sentences(text: str, expected: list[str]) -> None:
     assert texts(text) == expected
 
 
+def test_heading_over_one_short_sentence_is_not_read_as_a_wrap() -> None:
+    # Found by the layout property: a two-line block fits a 30-column wrap, yet its first line
+    # is a title and its second a sentence of its own.
+    text = "Harbour Plan Wins Approval\nWait for it..."
+    assert texts(text) == ["Harbour Plan Wins Approval", "Wait for it..."]
+    assert texts("Ferry Fares Rise Again\nWait for it... Then it fell.") == [
+        "Ferry Fares Rise Again",
+        "Wait for it...",
+        "Then it fell.",
+    ]
+
+
 def test_heading_without_stop_is_its_own_sentence() -> None:
     text = "Harbour Plan Wins Approval\nThe board voted on Tuesday. It was close."
     assert texts(text) == [

@@ -228,9 +228,10 @@ class _Layout:
     are judged against at least 50 columns, so lines without stops still end their units.
     """
 
-    __slots__ = ("headings", "line_mode", "width", "wrapped")
+    __slots__ = ("headings", "line_mode", "lines", "width", "wrapped")
 
     def __init__(self, text: str, block: list[tuple[int, int]]) -> None:
+        self.lines = len(block)
         self.line_mode = False
         self.wrapped = False
         self.headings = False  # every line reads as a heading: one wrapped title, say
@@ -431,7 +432,17 @@ def _hard_break(
     opener = next_word.lstrip(_LEADING_OPENERS).rstrip(",;:!?")
     # "By Jane Roe", "Von Jana Roe" (data/byline_leads.*.txt): a byline opens after a heading.
     byline = opener.casefold() in _byline_openers() and nend - nstart > 3
-    return byline or (opener in _HEADING_FOLLOWERS and not layout.headings)
+    # A two-line block of a line in full title case and a line closing on a full stop
+    # ("Harbour Plan Wins Approval\nWait for it..."): a title wrapped over two lines ends
+    # without one (or on "?" or "!"), and a wrap would open the paragraph's sentence with a
+    # whole line of capitalised words.
+    content = text[nstart:nend].rstrip().rstrip(_TRAILING_CLOSERS)
+    closes = (
+        layout.lines == 2
+        and content.endswith((".", "\u2026"))
+        and all(w[0].isupper() for w in _NEXT_WORD.findall(text, start, end) if len(w) > 3)
+    )
+    return byline or closes or (opener in _HEADING_FOLLOWERS and not layout.headings)
 
 
 @cache
