@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Set
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -27,10 +28,8 @@ if TYPE_CHECKING:
     from rich.progress import Progress as RichProgress
     from rich.progress import TaskID
 
-    from redline.engines.spark import SparkResult
-    from redline.find import Engine, FindOptions, FindResult, Stage
+    from redline.find import Engine, FindOptions, FindResult, Stage, Writer, WrittenResult
     from redline.ingest.collection import ReadOptions
-    from redline.models import Cluster
 
 DEFAULT_OUT = Path("out/find")
 EXAMPLES = Path("examples")
@@ -273,7 +272,7 @@ def find(
     from rich.console import Console  # noqa: PLC0415 - keeps `redline --help` fast
 
     from redline.discover.config import DiscoveryConfig  # noqa: PLC0415
-    from redline.find import FindOptions, engine_named  # noqa: PLC0415
+    from redline.find import FindOptions, Writer, engine_named  # noqa: PLC0415
     from redline.ingest.collection import ReadOptions  # noqa: PLC0415
     from redline.ingest.jsonl import Fields  # noqa: PLC0415
 
@@ -299,6 +298,8 @@ def find(
             jobs=jobs,
             strict=strict,
             max_bytes=max_bytes,
+            order_by="name" if order_by == "name" else "date",
+            prefer=prefer,
         )
         fields = Fields(
             id=id_field,
@@ -313,36 +314,31 @@ def find(
             include_readme=include_readme,
             mtime_dates=order_by == "mtime",
         )
+        settings: dict[str, object] = {}
         if engine == "spark":
-            if jobs is not None:
-                raise click.UsageError(
-                    "--jobs is for the local engine; with --engine spark pass --master local[N]"
-                    " or spark-submit's settings"
-                )
-            if dedup_out is not None:
-                raise click.UsageError(
-                    "--dedup-out is not available with --engine spark yet; run it with the"
-                    " local engine, or join clusters.parquet (column is_canonical) to the input"
-                )
-            if discovery.sentences:
-                raise click.UsageError(
-                    "--mode reuse and --aligned are not available with --engine spark yet"
-                    " (it does not compare sentences); run them with the local engine"
-                )
-            _run_spark(
+            _refuse_under_spark(
+                jobs=jobs, dedup_out=dedup_out, paths=paths, sentences=discovery.sentences
+            )
+            settings = {"master": master, "single_file": not spark_parts}
+        else:
+            for flag, given in (("--master", master is not None), ("--spark-parts", spark_parts)):
+                if given:
+                    raise click.UsageError(f"{flag} is for --engine spark")
+        runner = engine_named(engine, **settings)
+        if isinstance(runner, Writer):
+            _run_writer(
+                runner,
                 list(paths),
                 outdir,
                 options,
                 read,
-                master=master,
-                parts=spark_parts,
                 report=not no_report,
                 summary=None if quiet else out,
                 err=err,
             )
             return
         _run(
-            engine_named(engine),
+            runner,
             list(paths),
             Path(outdir),
             options,
@@ -352,7 +348,6 @@ def find(
             show_progress=not quiet and err.is_terminal,
             summary=None if quiet else out,
             err=err,
-            pick=(order_by, prefer),
         )
     site = Path(outdir) / "report" / "index.html"
     if open_report and not no_report and site.is_file():
@@ -371,7 +366,6 @@ def _run(
     show_progress: bool,
     summary: Console | None,
     err: Console,
-    pick: tuple[str, tuple[str, ...]] = ("date", ()),
 ) -> None:
     from redline.engines.output import (  # noqa: PLC0415
         OutputSet,
@@ -396,8 +390,8 @@ def _run(
             with result:
                 if result.stats.documents == 0:
                     _no_documents(err, paths, result)
-                if pick != ("date", ()):
-                    result.clusters = _pick_canonical(result, *pick, err=err)
+                clustered = {d for c in result.clusters for d in c.documents}
+                _unclustered_preferred(err, options.prefer, clustered)
                 mark = time.perf_counter()
                 with outputs.open(outdir / "clusters.jsonl") as fh:
                     write_clusters_jsonl(fh, result.clusters)
@@ -440,13 +434,8 @@ def _run(
             raise
 
 
-def _pick_canonical(
-    result: FindResult, order_by: str, prefer: tuple[str, ...], *, err: Console
-) -> list[Cluster]:
-    """The run's clusters with the canonical version the user asked for."""
-    from redline.discover.cluster import Member, choose_canonical  # noqa: PLC0415
-
-    clustered = {d for c in result.clusters for d in c.documents}
+def _unclustered_preferred(err: Console, prefer: tuple[str, ...], clustered: Set[str]) -> None:
+    """Say which --canonical ids the engine found in no cluster (they had no effect)."""
     for doc_id in prefer:
         if doc_id not in clustered:
             err.print(
@@ -455,35 +444,50 @@ def _pick_canonical(
                 highlight=False,
                 markup=False,
             )
-    members = {}
-    for doc_id in clustered:
-        doc = result.load(doc_id)
-        members[doc_id] = Member(doc_id, doc.date, len(doc.text))
-    # mtime dates were given to the documents when they were read: the date rule applies.
-    if order_by == "name":
-        return choose_canonical(result.clusters, members, order_by="name", prefer=prefer)
-    return choose_canonical(result.clusters, members, order_by="date", prefer=prefer)
 
 
-def _run_spark(
+def _refuse_under_spark(
+    *, jobs: int | None, dedup_out: Path | None, paths: tuple[str, ...], sentences: bool
+) -> None:
+    """Options the spark engine cannot honour: a usage error naming the option (exit 2)."""
+    if jobs is not None:
+        raise click.UsageError(
+            "--jobs is for the local engine; with --engine spark pass --master local[N]"
+            " or spark-submit's settings"
+        )
+    if dedup_out is not None:
+        raise click.UsageError(
+            "--dedup-out is not available with --engine spark yet; run it with the"
+            " local engine, or join clusters.parquet (column is_canonical) to the input"
+        )
+    if sentences:
+        raise click.UsageError(
+            "--mode reuse and --aligned are not available with --engine spark yet"
+            " (it does not compare sentences); run them with the local engine"
+        )
+    if "-" in paths:
+        raise click.UsageError(
+            "PATH '-' (standard input) is not available with --engine spark: its executors"
+            " read files; pass a path"
+        )
+
+
+def _run_writer(
+    engine: Writer,
     paths: list[str],
     outdir: str,
     options: FindOptions,
     read: ReadOptions,
     *,
-    master: str | None,
-    parts: bool,
     report: bool,
     summary: Console | None,
     err: Console,
 ) -> None:
-    from redline.engines.spark import run, session  # noqa: PLC0415
-
-    spark = session(master)
-    spark.sparkContext.setLogLevel("ERROR")
-    result = run(paths, outdir, options, read, spark=spark, single_file=not parts)
+    """Run an engine that writes its own outputs (Spark), then the report from the largest."""
+    result = engine.write(paths, outdir, options, read)
     if result.stats.documents == 0:
         _no_documents(err, paths, result)
+    _unclustered_preferred(err, options.prefer, result.preferred)
     here = _local_folder(outdir)
     if not report:
         site_note = "not written (--no-report)"
@@ -511,7 +515,7 @@ def _local_folder(outdir: str) -> Path | None:
     return Path(outdir)
 
 
-def _no_documents(err: Console, paths: list[str], result: FindResult | SparkResult) -> None:
+def _no_documents(err: Console, paths: list[str], result: FindResult | WrittenResult) -> None:
     """Stop with exit 1: a run that read no document has nothing to report."""
     stats = result.stats
     for reason, count in stats.skipped.most_common():
@@ -531,7 +535,7 @@ def _no_documents(err: Console, paths: list[str], result: FindResult | SparkResu
     )
 
 
-def _site(outdir: Path, result: FindResult | SparkResult) -> str:
+def _site(outdir: Path, result: FindResult | WrittenResult) -> str:
     try:
         from redline.report.site import write_site  # noqa: PLC0415
     except ImportError:
@@ -543,7 +547,7 @@ def _site(outdir: Path, result: FindResult | SparkResult) -> str:
 
 def _summary(
     console: Console,
-    result: FindResult | SparkResult,
+    result: FindResult | WrittenResult,
     written: list[Path] | list[str],
     site_note: str,
     dedup: tuple[int, int, Path] | None,

@@ -131,19 +131,29 @@ def choose_canonical(
     smallest id (numbered drafts: draft-01 before draft-02). Dates that came from file
     modification times (`--order-by mtime` at reading) are dates here like any other.
     """
-    wanted = set(prefer)
+    wanted = frozenset(prefer)
     out = []
     for c in clusters:
-        chosen = sorted(wanted.intersection(c.documents))
-        if chosen:
-            head = chosen[0]
-        elif order_by == "name":
-            head = min(c.documents)
-        else:
-            head = canonical(members.get(d) or Member(d) for d in c.documents)
+        head = _head(c.documents, members, order_by, wanted)
         ordered = (head, *sorted(d for d in c.documents if d != head))
         out.append(replace(c, canonical=head, documents=ordered))
     return out
+
+
+def _head(
+    documents: Iterable[str],
+    members: Mapping[str, Member],
+    order_by: OrderBy,
+    wanted: frozenset[str],
+) -> str:
+    """The canonical version of one cluster's documents (see `choose_canonical`)."""
+    docs = list(documents)
+    chosen = sorted(wanted.intersection(docs))
+    if chosen:
+        return chosen[0]
+    if order_by == "name":
+        return min(docs)
+    return canonical(members.get(d) or Member(d) for d in docs)
 
 
 def cluster(
@@ -152,6 +162,8 @@ def cluster(
     thresholds: Thresholds | None = None,
     *,
     max_pairs: int = MAX_PAIRS,
+    order_by: OrderBy = "date",
+    prefer: Iterable[str] = (),
 ) -> list[Cluster]:
     """Clusters of two or more documents from verified pairs, largest first, then by id.
 
@@ -163,6 +175,8 @@ def cluster(
             containment edges).
         max_pairs: a cluster with more verified pairs than this keeps as evidence only the
             pairs that joined it: a maximum spanning tree (strongest Jaccard first).
+        order_by, prefer: which version is canonical, as `choose_canonical` takes them (the
+            default is the documented rule, `canonical`).
     """
     thresholds = thresholds or Thresholds()
     members = members or {}
@@ -205,11 +219,12 @@ def cluster(
         else:
             evidence[root] = found
 
+    wanted = frozenset(prefer)
     out: list[Cluster] = []
     for root, docs in groups.items():
         if len(docs) < 2:
             continue
-        head = canonical(members.get(d) or Member(d) for d in docs)
+        head = _head(docs, members, order_by, wanted)
         ordered = (head, *sorted(d for d in docs if d != head))
         out.append(
             Cluster(

@@ -276,7 +276,13 @@ def _run(
         for doc_id in linked:
             i = state.index[doc_id]
             members[doc_id] = Member(doc_id, state.dates[i], state.lengths[i])
-        clusters = cluster(pairs, members, discovery.thresholds)
+        clusters = cluster(
+            pairs,
+            members,
+            discovery.thresholds,
+            order_by=options.order_by,
+            prefer=options.prefer,
+        )
         stats.timings["cluster"] = time.perf_counter() - mark
     except BaseException:
         spool.close()

@@ -36,11 +36,15 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
+import tempfile
 import time
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
@@ -63,7 +67,7 @@ except ImportError as exc:  # the optional extra is not installed
     raise DependencyError(INSTALL_HINT) from exc
 
 if TYPE_CHECKING:
-    from redline.find import FindOptions, Stats
+    from redline.find import FindOptions, Progress, Sources, Stats
     from redline.models import Cluster, Document
 
 # Clusters (largest first) brought to the driver for the summary and the report site, and the
@@ -113,10 +117,164 @@ class SparkResult:
     # (degree, documents) of the graph components were found on, and (size, clusters).
     degrees: list[tuple[int, int]] = field(default_factory=list)
     sizes: list[tuple[int, int]] = field(default_factory=list)
+    # Those of `FindOptions.prefer` that are in a cluster.
+    preferred: frozenset[str] = frozenset()
+    # With `run(hold=True)`: the cached documents, and what uncaches them.
+    _docs: DataFrame | None = None
+    _release: Callable[[], None] | None = None
 
     def load(self, doc_id: str) -> Document:
         """A document of one of the kept clusters (KeyError for the others)."""
         return self.documents[doc_id]
+
+    def close(self) -> None:
+        """Uncache what `run(hold=True)` kept."""
+        if self._release is not None:
+            self._release()
+            self._release = None
+            self._docs = None
+
+
+class SparkFindResult:
+    """`SparkEngine.run`'s `FindResult`: every cluster on the driver, documents on Spark."""
+
+    def __init__(self, result: SparkResult, tmp: tempfile.TemporaryDirectory[str]) -> None:
+        self.clusters = result.clusters
+        self.stats = result.stats
+        self.spark = result
+        self._tmp = tmp
+
+    def load(self, doc_id: str) -> Document:
+        """A clustered document by id."""
+        try:
+            return self.spark.documents[doc_id]
+        except KeyError:
+            raise InputError(doc_id, "no clustered document with this id") from None
+
+    def documents(self) -> Iterator[Document]:
+        """Every document kept, in input order, streamed from the executors."""
+        from redline.models import Document  # noqa: PLC0415
+
+        docs = self.spark._docs
+        if docs is None:
+            raise ConfigError("this result is closed; its documents were released")
+        ordered = docs.orderBy("rank", "position").select(
+            "id", "text", "title", "url", "date", "byline"
+        )
+        for r in ordered.toLocalIterator():
+            yield Document(r["id"], r["text"], r["title"], r["url"], r["date"], r["byline"])
+
+    def close(self) -> None:
+        """Uncache the documents and delete the run's output folder."""
+        self.spark.close()
+        self._tmp.cleanup()
+
+    def __enter__(self) -> SparkFindResult:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class SparkEngine:
+    """The `Engine` on Apache Spark (`ENGINES["spark"]`); `write` for the command line.
+
+    `run` (the `Engine` method, for library callers) brings every cluster to the driver;
+    `write` leaves the outputs where the executors wrote them and brings back the largest.
+    """
+
+    def __init__(
+        self,
+        master: str | None = None,
+        *,
+        single_file: bool = True,
+        largest: int = DEFAULT_LARGEST,
+        spark: SparkSession | None = None,
+    ) -> None:
+        self.master = master
+        self.single_file = single_file
+        self.largest = largest
+        self._spark = spark
+
+    def session(self) -> SparkSession:
+        """The session runs use (started on first use)."""
+        if self._spark is None:
+            if SparkSession.getActiveSession() is None:
+                _need_java()
+            self._spark = session(self.master)
+            self._spark.sparkContext.setLogLevel("ERROR")
+        return self._spark
+
+    def run(
+        self,
+        sources: Sources,
+        options: FindOptions,
+        *,
+        progress: Progress | None = None,
+        workdir: Path | None = None,
+    ) -> SparkFindResult:
+        """Find the clusters of versions in `sources` (paths: the executors read them).
+
+        Raises:
+            ConfigError: `sources` holds documents, not paths (they would have to be shipped
+                to the executors), or an input this engine does not read.
+            InputError: a path does not exist; with `options.strict`, the first skipped item.
+            DependencyError: no Java to run Spark on.
+        """
+        if sources.items is not None:
+            raise ConfigError(
+                "the spark engine reads paths on its executors, not documents held here;"
+                " pass paths, or use engine='local'"
+            )
+        tmp = tempfile.TemporaryDirectory(prefix="redline-spark-", dir=workdir)
+        try:
+            result = run(
+                list(sources.paths),
+                tmp.name,
+                options,
+                sources.read,
+                spark=self.session(),
+                largest=None,
+                hold=True,
+            )
+        except BaseException:
+            tmp.cleanup()
+            raise
+        return SparkFindResult(result, tmp)
+
+    def write(
+        self, paths: Sequence[str], outdir: str, options: FindOptions, read: ReadOptions
+    ) -> SparkResult:
+        """Find the clusters and write clusters.jsonl and clusters.parquet to `outdir`."""
+        return run(
+            paths,
+            outdir,
+            options,
+            read,
+            spark=self.session(),
+            single_file=self.single_file,
+            largest=self.largest,
+        )
+
+
+JAVA_HINT = (
+    "the spark engine needs Java 17 or later: put `java` on PATH or set JAVA_HOME (on Debian:"
+    " apt-get install openjdk-17-jre-headless)"
+)
+
+
+def _need_java() -> None:
+    """Raise the install hint when no JVM can be started for a new local session."""
+    home = os.environ.get("JAVA_HOME")
+    if home and Path(home, "bin", "java").exists():
+        return
+    if shutil.which("java") is None:
+        raise DependencyError(JAVA_HINT)
 
 
 # --- Hadoop file system -------------------------------------------------------------------
@@ -316,8 +474,10 @@ def _read_jsonl(
     uris = [f.uri for _, f in files]
 
     def scan() -> DataFrame:
-        return spark.read.text(uris).select(
-            sf.col("value"),
+        # Split at LF only (Spark's default also splits at a lone CR) and kept as bytes: the
+        # text source copies a line's bytes unchecked, so the local reader's decoding decides.
+        return spark.read.text(uris, lineSep="\n").select(
+            sf.col("value").cast("binary").alias("value"),
             sf.col("_metadata.file_path").alias("path"),
             sf.col("_metadata.file_block_start").alias("block"),
         )
@@ -333,9 +493,10 @@ def _read_jsonl(
         running[path] = running.get(path, 0) + row["count"]
     names = {unquote(f.uri): (rank, f.name) for rank, f in files}
     fields = read.fields
+    max_bytes = read.max_bytes
 
     def parse(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        from redline.ingest.jsonl import line_to_item  # noqa: PLC0415
+        from redline.ingest.jsonl import bounded_line_to_item  # noqa: PLC0415
 
         seen: dict[tuple[str, int], int] = {}
         for batch in batches:
@@ -352,7 +513,11 @@ def _read_jsonl(
                 seen[key] = offset + 1
                 number = before[key] + offset + 1
                 rank, name = names[path]
-                item = line_to_item(value, fields, name, number)
+                # The newline back on, as the local reader's lines have it (so the size limit
+                # counts it; only a last line without one is one byte longer here).
+                item = bounded_line_to_item(
+                    value + b"\n", fields, name, number, max_bytes=max_bytes
+                )
                 if item is not None:
                     rows.append(_item_row(item, rank, number))
             yield _record_batch(rows)
@@ -425,22 +590,30 @@ def _read_documents(
     if not small:
         return out
     names = {unquote(f.uri): (rank, f.name) for rank, f in small}
+    mtime_dates = read.mtime_dates
     scan = (
         spark.read.format("binaryFile")
         .load([f.uri for _, f in small])
-        .select(sf.col("path"), sf.col("content"))
+        .select(
+            sf.col("path"), sf.col("content"), sf.unix_micros("modificationTime").alias("micros")
+        )
     )
 
     def extract(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        from redline.ingest.collection import modified_stamp  # noqa: PLC0415
         from redline.ingest.records import Raw, to_document  # noqa: PLC0415
 
         for batch in batches:
             rows = []
-            for path, content in zip(
-                batch.column(0).to_pylist(), batch.column(1).to_pylist(), strict=True
+            for path, content, micros in zip(
+                batch.column(0).to_pylist(),
+                batch.column(1).to_pylist(),
+                batch.column(2).to_pylist(),
+                strict=True,
             ):
                 rank, name = names[unquote(path)]
-                raw = Raw(id=name, data=content, fmt=format_from_name(name))
+                modified = modified_stamp(micros / 1e6) if mtime_dates else None
+                raw = Raw(id=name, data=content, fmt=format_from_name(name), modified=modified)
                 rows.append(_item_row(to_document(raw, max_bytes=max_bytes), rank, 0))
             yield _record_batch(rows)
 
@@ -897,6 +1070,7 @@ def _clusters(
     """
 
     thresholds = options.discovery.thresholds
+    order_by, prefer = options.order_by, options.prefer
     facts = docs.select("nid", "date", "length")
     inside = (
         pairs.join(labels.toDF("na", "label"), "na")
@@ -933,7 +1107,7 @@ def _clusters(
             members[b] = Member(b, data["b_date"][k], data["b_length"][k])
             found.append(Pair(a, b, data["jaccard"][k], data["a_in_b"][k], data["b_in_a"][k]))
         rows: dict[str, list[Any]] = {"cluster": [], "size": [], "line": [], "members": []}
-        made = cluster(found, members, thresholds)
+        made = cluster(found, members, thresholds, order_by=order_by, prefer=prefer)
         for c in made:
             roles = memberships([c])
             rows["cluster"].append(c.id)
@@ -1059,13 +1233,18 @@ def _write(
 
 
 def _largest(
-    clusters: DataFrame, docs: DataFrame, largest: int
+    clusters: DataFrame, docs: DataFrame, largest: int | None
 ) -> tuple[list[Cluster], dict[str, Document]]:
-    """The largest clusters as `Cluster` values, and the documents their pages show."""
+    """The largest clusters as `Cluster` values, and the documents their pages show.
+
+    `largest` None: every cluster and every document in one (for `SparkEngine.run`).
+    """
 
     from redline.models import Cluster, Document, Pair  # noqa: PLC0415
 
-    top = clusters.orderBy(sf.col("size").desc(), sf.col("cluster")).select("line").limit(largest)
+    top = clusters.orderBy(sf.col("size").desc(), sf.col("cluster")).select("line")
+    if largest is not None:
+        top = top.limit(largest)
     kept: list[Cluster] = []
     for row in top.collect():
         data = json.loads(row["line"])
@@ -1078,11 +1257,12 @@ def _largest(
             )
         )
     wanted: list[str] = []
+    most = _MAX_REPORT_DOCUMENTS if largest is not None else sys.maxsize
     for c in kept:
         wanted.extend(c.documents)
-        if len(wanted) >= _MAX_REPORT_DOCUMENTS:
+        if len(wanted) >= most:
             break
-    wanted = wanted[:_MAX_REPORT_DOCUMENTS]
+    wanted = wanted[:most]
     spark = docs.sparkSession
     ids = spark.createDataFrame([(d,) for d in wanted], "id string")
     found = docs.join(sf.broadcast(ids), "id").select(
@@ -1147,8 +1327,9 @@ def run(
     *,
     spark: SparkSession | None = None,
     single_file: bool = True,
-    largest: int = DEFAULT_LARGEST,
+    largest: int | None = DEFAULT_LARGEST,
     graph_stats: bool = False,
+    hold: bool = False,
 ) -> SparkResult:
     """Find the clusters of versions in a collection on Spark and write them to `outdir`.
 
@@ -1160,8 +1341,10 @@ def run(
         read: field names and the size limit.
         spark: the session (default: `session()`).
         single_file: write each output as one file (else as a folder of part files).
-        largest: clusters, largest first, brought back for the summary and the report.
+        largest: clusters, largest first, brought back for the summary and the report
+            (None: all of them, and every document in one).
         graph_stats: also count the degrees of the graph clusters are found on (one more job).
+        hold: keep the documents cached for `SparkResult.documents` until `close`.
 
     Raises:
         InputError: a path does not exist, or with `options.strict` the first skipped item.
@@ -1266,6 +1449,7 @@ def run(
         written = _write(spark, clusters, docs, outdir, single_file=single_file)
         clock.lap("write")
         kept, documents = _largest(clusters, docs, largest)
+        preferred = _clustered_among(clusters, options.prefer)
         stats.seconds = time.perf_counter() - started
         return SparkResult(
             stats=stats,
@@ -1275,6 +1459,22 @@ def run(
             rounds=rounds,
             degrees=degrees,
             sizes=sorted((int(r["size"]), int(r["count"])) for r in sizes),
+            preferred=preferred,
+            _docs=docs if hold else None,
+            _release=clock.release if hold else None,
         )
+    except BaseException:
+        hold = False
+        raise
     finally:
-        clock.release()
+        if not hold:
+            clock.release()
+
+
+def _clustered_among(clusters: DataFrame, ids: Sequence[str]) -> frozenset[str]:
+    """Which of `ids` (the `--canonical` choices) are in a cluster."""
+    if not ids:
+        return frozenset()
+    members = clusters.select(sf.explode("members.id").alias("id"))
+    found = members.where(sf.col("id").isin(list(ids))).distinct().collect()
+    return frozenset(r["id"] for r in found)

@@ -18,7 +18,7 @@ from redline.discover.config import DiscoveryConfig
 from redline.discover.verify import DEFAULT_CONTAINMENT, DEFAULT_JACCARD, Thresholds
 from redline.errors import ConfigError
 from redline.find.options import FindOptions
-from redline.find.protocol import Engine, FindResult, Sources
+from redline.find.protocol import Engine, FindResult, Sources, Writer, WrittenResult
 from redline.find.stats import NoProgress, Progress, Stage, Stats
 from redline.ingest.records import Item
 from redline.models import Cluster, Document
@@ -33,6 +33,8 @@ __all__ = [
     "Sources",
     "Stage",
     "Stats",
+    "Writer",
+    "WrittenResult",
     "engine_named",
     "find_versions",
 ]
@@ -41,15 +43,19 @@ __all__ = [
 # dependencies load only for its users.
 ENGINES: dict[str, str] = {
     "local": "redline.engines.local:LocalEngine",
+    "spark": "redline.engines.spark:SparkEngine",
 }
 
 
-def engine_named(name: str) -> Engine:
-    """The engine registered under `name` ("local": this machine, all its cores).
+def engine_named(name: str, **settings: object) -> Engine:
+    """The engine registered under `name`: "local" (this machine, all its cores) or "spark".
+
+    `settings` go to the engine's constructor (the spark engine's `master`, `single_file`).
 
     Raises:
-        ConfigError: no engine of that name.
-        DependencyError: the engine's optional dependencies are not installed.
+        ConfigError: no engine of that name, or a setting it does not take.
+        DependencyError: the engine's optional dependencies are not installed (the spark
+            engine: `pip install redline[spark]`).
     """
     try:
         target = ENGINES[name]
@@ -57,7 +63,11 @@ def engine_named(name: str) -> Engine:
         known = ", ".join(sorted(ENGINES))
         raise ConfigError(f"no engine {name!r}; choose one of {known}") from None
     module, _, cls = target.partition(":")
-    engine: Engine = getattr(import_module(module), cls)()
+    factory = getattr(import_module(module), cls)
+    try:
+        engine: Engine = factory(**settings)
+    except TypeError as exc:
+        raise ConfigError(f"engine {name!r} does not take these settings: {exc}") from None
     return engine
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from redline.find.options import FindOptions
 from redline.find.stats import Progress, Stats
@@ -83,4 +83,35 @@ class Engine(Protocol):
             InputError: a path does not exist; with `options.strict`, the first skipped item.
             ConfigError: an option out of range, or sources this engine cannot read.
         """
+        ...
+
+
+class WrittenResult(Protocol):
+    """What an engine that writes its own outputs brings back: stats and the largest clusters."""
+
+    stats: Stats
+    # The largest clusters (all are in the output files), largest first.
+    clusters: list[Cluster]
+    # The files or folders written, as the engine names them (any Hadoop path).
+    outputs: list[str]
+    # Those of `FindOptions.prefer` that are in a cluster.
+    preferred: frozenset[str]
+
+    def load(self, doc_id: str) -> Document:
+        """A document of one of `clusters`."""
+        ...
+
+
+@runtime_checkable
+class Writer(Protocol):
+    """An engine whose executors write clusters.jsonl and clusters.parquet where they run.
+
+    The command line uses `write` when an engine has it (Spark: outputs too large for one
+    machine stay on the cluster's file system), and `Engine.run` otherwise.
+    """
+
+    def write(
+        self, paths: Sequence[str], outdir: str, options: FindOptions, read: ReadOptions
+    ) -> WrittenResult:
+        """Find the clusters in `paths` and write them under `outdir`."""
         ...

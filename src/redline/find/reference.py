@@ -20,7 +20,7 @@ from itertools import combinations
 
 from redline.discover.anchors import anchors
 from redline.discover.candidates import anchor_threshold, sentence_threshold
-from redline.discover.cluster import Member, cluster
+from redline.discover.cluster import Member, OrderBy, cluster
 from redline.discover.config import DiscoveryConfig
 from redline.discover.lsh import band_keys
 from redline.discover.minhash import sign
@@ -54,8 +54,17 @@ class Discovery:
         return self.banded | self.anchored | self.sentenced
 
 
-def discover(documents: Iterable[Document], config: DiscoveryConfig | None = None) -> Discovery:
-    """The clusters of versions among documents given in input order (see module docstring)."""
+def discover(
+    documents: Iterable[Document],
+    config: DiscoveryConfig | None = None,
+    *,
+    order_by: OrderBy = "date",
+    prefer: Iterable[str] = (),
+) -> Discovery:
+    """The clusters of versions among documents given in input order (see module docstring).
+
+    `order_by` and `prefer` choose the canonical version, as `FindOptions` has them.
+    """
     config = config or DiscoveryConfig()
     found = Discovery(clusters=[])
 
@@ -156,7 +165,7 @@ def discover(documents: Iterable[Document], config: DiscoveryConfig | None = Non
     pairs.extend(found.verified)
     linked = {p.a for p in pairs} | {p.b for p in pairs}
     members_of = {d: Member(d, docs[d].date, len(docs[d].text)) for d in linked}
-    found.clusters = cluster(pairs, members_of, config.thresholds)
+    found.clusters = cluster(pairs, members_of, config.thresholds, order_by=order_by, prefer=prefer)
     return found
 
 

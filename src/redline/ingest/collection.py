@@ -244,8 +244,15 @@ def _read_file(file: Path, name: str, options: ReadOptions) -> Iterator[Item]:
 
 
 def _modified(file: Path) -> str:
-    """A file's modification time as an ISO 8601 UTC timestamp (sorts in time order)."""
-    stamp = datetime.fromtimestamp(file.stat().st_mtime, tz=UTC)
+    return modified_stamp(file.stat().st_mtime)
+
+
+def modified_stamp(seconds: float) -> str:
+    """A modification time (seconds since the epoch) as an ISO 8601 UTC timestamp.
+
+    The date `--order-by mtime` gives an undated file; every engine makes it here.
+    """
+    stamp = datetime.fromtimestamp(seconds, tz=UTC)
     return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

@@ -133,17 +133,27 @@ def read_jsonl(
         bounded_lines(cast(IO[bytes], lines), max_bytes) if hasattr(lines, "readline") else lines
     )
     for number, line in enumerate(rows, start=1):
-        if line is None or len(line) > max_bytes:
-            yield Skip(
-                source,
-                "too large",
-                f"the line is over the limit of {max_bytes:,} bytes; pass --max-bytes",
-                number,
-            )
-            continue
-        item = line_to_item(line, fields, source, number)
+        item = bounded_line_to_item(line, fields, source, number, max_bytes=max_bytes)
         if item is not None:
             yield item
+
+
+def bounded_line_to_item(
+    line: bytes | None, fields: Fields, source: str, number: int, *, max_bytes: int
+) -> Item | None:
+    """The item of one raw line (its bytes, split at LF only), or a skip (None: too long).
+
+    Every engine decodes lines here, so a line of invalid UTF-8 is the same "malformed line",
+    and a lone CR (which is not a line break in JSON Lines) the same JSON whitespace, on all.
+    """
+    if line is None or len(line) > max_bytes:
+        return Skip(
+            source,
+            "too large",
+            f"the line is over the limit of {max_bytes:,} bytes; pass --max-bytes",
+            number,
+        )
+    return line_to_item(line, fields, source, number)
 
 
 def line_to_item(line: bytes | str, fields: Fields, source: str, number: int) -> Item | None:
