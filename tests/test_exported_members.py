@@ -33,7 +33,7 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
         redline.compair  # noqa: B018
 
 
-HEAVY = ("numpy", "pyarrow", "rapidfuzz", "jinja2", "redline.store")
+HEAVY = ("numpy", "pyarrow", "pyspark", "rapidfuzz", "jinja2", "redline.store")
 
 
 @pytest.mark.parametrize(
@@ -54,6 +54,19 @@ def test_start_up_loads_no_heavy_module(code: str) -> None:
         ).stdout.split()
     )
     assert [m for m in HEAVY if m in loaded] == []
+
+
+def test_the_spark_engine_loads_only_when_chosen() -> None:
+    # Registered by name: pyspark (and its JVM) load when `engine_named("spark")` runs.
+    probe = (
+        "import sys, redline.find\n"
+        "assert 'spark' in redline.find.ENGINES\n"
+        "print(' '.join(sorted(sys.modules)))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert [m for m in loaded if m.startswith(("pyspark", "redline.engines.spark"))] == []
 
 
 def test_entry_points_survive_importing_every_submodule() -> None:

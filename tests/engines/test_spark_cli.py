@@ -7,6 +7,7 @@ fixture started instead of paying for a JVM of its own.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -85,3 +86,128 @@ def test_without_pyspark_the_engine_says_what_to_install(
     assert got.exit_code == 1
     assert "the spark engine needs `pip install redline[spark]`" in got.output
     assert not (tmp_path / "out" / "clusters.jsonl").exists()
+
+
+def test_the_engine_choices_are_the_registered_engines() -> None:
+    from redline.find import ENGINES
+
+    option = next(p for p in main.commands["find"].params if p.name == "engine")
+    assert sorted(option.type.choices) == sorted(ENGINES)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["-j", "2"], "--jobs is for the local engine"),
+        (["--dedup-out", "{tmp}/k.jsonl"], "--dedup-out is not available with --engine spark"),
+        (["-"], "PATH '-' (standard input) is not available with --engine spark"),
+    ],
+    ids=["jobs", "dedup-out", "stdin"],
+)
+def test_spark_refuses_options_it_cannot_honour(
+    tmp_path: Path, args: list[str], named: str
+) -> None:
+    corpus = tmp_path / "feed.jsonl"
+    _write_corpus(corpus)
+    argv = ["find", "--engine", "spark", str(corpus), "-o", str(tmp_path / "out")]
+    got = CliRunner().invoke(main, argv + [a.format(tmp=tmp_path) for a in args])
+    assert got.exit_code == 2
+    assert named in got.output
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "named"),
+    [
+        ("feed.csv", b"id,text\na,some words here\n", "not CSV"),
+        ("crawl.warc", b"WARC/1.0\r\n\r\n", "not WARC"),
+    ],
+)
+def test_spark_refuses_inputs_it_cannot_read(
+    spark: Any, tmp_path: Path, name: str, data: bytes, named: str
+) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / name).write_bytes(data)
+    _write_corpus(tmp_path / "in" / "feed.jsonl")
+    argv = ["find", "--engine", "spark", str(tmp_path / "in"), "-o", str(tmp_path / "out")]
+    got = CliRunner().invoke(main, argv)
+    assert got.exit_code == 1
+    assert named in got.output
+    assert "--engine local" in got.output
+    assert not (tmp_path / "out" / "clusters.jsonl").exists()
+
+
+def test_spark_options_are_refused_by_the_local_engine(tmp_path: Path) -> None:
+    corpus = tmp_path / "feed.jsonl"
+    _write_corpus(corpus)
+    for extra in (["--master", "local[2]"], ["--spark-parts"]):
+        got = CliRunner().invoke(main, ["find", str(corpus), "-o", str(tmp_path / "o"), *extra])
+        assert got.exit_code == 2
+        assert f"{extra[0]} is for --engine spark" in got.output
+
+
+def test_without_java_the_engine_says_what_to_install(
+    spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pyspark.sql import SparkSession
+
+    corpus = tmp_path / "feed.jsonl"
+    _write_corpus(corpus)
+    # As on a machine without a JVM: no session runs, no java on PATH, no JAVA_HOME.
+    monkeypatch.setattr(SparkSession, "getActiveSession", classmethod(lambda cls: None))
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    got = CliRunner().invoke(
+        main, ["find", "--engine", "spark", str(corpus), "-o", str(tmp_path / "out")]
+    )
+    assert got.exit_code == 1
+    assert "the spark engine needs Java 17 or later" in got.output
+    assert not (tmp_path / "out").exists()
+
+
+def _dated_versions(root: Path) -> None:
+    """Three copies of a story as files, modified on three days, plus a renamed draft."""
+    text = invented_article(61, words=250)
+    root.mkdir()
+    for name, day in (("b-middle.txt", 2), ("c-oldest.txt", 1), ("a-newest.txt", 3)):
+        path = root / name
+        path.write_text(reword(text, 0.02, seed=day), encoding="utf-8")
+        stamp = 1_700_000_000 + day * 86_400
+        os.utime(path, (stamp, stamp))
+
+
+@pytest.mark.parametrize(
+    ("args", "canonical"),
+    [
+        (["--order-by", "mtime"], "c-oldest.txt"),
+        (["--order-by", "name"], "a-newest.txt"),
+        (["--canonical", "b-middle.txt"], "b-middle.txt"),
+        (["--order-by", "mtime", "--canonical", "a-newest.txt"], "a-newest.txt"),
+    ],
+    ids=["mtime", "name", "canonical", "canonical-wins"],
+)
+def test_spark_applies_the_canonical_choice_as_local_does(
+    spark: Any, tmp_path: Path, args: list[str], canonical: str
+) -> None:
+    _dated_versions(tmp_path / "in")
+    runner = CliRunner()
+    outs = {}
+    for engine in ("local", "spark"):
+        argv = ["find", "--engine", engine, str(tmp_path / "in"), "-o", str(tmp_path / engine)]
+        got = runner.invoke(main, [*argv, "--no-report", *args])
+        assert got.exit_code == 0, got.output
+        outs[engine] = (tmp_path / engine / "clusters.jsonl").read_text(encoding="utf-8")
+    assert outs["spark"] == outs["local"]
+    assert [json.loads(line)["canonical"] for line in outs["spark"].splitlines()] == [canonical]
+
+
+def test_spark_says_which_canonical_choices_were_in_no_cluster(spark: Any, tmp_path: Path) -> None:
+    corpus = tmp_path / "feed.jsonl"
+    _write_corpus(corpus)
+    argv = ["find", "--engine", "spark", str(corpus), "-o", str(tmp_path / "out"), "--no-report"]
+    got = CliRunner().invoke(main, [*argv, "--canonical", "lone/0", "--canonical", "s1/b"])
+    assert got.exit_code == 0, got.output
+    assert "--canonical lone/0: not in any cluster" in got.output
+    assert "--canonical s1/b" not in got.output
+    lines = (tmp_path / "out" / "clusters.jsonl").read_text().splitlines()
+    assert "s1/b" in [json.loads(line)["canonical"] for line in lines]

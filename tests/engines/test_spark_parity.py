@@ -161,3 +161,41 @@ def test_spark_writes_what_the_local_engine_writes(
     _same_stats(local["stats"], got["stats"])
     shown = got["result"].clusters
     assert [c.to_dict() for c in shown] == [c.to_dict() for c in local["clusters"][: len(shown)]]
+
+
+def _raw_lines(root: Path, story: str) -> None:
+    """JSON Lines as files hold them: CRLF ends, lone CRs, invalid UTF-8, an oversized line."""
+    lines = [
+        json.dumps({"id": "crlf", "text": story}).encode() + b"\r\n",
+        # A lone CR between fields is JSON whitespace: one valid record, not two lines.
+        b'{"id": "cr-between",\r"text": ' + json.dumps(story).encode() + b"}\n",
+        # A lone CR inside a string is a control character: a malformed line.
+        b'{"id": "cr-inside", "text": "one\rtwo"}\n',
+        # Bytes that are not UTF-8: a malformed line, whichever engine reads it.
+        b'{"id": "latin", "text": "caf\xe9 ' + story[:200].encode() + b'"}\n',
+        json.dumps({"id": "too-long", "text": story * 8}).encode() + b"\n",
+        json.dumps({"id": "last", "text": story[: len(story) // 2]}).encode() + b"\n",
+    ]
+    (root / "raw.jsonl").write_bytes(b"".join(lines))
+
+
+def test_spark_reads_raw_jsonl_bytes_as_the_local_reader_does(spark: Any, tmp_path: Path) -> None:
+    from redline.engines.spark import SparkEngine
+
+    story = invented_article(41, words=300)
+    root = tmp_path / "raw"
+    root.mkdir()
+    _raw_lines(root, story)
+    read = ReadOptions(max_bytes=len(story) * 4)
+    options = FindOptions(jobs=1, max_bytes=read.max_bytes)
+    sources = Sources(paths=[str(root)], read=read)
+    with LocalEngine().run(sources, options) as local:
+        want = ([c.to_dict() for c in local.clusters], local.stats)
+        want_ids = [d.id for d in local.documents()]
+    with SparkEngine(spark=spark).run(sources, options) as got:
+        assert [c.to_dict() for c in got.clusters] == want[0]
+        assert [d.id for d in got.documents()] == want_ids
+        _same_stats(want[1], got.stats)
+        assert got.stats.examples == want[1].examples
+    assert want_ids == ["crlf", "cr-between", "last"]
+    assert dict(want[1].skipped) == {"malformed line": 2, "too large": 1}

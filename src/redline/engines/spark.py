@@ -1370,8 +1370,9 @@ def run(
     clock = _Clock(stats, spark)
     try:
         signed = _sign(read_records(spark, paths, read), options)
-        # Duplicate ids: the first by input order is kept, as the local engine keeps it.
-        first = Window.partitionBy("id").orderBy("rank", "position")
+        # Duplicate ids: the first document by input order is kept, as the local engine keeps
+        # it. Skips sort last: an empty text claims no id, so it never makes one a duplicate.
+        first = Window.partitionBy("id").orderBy(sf.col("reason").isNotNull(), "rank", "position")
         nth = sf.when(sf.col("reason").isNull(), sf.row_number().over(first))
         marked = clock.persist(
             signed.withColumn("kept", sf.coalesce(nth, sf.lit(0)))
