@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import fcntl
 import json
 import os
@@ -84,6 +85,19 @@ def test_no_path_reads_examples_and_writes_every_output(tmp_path: Path) -> None:
     table = pq.read_table(out / "clusters.parquet").to_pylist()
     assert len(table) == 13  # every document, clustered or not
     assert sum(1 for r in table if r["cluster"] is None) == 4
+    # clusters.csv: the clustered documents only, a cluster's rows together, canonical first.
+    with (out / "clusters.csv").open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 9
+    for c in lines:
+        mine = [r for r in rows if r["cluster"] == c["cluster"]]
+        assert [r["id"] for r in mine] == c["documents"]
+        assert [r["is_canonical"] for r in mine] == ["yes", "no", "no"]
+        assert {r["canonical"] for r in mine} == {c["canonical"]}
+        best = {(p["a"], p["b"]): p["jaccard"] for p in c["pairs"]}
+        for r in mine:
+            scores = [j for pair, j in best.items() if r["id"] in pair]
+            assert float(r["similarity"]) == round(max(scores), 4)
     index = (out / "report" / "index.html").read_text()
     assert all(c["cluster"] in index for c in lines)
     assert "13 documents" in result.stdout
@@ -206,6 +220,7 @@ def test_leftovers_of_a_killed_run_are_removed_by_the_next(tmp_path: Path) -> No
     result = run(src, "-o", out, "--dedup-out", out / "kept.jsonl", "--no-report")
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in out.iterdir()) == [
+        "clusters.csv",
         "clusters.jsonl",
         "clusters.parquet",
         "kept.jsonl",

@@ -60,6 +60,7 @@ def _unread(fd: int) -> int:
     ("module", "stage"),
     [
         (redline.engines.output, "write_clusters_parquet"),
+        (redline.engines.output, "write_clusters_csv"),
         (redline.engines.output, "write_dedup"),
         (redline.report.site, "write_site"),
     ],
@@ -86,7 +87,14 @@ def test_ctrl_c_at_any_stage_leaves_the_previous_outputs_as_they_were(
     assert "interrupted: no output files were written or changed" in result.output
     assert _snapshot(out) == before
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["clusters.jsonl", "clusters.parquet", "kept.jsonl", "kept.jsonl.map.jsonl", "report"]
+        [
+            "clusters.csv",
+            "clusters.jsonl",
+            "clusters.parquet",
+            "kept.jsonl",
+            "kept.jsonl.map.jsonl",
+            "report",
+        ]
     )
 
 

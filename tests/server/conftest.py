@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -39,6 +40,13 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     with Index(db) as index:
         for doc_id, text in STORIES.items():
             index.add(Document(id=f"news/{doc_id}.txt", text=text, title=f"Story {doc_id[1]}"))
+    with serving(db) as server:
+        yield server
+
+
+@contextmanager
+def serving(db: Path) -> Iterator[LiveServer]:
+    """`redline serve --db DB` in its own process on a free loopback port while inside."""
     port = free_port()
     token = "live-token"
     redline = Path(sys.executable).with_name("redline")

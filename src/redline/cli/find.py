@@ -1,7 +1,8 @@
 """`redline find PATH...`: discover every version of every text in a collection.
 
 Writes to OUTDIR (default `out/find`): `clusters.jsonl` (redline.clusters/1), `clusters.parquet`
-(one row per document) and `report/index.html`; with --dedup-out also the deduplicated
+(one row per document), `clusters.csv` (one row per clustered document; the local engine only)
+and `report/index.html`; with --dedup-out also the deduplicated
 collection and its `.map.jsonl`. Nothing is renamed into place until the run has succeeded.
 
 `--engine spark` runs the same search on Apache Spark (`engines.spark`): inputs and OUTDIR may be
@@ -110,7 +111,7 @@ class _Bar:
     type=click.Path(file_okay=False, path_type=str),
     default=str(DEFAULT_OUT),
     show_default=True,
-    help="Folder for clusters.jsonl, clusters.parquet and report/ (with --engine spark, any "
+    help="Folder for clusters.jsonl, clusters.parquet, clusters.csv and report/ (with --engine spark, any "
     "Hadoop path: hdfs://, s3a://).",
 )
 @click.option(
@@ -371,6 +372,7 @@ def _run(
         OutputSet,
         claim,
         map_path,
+        write_clusters_csv,
         write_clusters_jsonl,
         write_clusters_parquet,
         write_dedup,
@@ -397,6 +399,8 @@ def _run(
                     write_clusters_jsonl(fh, result.clusters)
                 parquet = outputs.path(outdir / "clusters.parquet")
                 write_clusters_parquet(parquet, result.documents(), result.clusters)
+                with outputs.open(outdir / "clusters.csv") as fh:
+                    write_clusters_csv(fh, result.documents(), result.clusters)
                 dedup_counts = None
                 if dedup_out is not None:
                     with outputs.open(dedup_out) as dfh, outputs.open(map_path(dedup_out)) as mfh:

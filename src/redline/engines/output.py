@@ -22,6 +22,7 @@ Files:
 from __future__ import annotations
 
 import contextlib
+import csv
 import json
 import os
 import shutil
@@ -281,6 +282,51 @@ def _rows(documents: Iterable[Document], clusters: Sequence[Cluster]) -> Iterato
             "date": doc.date,
             "chars": len(doc.text),
         }
+
+
+CSV_COLUMNS = (
+    "cluster",  # cluster id (as in clusters.jsonl)
+    "cluster_size",
+    "canonical",  # id of the cluster's canonical version
+    "is_canonical",
+    "id",  # document id: its path for files, relative to the folder given
+    "title",
+    "date",
+    "best_match",  # the other version with the highest Jaccard
+    "similarity",  # that Jaccard
+    "containment",  # the highest share of this document found in another version
+)
+
+
+def write_clusters_csv(
+    fh: IO[str], documents: Iterable[Document], clusters: Sequence[Cluster]
+) -> None:
+    """clusters.csv: one row per clustered document, cluster by cluster, canonical first.
+
+    Documents without another version are left out (clusters.parquet has every document).
+    """
+    rows = {r["id"]: r for r in _rows(documents, clusters) if r["cluster"] is not None}
+    writer = csv.writer(fh)
+    writer.writerow(CSV_COLUMNS)
+    for c in clusters:
+        for doc_id in c.documents:
+            r = rows.get(doc_id)
+            if r is None:
+                continue
+            writer.writerow(
+                (
+                    r["cluster"],
+                    r["cluster_size"],
+                    r["canonical"],
+                    "yes" if r["is_canonical"] else "no",
+                    doc_id,
+                    r["title"] or "",
+                    r["date"] or "",
+                    r["best_match"] or "",
+                    "" if r["jaccard"] is None else r["jaccard"],
+                    "" if r["containment"] is None else r["containment"],
+                )
+            )
 
 
 def write_clusters_parquet(

@@ -382,12 +382,27 @@ def create_app(
 
     @app.get("/clusters", tags=["versions"], response_model=ClusterPageOut)
     def list_clusters(
-        order: Literal["size", "date"] = "size",
+        order: Annotated[
+            Literal["size", "date", "similarity"],
+            Query(
+                description="size: largest first; date: latest first; similarity: least"
+                " similar (most changed) first."
+            ),
+        ] = "size",
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
         offset: Annotated[int, Query(ge=0)] = 0,
+        q: Annotated[
+            str | None,
+            Query(max_length=500, description="Words that a title or text must all hold."),
+        ] = None,
+        hide_exact: Annotated[
+            bool, Query(description="Leave out clusters whose versions are one text.")
+        ] = False,
     ) -> dict[str, Any]:
-        """Clusters of two or more versions, largest (or most recently dated) first."""
-        return store.clusters(order=order, limit=limit, offset=offset).to_dict()
+        """Clusters of two or more versions, a page at a time (at most 500 a page)."""
+        return store.clusters(
+            order=order, limit=limit, offset=offset, search=q, hide_exact=hide_exact
+        ).to_dict()
 
     @app.get("/clusters/{cluster_id}", tags=["versions"], response_model=ClusterOut)
     def get_cluster(cluster_id: str) -> dict[str, Any] | Response:

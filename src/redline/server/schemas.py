@@ -94,6 +94,10 @@ class ClusterSummaryOut(BaseModel):
     created_at: float
     updated_at: float
     last_date: str | None
+    similarity: float | None = Field(
+        None, description="The lowest Jaccard among the cluster's verified pairs."
+    )
+    exact: bool = Field(False, description="Every version holds the same text.")
 
 
 class ClusterPageOut(BaseModel):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from itertools import combinations, islice
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -182,15 +183,36 @@ def _results(store: Store, doc: Document, against: str) -> Response:
 @router.get("/ui/clusters", response_class=HTMLResponse)
 def clusters_page(
     request: Request,
-    order: Literal["size", "date"] = "size",
+    order: Literal["size", "date", "similarity"] = "size",
     page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
+    q: Annotated[str, Query(max_length=500)] = "",
+    hide_exact: bool = False,
 ) -> Response:
-    """Clusters by size or date, a page at a time."""
+    """Clusters by size, date or similarity, searched and filtered, a page at a time."""
     listing = _store(request).clusters(
-        order=order, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE
+        order=order,
+        limit=PAGE_SIZE,
+        offset=(page_no - 1) * PAGE_SIZE,
+        search=q or None,
+        hide_exact=hide_exact,
     )
     pages = max(1, -(-listing.total // PAGE_SIZE))
-    return page("clusters.html", listing=listing, order=order, page=page_no, pages=pages)
+    state: dict[str, Any] = {"order": order, "q": q, "hide_exact": hide_exact}
+
+    def link(**change: Any) -> str:
+        args = {**state, "page": page_no, **change}
+        kept = {k: v for k, v in args.items() if v and (k != "page" or v != 1)}
+        return "/ui/clusters?" + urlencode({k: int(v) if v is True else v for k, v in kept.items()})
+
+    return page(
+        "clusters.html",
+        listing=listing,
+        page=page_no,
+        pages=pages,
+        link=link,
+        orders=("size", "date", "similarity"),
+        **state,
+    )
 
 
 @router.get("/ui/clusters/{cluster_id}", response_class=HTMLResponse)

@@ -13,7 +13,9 @@ from typing import Any, Literal, Protocol, runtime_checkable
 from redline.models import Cluster, Document
 
 AddStatus = Literal["added", "present", "skipped"]
-ClusterOrder = Literal["size", "date"]
+# similarity: least similar first (the lowest Jaccard among a cluster's verified pairs), so the
+# clusters whose versions changed most come first.
+ClusterOrder = Literal["size", "date", "similarity"]
 # What a query answer is to the queried text: a version (the clustering rule of `redline find`
 # holds), derived (most of one text is in the other), partial reuse (a substantial share of one
 # is in the other), or related (shared rare words and a few phrases).
@@ -157,6 +159,10 @@ class ClusterSummary:
     created_at: float
     updated_at: float
     last_date: str | None
+    # The lowest Jaccard among the cluster's verified pairs (None: no pair recorded).
+    similarity: float | None = None
+    # Every version holds the same text (exact copies, nothing to redline).
+    exact: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -167,6 +173,8 @@ class ClusterSummary:
             "created_at": self.created_at,
             "updated_at": self.updated_at,
             "last_date": self.last_date,
+            "similarity": None if self.similarity is None else round(self.similarity, 4),
+            "exact": self.exact,
         }
 
 
@@ -262,9 +270,20 @@ class Store(Protocol):
         ...
 
     def clusters(
-        self, *, order: ClusterOrder = "size", limit: int = 50, offset: int = 0, min_size: int = 2
+        self,
+        *,
+        order: ClusterOrder = "size",
+        limit: int = 50,
+        offset: int = 0,
+        min_size: int = 2,
+        search: str | None = None,
+        hide_exact: bool = False,
     ) -> ClusterPage:
-        """Clusters of two or more documents, largest (or most recent) first."""
+        """Clusters of two or more documents, largest (most recent, least similar) first.
+
+        `search` keeps clusters with a document whose title or text holds every word given;
+        `hide_exact` leaves out clusters whose versions are all the same text.
+        """
         ...
 
     def cluster(self, cluster_id: str) -> Cluster:

@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -110,6 +111,34 @@ _EDGES_WITHIN = (
     " JOIN documents x ON x.doc = e.a JOIN documents y ON y.doc = e.b"
     " WHERE x.cluster = ? AND y.cluster = ?"
 )
+
+# Full-text search over titles and texts (an external-content FTS5 table: the text is stored
+# once, in documents). Made on the first search, so files from before it open unchanged.
+_FTS = (
+    "CREATE VIRTUAL TABLE docs_fts USING fts5(title, text, content='documents',"
+    " content_rowid='doc')",
+    "INSERT INTO docs_fts(docs_fts) VALUES ('rebuild')",
+    "CREATE TRIGGER docs_fts_add AFTER INSERT ON documents BEGIN"
+    " INSERT INTO docs_fts(rowid, title, text) VALUES (new.doc, new.title, new.text); END",
+    "CREATE TRIGGER docs_fts_remove AFTER DELETE ON documents BEGIN"
+    " INSERT INTO docs_fts(docs_fts, rowid, title, text)"
+    " VALUES ('delete', old.doc, old.title, old.text); END",
+    "CREATE TRIGGER docs_fts_change AFTER UPDATE OF title, text ON documents BEGIN"
+    " INSERT INTO docs_fts(docs_fts, rowid, title, text)"
+    " VALUES ('delete', old.doc, old.title, old.text);"
+    " INSERT INTO docs_fts(rowid, title, text) VALUES (new.doc, new.title, new.text); END",
+)
+_WORD = re.compile(r"\w+")
+# The lowest Jaccard among a cluster's verified pairs (both ends inside it).
+_SIMILARITY = (
+    "(SELECT min(e.jaccard) FROM documents x JOIN edges e ON e.a = x.doc"
+    " JOIN documents y ON y.doc = e.b WHERE x.cluster = ? AND y.cluster = x.cluster)"
+)
+_ORDERS: dict[str, str] = {
+    "size": "c.size DESC, c.seq",
+    "date": "c.last_date DESC, c.seq",
+    "similarity": f"coalesce({_SIMILARITY.replace('= ?', '= c.seq', 1)}, 2), c.seq",
+}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -344,6 +373,7 @@ class Index:
             self.config.sentences,
         )
         self._profiles: OrderedDict[int, retrieval.Profile] = OrderedDict()
+        self._fts = False  # the full-text table is known to exist
         if self._stale:
             self._upgrade_from_2()
         self._backfill_retrieval()
@@ -1438,34 +1468,98 @@ class Index:
         )
 
     def clusters(
-        self, *, order: ClusterOrder = "size", limit: int = 50, offset: int = 0, min_size: int = 2
+        self,
+        *,
+        order: ClusterOrder = "size",
+        limit: int = 50,
+        offset: int = 0,
+        min_size: int = 2,
+        search: str | None = None,
+        hide_exact: bool = False,
     ) -> ClusterPage:
-        """A page of live clusters, largest first (`size`) or most recent first (`date`)."""
-        if order not in ("size", "date"):
-            raise ConfigError(f"order must be 'size' or 'date', got {order!r}")
+        """A page of live clusters: largest, most recent or least similar first.
+
+        `search` keeps clusters with a document whose title or text holds every word given
+        (SQLite FTS5, built on first use); `hide_exact` drops clusters of one text only.
+        """
+        if order not in _ORDERS:
+            raise ConfigError(f"order must be one of {', '.join(_ORDERS)}, got {order!r}")
         if limit < 1 or offset < 0:
             raise ConfigError(f"limit must be >= 1 and offset >= 0, got {limit} and {offset}")
-        sort = "size DESC, seq" if order == "size" else "last_date DESC, seq"
+        where: list[str] = ["c.state = 'live'", "c.size >= ?"]
+        params: list[object] = [min_size]
+        words = _WORD.findall(search or "")
+        if words:
+            if self._search_table():
+                where.append(
+                    "c.seq IN (SELECT d.cluster FROM docs_fts JOIN documents d"
+                    " ON d.doc = docs_fts.rowid WHERE docs_fts MATCH ?)"
+                )
+                params.append(" ".join('"' + w.replace('"', '""') + '"' for w in words))
+            else:
+                # A read-only index without the search table: substrings, slower but right.
+                for w in words:
+                    where.append(
+                        "c.seq IN (SELECT cluster FROM documents WHERE cluster IS NOT NULL"
+                        " AND (title LIKE ? ESCAPE '\\' OR text LIKE ? ESCAPE '\\'))"
+                    )
+                    like = "%" + re.sub(r"([%_\\])", r"\\\1", w) + "%"
+                    params += [like, like]
+        if hide_exact:
+            where.append("(SELECT count(DISTINCT hash) FROM documents WHERE cluster = c.seq) > 1")
+        sql_where = " AND ".join(where)
+        sort = _ORDERS[order]
         with self._read() as db:
-            total = db.execute(
-                "SELECT count(*) FROM clusters WHERE state = 'live' AND size >= ?", (min_size,)
-            ).fetchone()[0]
+            total = db.execute(f"SELECT count(*) FROM clusters c WHERE {sql_where}", params)
+            total = total.fetchone()[0]
             rows = db.execute(
-                "SELECT seq, size, created_at, updated_at, last_date FROM clusters"
-                f" WHERE state = 'live' AND size >= ? ORDER BY {sort} LIMIT ? OFFSET ?",
-                (min_size, limit, offset),
+                "SELECT c.seq, c.size, c.created_at, c.updated_at, c.last_date FROM clusters c"
+                f" WHERE {sql_where} ORDER BY {sort} LIMIT ? OFFSET ?",
+                [*params, limit, offset],
             ).fetchall()
             out = []
             for seq, size, created, updated, last in rows:
                 members = db.execute(
-                    "SELECT id, date, length(text), title FROM documents WHERE cluster = ?", (seq,)
+                    "SELECT id, date, length(text), title, hash FROM documents WHERE cluster = ?",
+                    (seq,),
                 ).fetchall()
-                head = canonical(Member(i, date, length) for i, date, length, _ in members)
-                title = next(t for i, _, _, t in members if i == head)
+                head = canonical(Member(i, date, length) for i, date, length, _, _ in members)
+                title = next(t for i, _, _, t, _ in members if i == head)
+                similarity = db.execute(f"SELECT {_SIMILARITY}", (seq,)).fetchone()[0]
+                exact = len({h for *_, h in members}) == 1
                 out.append(
-                    ClusterSummary(cluster_name(seq), size, head, title, created, updated, last)
+                    ClusterSummary(
+                        cluster_name(seq),
+                        size,
+                        head,
+                        title,
+                        created,
+                        updated,
+                        last,
+                        similarity=similarity,
+                        exact=exact,
+                    )
                 )
         return ClusterPage(tuple(out), total, limit, offset)
+
+    def _search_table(self) -> bool:
+        """Whether the full-text table exists, creating it (and filling it) on first use.
+
+        Index files from before it have none; once made, triggers keep it in step with every
+        add and remove. A read-only file without it answers False.
+        """
+        if self._fts:
+            return True
+        with self._read() as db:
+            self._fts = _has_table(db, "docs_fts")
+        if self._fts or self.read_only:
+            return self._fts
+        with self._write() as db:
+            if not _has_table(db, "docs_fts"):  # another process may have made it meanwhile
+                for statement in _FTS:
+                    db.execute(statement)
+        self._fts = True
+        return True
 
     def merges(self, into: str | None = None) -> list[Merge]:
         """Recorded merges, oldest first, each pointing at the cluster it lives on as.
@@ -1616,6 +1710,11 @@ def _cannot_open(path: Path, exc: sqlite3.DatabaseError) -> str:
             " add documents, write it and its folder)"
         )
     return f"cannot open index {path}: {reason}; is it a redline index file?"
+
+
+def _has_table(db: _Transaction, name: str) -> bool:
+    row = db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone()
+    return row is not None
 
 
 def _meta(db: _Transaction) -> dict[str, str]:
