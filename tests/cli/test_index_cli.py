@@ -124,9 +124,85 @@ def test_a_piped_query_table_never_breaks_an_id(tmp_path: Path) -> None:
     run("index", "add", str(root), "--db", db)
     code, out = run("index", "query", "-", "--db", db, stdin=STORIES["s0v1"])
     assert code == 0, out
-    rows = [line for line in out.splitlines() if f"{long_id}.txt" in line]
+    rows = [line for line in out.splitlines() if f"{long_id}.txt" in line and "│" in line]
     assert len(rows) == 1
     assert "0.8" in rows[0] or "0.9" in rows[0]  # the scores share the id's line
+
+
+LONG_ID = "outlet-with-a-long-name/2026/03/01/the-invented-bridge-story-final.txt"
+
+
+@pytest.fixture
+def long_ids(tmp_path: Path) -> str:
+    root = tmp_path / "feeds"
+    (root / LONG_ID).parent.mkdir(parents=True)
+    (root / LONG_ID).write_text(STORIES["s0v0"], encoding="utf-8")
+    (root / LONG_ID.replace("final", "update")).write_text(STORIES["s0v2"], encoding="utf-8")
+    db = str(tmp_path / "narrow.db")
+    run("index", "add", str(root), "--db", db)
+    return db
+
+
+def _whole_ids(out: str) -> None:
+    """Both ids appear unbroken, each on its own line with its rank, and no part of one alone."""
+    lines = out.splitlines()
+    for doc_id in (LONG_ID, LONG_ID.replace("final", "update")):
+        assert any(line in (f"1. {doc_id}", f"2. {doc_id}") for line in lines), out
+    # A folded id would leave a fragment of it at the start of a line.
+    assert not any(line.strip().startswith(("-bridge", "story", "2026/")) for line in lines), out
+
+
+def test_a_narrow_query_table_keeps_ids_whole(long_ids: str) -> None:
+    code, out = run("index", "query", "-", "--db", long_ids, "--width", "60", stdin=STORIES["s0v1"])
+    assert code == 0, out
+    _whole_ids(out)
+    assert "┃" not in out  # the stacked layout, not a table folded to 60 columns
+    figures = [line for line in out.splitlines() if line.startswith("   ")]
+    assert any("score" in line for line in figures)
+    assert all(len(line.rstrip()) <= 60 for line in figures)
+    # Wide enough, it is still the table, an id and its scores on one row.
+    code, wide = run(
+        "index", "query", "-", "--db", long_ids, "--width", "200", stdin=STORIES["s0v1"]
+    )
+    assert [line for line in wide.splitlines() if LONG_ID in line and "│" in line]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_a_60_column_terminal_keeps_query_ids_whole(long_ids: str, tmp_path: Path) -> None:
+    import fcntl
+    import os
+    import struct
+    import subprocess
+    import termios
+
+    query = tmp_path / "query.txt"
+    query.write_text(STORIES["s0v1"], encoding="utf-8")
+    redline = Path(sys.executable).with_name("redline")
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "LINES", "PAGER")}
+    env.update(COLUMNS="60", NO_COLOR="1", TERM="xterm")
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 60, 0, 0))
+    proc = subprocess.Popen(
+        [str(redline), "index", "query", str(query), "--db", long_ids],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+    )
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the other end closed and drained
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    assert proc.wait(timeout=60) == 0
+    out = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+    _whole_ids(out)
 
 
 def test_two_outlets_with_the_same_wire_copy_are_both_indexed(tmp_path: Path) -> None:

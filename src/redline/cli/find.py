@@ -111,8 +111,8 @@ class _Bar:
     type=click.Path(file_okay=False, path_type=str),
     default=str(DEFAULT_OUT),
     show_default=True,
-    help="Folder for clusters.jsonl, clusters.parquet, clusters.csv and report/ (with --engine spark, any "
-    "Hadoop path: hdfs://, s3a://).",
+    help="Folder for clusters.jsonl, clusters.parquet, clusters.csv and report/ (with --engine"
+    " spark, any Hadoop path: hdfs://, s3a://; no clusters.csv there).",
 )
 @click.option(
     "--threshold",

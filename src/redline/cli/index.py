@@ -266,6 +266,7 @@ def query(*, file: str, db: str, limit: int, show_diff: bool, fmt: str, width: i
     sentences below the table are the evidence.
     """
     from rich.console import Console  # noqa: PLC0415
+    from rich.measure import Measurement  # noqa: PLC0415
 
     from redline.diff.redline import compare  # noqa: PLC0415
     from redline.ingest.files import read_document  # noqa: PLC0415
@@ -293,7 +294,13 @@ def query(*, file: str, db: str, limit: int, show_diff: bool, fmt: str, width: i
     if width is None and not console.is_terminal:
         # Piped or redirected: no reader's width to fit, and a wrapped id is a broken id.
         table_console = Console(width=_UNWRAPPED, highlight=False)
-    table_console.print(_matches_table(doc.id, matches))
+    table = _matches_table(doc.id, matches)
+    natural = Measurement.get(table_console, table_console.options.update_width(_UNWRAPPED), table)
+    if natural.maximum <= table_console.width:
+        table_console.print(table)
+    else:
+        # Too narrow for the table: its document column would fold ids mid-word.
+        _print_stacked(console, doc.id, matches)
     _print_evidence(console, matches)
     if redline is not None:
         console.print()
@@ -346,6 +353,33 @@ def _matches_table(query_id: str, matches: list[Match]) -> Table:
     return table
 
 
+def _print_stacked(console: Console, query_id: str, matches: list[Match]) -> None:
+    """The matches table as blocks, for a terminal too narrow for its columns.
+
+    An id is printed whole on a line of its own (soft-wrapped: the terminal may fold it on
+    screen, but it stays one line to copy or click); the figures wrap between words.
+    """
+    from rich.padding import Padding  # noqa: PLC0415
+    from rich.text import Text  # noqa: PLC0415
+
+    console.print(f"Versions and sources of {query_id}", markup=False, soft_wrap=True)
+    for rank, m in enumerate(matches, 1):
+        console.print()
+        console.print(f"{rank}. {m.id}", markup=False, soft_wrap=True)
+        figures = [
+            m.verdict,
+            f"score {m.score:.2f}",
+            f"cluster {m.cluster or '-'}",
+            f"jaccard {m.jaccard:.2f}",
+            f"query in it {m.trigram_a_in_b:.0%}",
+            f"it in query {m.trigram_b_in_a:.0%}",
+            _plural(m.shared_sentences, "shared sentence"),
+        ]
+        lines = [" · ".join(figures), *([f"title: {m.title}"] if m.title else [])]
+        for line in lines:
+            console.print(Padding(Text(line), (0, 0, 0, 3)))
+
+
 def _print_evidence(console: Console, matches: list[Match]) -> None:
     """The shared sentences of each answer, query sentence first."""
     for rank, m in enumerate(matches, 1):
@@ -355,6 +389,7 @@ def _print_evidence(console: Console, matches: list[Match]) -> None:
         console.print(
             f"#{rank} {m.id} ({m.verdict}): {_plural(m.shared_sentences, 'shared sentence')}",
             markup=False,
+            soft_wrap=True,  # an id is never broken
         )
         for p in m.evidence:
             console.print(f"  query: {p.query}", markup=False)
