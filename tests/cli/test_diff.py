@@ -233,7 +233,8 @@ def test_csv_export_has_one_row_per_segment_with_its_facts(tmp_path: Path) -> No
     result = run("diff", OLD, NEW, "--format", "csv", "-o", out)
     assert result.returncode == 0, result.stderr.decode()
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"), newline="")))
-    assert rows[0] == ["kind", "role", "old", "new", "facts"]
+    assert rows[0] == ["kind", "role", "old", "new", "facts", "verdict"]
+    assert {r[5] for r in rows[1:]} == {"edited"}
     data = json.loads(run("diff", OLD, NEW, "--format", "json").stdout)
     assert len(rows) - 1 == len(data["segments"])
     assert [r[0] for r in rows[1:]] == [s["kind"] for s in data["segments"]]

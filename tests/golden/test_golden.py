@@ -1,4 +1,7 @@
-"""Golden files: every report format of one invented pair, compared byte for byte.
+"""Golden files: every report format of two invented pairs, compared byte for byte.
+
+`ferry` is an edited version (word edits, facts, furniture); `library` is a substantially
+rewritten one, whose verdict every format must carry.
 
 A change to the aligner or a renderer shows up here as a diff to review. When the change is
 intended, regenerate with `make golden` (REDLINE_REGENERATE_GOLDEN=1) and commit the new files.
@@ -22,6 +25,7 @@ from redline.models import Redline
 from redline.report.html import to_html
 from redline.report.json import to_json
 from redline.report.markdown import to_markdown
+from redline.report.spreadsheet import to_csv
 from redline.report.terminal import render
 
 HERE = Path(__file__).parent
@@ -29,13 +33,18 @@ FIXTURES = HERE.parent / "fixtures"
 REGENERATE = os.environ.get("REDLINE_REGENERATE_GOLDEN") == "1"
 
 
-def _redline() -> Redline:
+PAIRS = {
+    "ferry": ("ferry-old.txt", "ferry-new.html"),
+    "library": ("library-old.txt", "library-new.txt"),
+}
+
+
+def _redline(pair: str) -> Redline:
     # Ids are the bare file names so the goldens do not depend on where the checkout lives.
-    old = read_document(FIXTURES / "ferry-old.txt")
-    new = read_document(FIXTURES / "ferry-new.html")
-    return compare(
-        dataclasses.replace(old, id="ferry-old.txt"), dataclasses.replace(new, id="ferry-new.html")
-    )
+    old_name, new_name = PAIRS[pair]
+    old = read_document(FIXTURES / old_name)
+    new = read_document(FIXTURES / new_name)
+    return compare(dataclasses.replace(old, id=old_name), dataclasses.replace(new, id=new_name))
 
 
 def _terminal(redline: Redline) -> str:
@@ -45,16 +54,19 @@ def _terminal(redline: Redline) -> str:
 
 
 RENDERERS: dict[str, Callable[[Redline], str]] = {
-    "ferry.terminal.txt": _terminal,
-    "ferry.json": lambda r: to_json(r) + "\n",
-    "ferry.md": to_markdown,
-    "ferry.html": to_html,
+    "terminal.txt": _terminal,
+    "json": lambda r: to_json(r) + "\n",
+    "md": to_markdown,
+    "html": to_html,
+    "csv": to_csv,
 }
 
 
-@pytest.mark.parametrize("name", sorted(RENDERERS))
-def test_golden(name: str) -> None:
-    actual = RENDERERS[name](_redline())
+@pytest.mark.parametrize("pair", sorted(PAIRS))
+@pytest.mark.parametrize("suffix", sorted(RENDERERS))
+def test_golden(pair: str, suffix: str) -> None:
+    actual = RENDERERS[suffix](_redline(pair))
+    name = f"{pair}.{suffix}"
     path = HERE / name
     if REGENERATE and (not path.exists() or path.read_text(encoding="utf-8") != actual):
         path.write_text(actual, encoding="utf-8")

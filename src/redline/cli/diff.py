@@ -34,7 +34,7 @@ DEFAULT_WIDTH = 100
     show_default=True,
     help="terminal: a readable redline; json: the redline.diff/1 contract; markdown: for a "
     "ticket or pull request; html: a self-contained side-by-side page; csv: one row per "
-    "segment (kind, role, old, new, facts) for a spreadsheet.",
+    "segment (kind, role, old, new, facts, verdict) for a spreadsheet.",
 )
 @click.option(
     "-o",

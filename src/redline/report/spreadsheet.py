@@ -1,8 +1,10 @@
 """The redline as CSV, for a spreadsheet: one row per segment, in reading order.
 
-Columns: kind, role (empty for story sentences), old, new, facts. `facts` names what changed in
-that segment's facts ("four → five (suspension cables)", "+ 2,000", "− 10%"), read from the two
-sentences alone; the whole story's fact summary is the report's "What changed".
+Columns: kind, role (empty for story sentences), old, new, facts, verdict. `facts` names what
+changed in that segment's facts ("four → five (suspension cables)", "+ 2,000", "− 10%"), read from
+the two sentences alone; the whole story's fact summary is the report's "What changed". `verdict`
+is the pair's ("rewritten" or "edited", empty for a redline without one), on every row, so rows
+of several reports pasted into one sheet still say which pair was substantially rewritten.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from redline.models import Redline, Segment
 from redline.report.pieces import fact_change, flat
 from redline.text.facts import story_facts
 
-COLUMNS = ("kind", "role", "old", "new", "facts")
+COLUMNS = ("kind", "role", "old", "new", "facts", "verdict")
 
 
 def to_csv(redline: Redline) -> str:
@@ -22,6 +24,7 @@ def to_csv(redline: Redline) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
+    verdict = redline.verdict.kind if redline.verdict else ""
     for seg in redline.segments:
         writer.writerow(
             (
@@ -30,6 +33,7 @@ def to_csv(redline: Redline) -> str:
                 flat(seg.a or "").strip(),
                 flat(seg.b or "").strip(),
                 _facts(seg),
+                verdict,
             )
         )
     return buffer.getvalue()
