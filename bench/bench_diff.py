@@ -11,6 +11,7 @@ own sentence segmentation.
     python bench/bench_diff.py worst            # candidate search under stress
     python bench/bench_diff.py threshold        # how the reword threshold was chosen
     python bench/bench_diff.py stress           # growth of each stage on hostile shapes
+    python bench/bench_diff.py facts            # the facts diff: postings walk vs n-gram table
 
 Corpus text never leaves this process; only timings are printed.
 """
@@ -315,10 +316,46 @@ def stress(quick: bool) -> None:
             )
 
 
+def _shared_first_word(n: int) -> str:
+    """`n` sentences, each naming a different "New ..." company: one first word, n names."""
+    return " ".join(f"New Harbour{i} Lines said {i} ferries sailed." for i in range(n))
+
+
+def facts_stress() -> None:
+    """CPU seconds of the facts diff of a text against a light edit of itself, both counters."""
+    from redline.text import facts
+
+    cases = [
+        ("distinct short sentences", _distinct),
+        ("one first word, n names", _shared_first_word),
+    ]
+    print("| shape | sentences | postings walk s | n-gram table s |")
+    print("|---|---:|---:|---:|")
+    for name, build in cases:
+        for n in (12_500, 25_000, 50_000, 100_000):
+            a = build(n)
+            b = a.replace("9 ", "8 ")
+            row = []
+            for limit in (10**9, facts._SHORT_POSTING):
+                saved, facts._SHORT_POSTING = facts._SHORT_POSTING, limit
+                facts._found_cached.cache_clear()
+                facts._occurrences.cache_clear()
+                facts.diff_facts(a, b)  # warm: scans cached, only counting is timed below
+                facts._occurrences.cache_clear()
+                start = time.process_time()
+                facts.diff_facts(a, b)
+                row.append(time.process_time() - start)
+                facts._SHORT_POSTING = saved
+            print(f"| {name} | {n:,} | {row[0]:.2f} | {row[1]:.2f} |", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "what", nargs="?", choices=("speed", "worst", "threshold", "stress"), default="speed"
+        "what",
+        nargs="?",
+        choices=("speed", "worst", "threshold", "stress", "facts"),
+        default="speed",
     )
     parser.add_argument("--quick", action="store_true", help="stress: the two smaller sizes")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
@@ -327,6 +364,8 @@ def main() -> None:
         threshold()
     elif args.what == "worst":
         worst()
+    elif args.what == "facts":
+        facts_stress()
     elif args.what == "stress":
         stress(args.quick)
     else:

@@ -274,3 +274,50 @@ def test_facts_from_furniture_are_not_listed() -> None:
     text_b = story_b + "\n\nPhoto: Ines Sousa for Bay Pictures."
     facts = story_facts(story_a, text_a, story_b, text_b)
     assert "Jan Novak" not in facts.removed and "Ines Sousa" not in facts.added
+
+
+def _facts_with_posting_limit(limit: int, a: str, b: str) -> object:
+    """diff_facts with occurrences counted by postings up to `limit`, by n-gram table past it."""
+    from redline.text import facts as module
+
+    saved = module._SHORT_POSTING
+    module._SHORT_POSTING = limit
+    module._occurrences.cache_clear()
+    try:
+        return diff_facts(a, b)
+    finally:
+        module._SHORT_POSTING = saved
+        module._occurrences.cache_clear()
+
+
+# Few words, many repeats: the first word of a fact often stands in more places than the limit.
+repetitive = st.lists(
+    st.lists(st.sampled_from(VOCAB[:12]), min_size=1, max_size=10).map(
+        lambda ws: " ".join(ws) + "."
+    ),
+    min_size=1,
+    max_size=40,
+).map(" ".join)
+
+
+@given(repetitive, repetitive)
+@settings(max_examples=150, deadline=None)
+def test_counting_occurrences_by_table_gives_the_same_facts_as_walking_postings(
+    a: str, b: str
+) -> None:
+    # The table (linear on a text full of one word) must change no answer of the walk.
+    walked = _facts_with_posting_limit(10**9, a, b)
+    assert _facts_with_posting_limit(0, a, b) == walked
+    assert _facts_with_posting_limit(2, a, b) == walked
+
+
+def test_a_fact_whose_words_fill_the_text_is_counted_in_sequence_only() -> None:
+    from redline.text.facts import _occurrences as occurrences
+
+    text = " ".join(["New Harbor Bank said 7 ships left."] * 50 + ["New Bank opened."])
+    found = occurrences(text)
+    assert found.count("New Harbor Bank") == 50
+    assert found.count("New Bank") == 1
+    assert found.count("Harbor New") == 0
+    assert found.count("7") == 50
+    assert "New Bank" in found and "Bank New" not in found

@@ -600,26 +600,27 @@ def _occurrences(text: str) -> _Occurrences:
     return _Occurrences(text)
 
 
+# A fact whose first word occurs at most this often is counted by walking that word's postings;
+# past it, by one table of the text's word n-grams of the fact's length (built once per length),
+# so a text full of one word ("New ...", a number in every sentence) stays linear.
+_SHORT_POSTING = 32
+
+
 class _Occurrences:
     """Where each word key stands in a text, to test whole-word sequences in linear time."""
 
-    __slots__ = ("keys", "where")
+    __slots__ = ("grams", "keys", "where")
 
     def __init__(self, text: str) -> None:
         self.keys = _occurrence_keys(text)
         self.where: dict[str, list[int]] = {}
         for i, key in enumerate(self.keys):
             self.where.setdefault(key, []).append(i)
+        self.grams: dict[int, Counter[tuple[str, ...]]] = {}
 
     def __contains__(self, fact: object) -> bool:
         """Whether the words of `fact` (and its currency sign) occur in sequence."""
-        if not isinstance(fact, str):
-            return False
-        seq = _occurrence_keys(fact)
-        if not seq:
-            return False
-        n = len(seq)
-        return any(self.keys[i : i + n] == seq for i in self.where.get(seq[0], ()))
+        return isinstance(fact, str) and self.count(fact) > 0
 
     def count(self, fact: str) -> int:
         """How many times the words of `fact` occur in sequence."""
@@ -627,4 +628,13 @@ class _Occurrences:
         if not seq:
             return 0
         n = len(seq)
-        return sum(self.keys[i : i + n] == seq for i in self.where.get(seq[0], ()))
+        posting = self.where.get(seq[0], ())
+        if len(posting) <= _SHORT_POSTING or n == 1:
+            if n == 1:
+                return len(posting)
+            return sum(self.keys[i : i + n] == seq for i in posting)
+        grams = self.grams.get(n)
+        if grams is None:
+            keys = self.keys
+            grams = self.grams[n] = Counter(zip(*(keys[k:] for k in range(n)), strict=False))
+        return grams[tuple(seq)]
