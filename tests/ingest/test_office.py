@@ -76,15 +76,30 @@ def test_a_pdf_without_text_says_to_run_ocr(tmp_path: Path) -> None:
         read_document(path)
 
 
-def test_a_damaged_pdf_is_a_clear_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize("cut", [9, 20, 200, 600, -300, -40])
+def test_a_damaged_pdf_is_a_clear_error(tmp_path: Path, cut: int) -> None:
+    # Cut at the header, inside the first object, mid-file and in the cross-reference table:
+    # pdfminer fails differently at each; the user reads the same message every time.
     path = tmp_path / "broken.pdf"
     buffer = io.BytesIO()
     SimpleDocTemplate(buffer, pagesize=A4).build(
         [Paragraph(PARAGRAPHS[0], getSampleStyleSheet()["BodyText"])]
     )
-    path.write_bytes(buffer.getvalue()[:200])
-    with pytest.raises(InputError, match="PDF"):
+    path.write_bytes(buffer.getvalue()[:cut])
+    with pytest.raises(InputError, match="damaged PDF"):
         read_document(path)
+
+
+def test_diff_of_a_truncated_pdf_exits_with_a_message_not_a_traceback(tmp_path: Path) -> None:
+    broken, other = tmp_path / "broken.pdf", tmp_path / "other.txt"
+    broken.write_bytes(b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n")
+    other.write_text(PARAGRAPHS[0], encoding="utf-8")
+    run = subprocess.run(
+        [str(REDLINE), "diff", str(broken), str(other)], capture_output=True, text=True, check=False
+    )
+    assert run.returncode != 0
+    assert "broken.pdf" in run.stderr and "damaged PDF" in run.stderr
+    assert "Traceback" not in run.stderr
 
 
 @pytest.mark.slow

@@ -71,14 +71,17 @@ def office_text(name: str, data: bytes, kind: Office) -> tuple[str, str | None]:
 def _pdf(name: str, data: bytes) -> tuple[str, str | None]:
     from pdfminer.high_level import extract_text  # noqa: PLC0415 - only PDFs pay for it
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect  # noqa: PLC0415
-    from pdfminer.pdfparser import PDFSyntaxError  # noqa: PLC0415
 
     try:
         text = extract_text(io.BytesIO(data))
     except (PDFEncryptionError, PDFPasswordIncorrect) as exc:
         raise InputError(name, "an encrypted PDF; save an unprotected copy first") from exc
-    except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
-        raise InputError(name, f"a damaged PDF ({exc}); re-save or re-export it") from exc
+    # pdfminer raises many unrelated exception types for a truncated or hostile file (its own
+    # PSEOF, IndexError, AssertionError, RecursionError ...): every one means the same to a user.
+    except Exception as exc:
+        raise InputError(
+            name, f"a damaged PDF ({exc or type(exc).__name__}); re-save or re-export it"
+        ) from exc
     return text, _pdf_title(data)
 
 
