@@ -68,13 +68,14 @@ def test_golden(pair: str, suffix: str) -> None:
     actual = RENDERERS[suffix](_redline(pair))
     name = f"{pair}.{suffix}"
     path = HERE / name
-    if REGENERATE and (not path.exists() or path.read_text(encoding="utf-8") != actual):
-        path.write_text(actual, encoding="utf-8")
+    # Bytes, not text: a text read turns the CSV's CRLF row ends into LF.
+    if REGENERATE and (not path.exists() or path.read_bytes().decode("utf-8") != actual):
+        path.write_bytes(actual.encode("utf-8"))
         # Not a pass: nothing was compared. An unchanged file falls through to the comparison.
         pytest.skip(f"regenerated {path.name}; review `git diff {path}` before committing")
     if not path.exists():
         pytest.fail(f"{path} is missing; create it with `make golden` and review it")
-    expected = path.read_text(encoding="utf-8")
+    expected = path.read_bytes().decode("utf-8")
     if actual != expected:
         diff = "".join(
             difflib.unified_diff(
