@@ -8,10 +8,11 @@ line. Every sentence is built so that where it ends is not in doubt.
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from redline.text.normalize import words
@@ -138,6 +139,23 @@ def wrapped(text: str, width: int) -> str:
     return "\n\n".join(textwrap.fill(p, width) for p in text.split("\n\n"))
 
 
+def heading_over_a_sentence(paragraph: str) -> bool:
+    """Whether a wrapped paragraph is two lines that read as a heading and its sentence.
+
+    A first line whose every word of more than three letters is capitalised ("Kakavin Kaka
+    Kaka & Kakaka") over a short line closing on a full stop ("Kaka kaka.") is, within its
+    block, exactly "Harbour Plan Wins Approval" over "Wait for it...": the segmenter reads it
+    as a title and its sentence (test_segment.py), the reading plain-text copies of pages need.
+    A wrap can make that shape only from a sentence opening with a line of names.
+    """
+    lines = paragraph.split("\n")
+    return (
+        len(lines) == 2
+        and lines[1].rstrip().rstrip("\"')").endswith((".", "\u2026"))
+        and all(w[0].isupper() for w in re.findall(r"[^\W\d_][\w']*", lines[0]) if len(w) > 3)
+    )
+
+
 def layout_of(text: str) -> tuple[list[list[str]], list[int]]:
     """The words of each sentence and each sentence's paragraph."""
     found = segment(text)
@@ -173,7 +191,17 @@ def test_wrapping_at_any_width_keeps_sentences_and_paragraphs(
     gold = [words(s) for p in paras for s in p]
     gold_paragraphs = [i for i, p in enumerate(paras) for _ in p]
     assert layout_of(text) == (gold, gold_paragraphs)
-    assert layout_of(wrapped(text, width)) == (gold, gold_paragraphs)
+    filled = wrapped(text, width)
+    assume(not any(heading_over_a_sentence(p) for p in filled.split("\n\n")))
+    assert layout_of(filled) == (gold, gold_paragraphs)
+
+
+def test_a_wrapped_sentence_opening_with_names_is_read_as_a_heading_over_its_end() -> None:
+    # The one shape wrapping cannot be told from a title over a sentence (see
+    # heading_over_a_sentence), pinned so that a change to either reading is seen here.
+    filled = wrapped("Kakavin Kaka Kaka & Kakaka Kaka kaka.", 30)
+    assert heading_over_a_sentence(filled)
+    assert layout_of(filled)[0] == [["Kakavin", "Kaka", "Kaka", "Kakaka"], ["Kaka", "kaka"]]
 
 
 @given(articles())
