@@ -1,5 +1,8 @@
 """The public API is exactly what `redline.__all__` lists, sorted, and every name resolves."""
 
+import importlib
+import importlib.util
+import pkgutil
 import subprocess
 import sys
 import types
@@ -7,6 +10,7 @@ import types
 import pytest
 
 import redline
+from redline.errors import DependencyError
 
 
 def test_all_is_sorted_and_resolves() -> None:
@@ -69,13 +73,23 @@ def test_the_spark_engine_loads_only_when_chosen() -> None:
     assert [m for m in loaded if m.startswith(("pyspark", "redline.engines.spark"))] == []
 
 
+# Modules that need an optional extra, with the extra's top-level package.
+OPTIONAL = {"redline.engines.spark": "pyspark"}
+
+
 def test_entry_points_survive_importing_every_submodule() -> None:
     # A subpackage named like an exported function would replace it on import.
-    import importlib
-    import pkgutil
-
+    imported = []
     for module in pkgutil.walk_packages(redline.__path__, "redline."):
+        extra = OPTIONAL.get(module.name)
+        if extra is not None and importlib.util.find_spec(extra) is None:
+            # Without the extra the module must still say what to install, not fail obscurely.
+            with pytest.raises(DependencyError, match=r"pip install redline\[spark\]"):
+                importlib.import_module(module.name)
+            continue
         importlib.import_module(module.name)
+        imported.append(module.name)
+    assert {"redline.diff.align", "redline.store.sqlite", "redline.cli.find"} <= set(imported)
     assert callable(redline.compare)
     assert callable(redline.find_versions)
     assert callable(redline.segment)
