@@ -229,6 +229,25 @@ def test_leftovers_of_a_killed_run_are_removed_by_the_next(tmp_path: Path) -> No
     ]
 
 
+def test_a_run_without_report_removes_the_report_of_an_earlier_run(tmp_path: Path) -> None:
+    # QA: `find --no-report` replaced clusters.jsonl and left the earlier run's report/ beside
+    # it, whose pages showed clusters the new clusters.jsonl no longer holds.
+    out = tmp_path / "o"
+    first = run(write_jsonl(tmp_path / "first.jsonl", records()), "-o", out)
+    assert first.returncode == 0, first.stderr
+    assert (out / "report" / "index.html").is_file()
+    unrelated = [{"id": f"lone-{k}", "text": article(90 + k)} for k in range(3)]
+    second = run(write_jsonl(tmp_path / "second.jsonl", unrelated), "-o", out, "--no-report")
+    assert second.returncode == 0, second.stderr
+    assert (out / "clusters.jsonl").read_text() == ""  # no versions among unrelated texts
+    assert sorted(p.name for p in out.iterdir()) == [
+        "clusters.csv",
+        "clusters.jsonl",
+        "clusters.parquet",
+    ]
+    assert "report: not written (--no-report)" in second.stdout
+
+
 def test_two_runs_into_one_folder_at_once_are_refused(tmp_path: Path) -> None:
     import fcntl
     import os

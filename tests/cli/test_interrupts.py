@@ -127,6 +127,33 @@ def test_a_failed_swap_puts_the_previous_set_back(
     assert not (tmp_path / "kept.jsonl").exists()
 
 
+def test_a_failed_swap_keeps_the_report_a_run_without_report_would_remove(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / "clusters.jsonl").write_text("old clusters\n")
+    (out / "report").mkdir()
+    (out / "report" / "index.html").write_text("old report")
+    outputs = redline.engines.output.OutputSet(out)
+    with outputs.open(out / "clusters.jsonl") as fh:
+        fh.write("new clusters\n")
+    outputs.remove(out / "report")
+
+    def full_disk(self: object) -> list[Path]:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(redline.engines.output.Outputs, "commit", full_disk)
+    with pytest.raises(OSError, match="No space"):
+        outputs.commit()
+    assert (out / "clusters.jsonl").read_text() == "old clusters\n"
+    assert (out / "report" / "index.html").read_text() == "old report"
+    monkeypatch.undo()
+    outputs.commit()
+    assert sorted(p.name for p in out.iterdir()) == ["clusters.jsonl"]
+    assert (out / "clusters.jsonl").read_text() == "new clusters\n"
+
+
 def test_sigterm_stops_find_with_no_orphan_worker_and_no_spool(tmp_path: Path) -> None:
     spool_home = tmp_path / "tmp"
     spool_home.mkdir()

@@ -415,11 +415,14 @@ def _run(
                     # Into the staging folder: the new report/ replaces the old one together
                     # with the new clusters, never before them or without them.
                     site_note = _site(outputs.stage, result)
-                    if (outputs.stage / "report").is_dir():
-                        outputs.path(outdir / "report")
-                        # Absolute: terminals make it clickable, and it works after a `cd`.
-                        site_note = str((outdir / "report" / "index.html").resolve())
                     result.stats.timings["report"] = time.perf_counter() - mark
+                if (outputs.stage / "report").is_dir():
+                    outputs.path(outdir / "report")
+                    # Absolute: terminals make it clickable, and it works after a `cd`.
+                    site_note = str((outdir / "report" / "index.html").resolve())
+                else:
+                    # An earlier run's report/ would describe other clusters than these.
+                    outputs.remove(outdir / "report")
                 written = outputs.commit()
                 committed = True
                 if summary is not None:

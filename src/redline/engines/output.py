@@ -4,7 +4,8 @@ The outputs of a run are one set (`OutputSet`): clusters.jsonl, clusters.parquet
 are written into a hidden staging folder inside the output folder, and only when all of them
 are complete are they swapped into place together, with Ctrl-C and SIGTERM held off for the few
 renames of the swap. An interrupted run leaves the previous set as it was; it never leaves a
-new clusters.jsonl beside an old report/. A --dedup-out file outside the output folder is
+new clusters.jsonl beside an old report/, and a run that writes no report/ (--no-report)
+removes the previous one in the same swap. A --dedup-out file outside the output folder is
 written under a temporary name beside it and renamed in the same swap.
 
 Files:
@@ -136,6 +137,7 @@ class OutputSet:
         self.stage = outdir / f"{_STAGE_PREFIX}{uuid.uuid4().hex[:12]}.tmp"
         self.stage.mkdir()
         self._names: list[str] = []
+        self._gone: list[str] = []
         self._outside = Outputs()
 
     def path(self, final: Path) -> Path:
@@ -144,6 +146,14 @@ class OutputSet:
             self._names.append(final.name)
             return self.stage / final.name
         return self._outside.reserve(final)
+
+    def remove(self, final: Path) -> None:
+        """Delete `final` (inside the output folder) on commit: an earlier run's output that
+        this run does not write (report/ under --no-report) must not outlive its clusters."""
+        if final.parent.resolve() != self.outdir.resolve():
+            raise ValueError(f"{final} is not in the output folder {self.outdir}")
+        if final.name not in self._names:
+            self._gone.append(final.name)
 
     def open(self, final: Path) -> IO[str]:
         """A text file (UTF-8, \\n line ends) that becomes `final` on commit."""
@@ -157,7 +167,7 @@ class OutputSet:
         placed: list[str] = []
         with _signals_held():
             try:
-                for name in self._names:
+                for name in [*self._names, *self._gone]:
                     if (self.outdir / name).exists():
                         (self.outdir / name).rename(old / name)
                         moved.append(name)
