@@ -35,8 +35,6 @@ REPO = Path(__file__).resolve().parent.parent
 RESULTS = BENCH_DIR / "spark_results.jsonl"
 # Driver (and, in local mode, executor) heap: the rule on this shared machine is ~3 GiB a process.
 DRIVER_MEMORY = "2g"
-# Shuffle partitions: Spark's default 200 is for clusters; local[2] pays per task.
-SHUFFLE_PARTITIONS = 16
 
 
 def _corpus(size: int) -> Path:
@@ -91,14 +89,15 @@ def _watch(cmd: list[str], log: Path) -> tuple[float, dict[str, int]]:
     return seconds, peak
 
 
-def _spark_child(corpus: str, outdir: str, report: str, master: str) -> None:
+def _spark_child(corpus: str, outdir: str, report: str, master: str, partitions: int) -> None:
     """Inside the measured process: one Spark run, its statistics written to `report`."""
     from redline.engines.spark import run, session
 
-    # The UI stays on: its REST API gives the shuffle bytes of every stage.
+    # The UI stays on: its REST API gives the shuffle bytes of every stage. Shuffle
+    # partitions 0: the engine picks them from the input size (as a plain `redline find` does).
     spark = session(
         master,
-        shuffle_partitions=SHUFFLE_PARTITIONS,
+        shuffle_partitions=partitions or None,
         settings={"spark.driver.memory": DRIVER_MEMORY},
     )
     spark.sparkContext.setLogLevel("ERROR")
@@ -119,8 +118,9 @@ def _spark_child(corpus: str, outdir: str, report: str, master: str) -> None:
                 "rounds": result.rounds,
                 "degrees": result.degrees,
                 "sizes": result.sizes,
-                "shuffle_partitions": spark.conf.get("spark.sql.shuffle.partitions"),
+                "shuffle_partitions": partitions or "engine",
                 "per_stage": _stage_metrics(spark),
+                "spark_stages": _spark_stages(spark),
             }
         )
     )
@@ -163,7 +163,34 @@ def _stage_metrics(spark: Any) -> dict[str, dict[str, int]]:
     return out
 
 
-def _run(size: int, master: str, skip_local: bool) -> None:
+def _spark_stages(spark: Any, top: int = 25) -> list[dict[str, Any]]:
+    """The Spark stages that ran longest: job group, name, tasks, run/CPU/GC seconds, shuffle."""
+    from urllib.request import urlopen
+
+    base = f"{spark.sparkContext.uiWebUrl}/api/v1/applications/{spark.sparkContext.applicationId}"
+    with urlopen(f"{base}/jobs") as fh:
+        group_of = {
+            sid: job.get("jobGroup") or "other" for job in json.load(fh) for sid in job["stageIds"]
+        }
+    with urlopen(f"{base}/stages?status=complete") as fh:
+        stages = json.load(fh)
+    rows = [
+        {
+            "group": group_of.get(st["stageId"], "other"),
+            "stage": st["stageId"],
+            "name": st["name"].split(" at ")[0],
+            "tasks": st["numTasks"],
+            "run_s": round(st["executorRunTime"] / 1000, 1),
+            "cpu_s": round(st["executorCpuTime"] / 1e9, 1),
+            "gc_s": round(st.get("jvmGcTime", 0) / 1000, 1),
+            "shuffle_write_mb": round(st["shuffleWriteBytes"] / 2**20, 1),
+        }
+        for st in stages
+    ]
+    return sorted(rows, key=lambda r: -r["run_s"])[:top]
+
+
+def _run(size: int, master: str, skip_local: bool, partitions: int) -> None:
     corpus = _corpus(size)
     python = sys.executable
     record: dict[str, Any] = {
@@ -187,6 +214,7 @@ def _run(size: int, master: str, skip_local: bool) -> None:
     spark_out = BENCH_DIR / f"out-spark-{size}"
     report = BENCH_DIR / f"spark-stats-{size}.json"
     cmd = [python, __file__, "_spark", str(corpus), str(spark_out), str(report), master]
+    cmd += [str(partitions)]
     seconds, peak = _watch(cmd, BENCH_DIR / f"log-spark-{size}.txt")
     stats = json.loads(report.read_text())
     record["spark"] = {
@@ -194,9 +222,12 @@ def _run(size: int, master: str, skip_local: bool) -> None:
         "master": master,
         "seconds": round(seconds, 1),
         "peak_rss_mb": {k: round(v / 2**20) for k, v in peak.items()},
-        **{k: v for k, v in stats.items() if k not in ("degrees", "sizes")},
+        **{k: v for k, v in stats.items() if k not in ("degrees", "sizes", "spark_stages")},
     }
     record["load_avg_1m_at_end"] = round(os.getloadavg()[0], 2)
+    (BENCH_DIR / f"spark_stages-{size}.json").write_text(
+        json.dumps(stats["spark_stages"], indent=1)
+    )
     graph = BENCH_DIR / f"spark_graph-{size}.json"
     graph.write_text(
         json.dumps({"docs": size, **{k: stats[k] for k in ("degrees", "sizes", "rounds")}})
@@ -221,17 +252,21 @@ def main() -> None:
     r.add_argument("size", type=int)
     r.add_argument("--master", default="local[2]")
     r.add_argument("--skip-local", action="store_true")
+    r.add_argument(
+        "--shuffle-partitions", type=int, default=0, help="default: the engine picks them"
+    )
     c = sub.add_parser("_spark")  # the measured child process
     c.add_argument("corpus")
     c.add_argument("outdir")
     c.add_argument("report")
     c.add_argument("master")
+    c.add_argument("partitions", type=int)
     args = ap.parse_args()
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     if args.cmd == "run":
-        _run(args.size, args.master, args.skip_local)
+        _run(args.size, args.master, args.skip_local, args.shuffle_partitions)
     else:
-        _spark_child(args.corpus, args.outdir, args.report, args.master)
+        _spark_child(args.corpus, args.outdir, args.report, args.master, args.partitions)
 
 
 if __name__ == "__main__":

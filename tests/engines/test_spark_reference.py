@@ -143,3 +143,23 @@ def test_spark_refuses_documents_held_by_the_caller(spark: Any) -> None:
 
     with pytest.raises(ConfigError, match="reads paths on its executors"):
         SparkEngine(spark=spark).run(Sources(items=[Document("a", "some words")]), FindOptions())
+
+
+def test_spark_cuts_large_buckets_into_runs_with_the_same_candidates(
+    spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bucket longer than a run of starting positions is paired run by run, as a whole."""
+    import redline.engines.spark as engine
+
+    monkeypatch.setattr(engine, "_BUCKET_RUN", 2)
+    options = FindOptions(discovery=DiscoveryConfig(max_bucket=4, anchor_modulus=None))
+    docs = _documents(5)
+    ref = discover(docs, options.discovery)
+    _write(docs, tmp_path / "feed.jsonl")
+    sources = Sources(paths=[str(tmp_path / "feed.jsonl")], read=ReadOptions())
+    with engine.SparkEngine(spark=spark).run(sources, options) as result:
+        assert result.stats.candidates == len(ref.candidates)
+        assert [c.to_dict() for c in result.clusters] == [c.to_dict() for c in ref.clusters]
+    # The 12 notices share buckets longer than one run (2) and than max_bucket (4).
+    notices = [c for c in ref.clusters if any(d.startswith("n") for d in c.documents)]
+    assert any(len(c.documents) > 4 for c in notices)

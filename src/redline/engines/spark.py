@@ -432,6 +432,42 @@ _RECORD_FIELDS = (
 )
 _RECORD_SCHEMA = ", ".join(f"{n} {t}" for n, t in _RECORD_FIELDS)
 
+_Batches = Iterator[pa.RecordBatch]
+
+
+@dataclass(frozen=True, slots=True)
+class _Then:
+    """A per-batch step run in the reader's own Python worker, and the schema it yields.
+
+    Reading and signing in one `mapInArrow` ships each text from the JVM to Python once,
+    not twice. Frames built on the driver (skips only) get the extra columns as nulls.
+    """
+
+    step: Callable[[_Batches], _Batches]
+    fields: tuple[tuple[str, str], ...]
+
+    @property
+    def schema(self) -> str:
+        return ", ".join(f"{n} {t}" for n, t in self.fields)
+
+    def apply(self, scan: DataFrame, parse: Callable[[_Batches], _Batches]) -> DataFrame:
+        step = self.step
+        return scan.mapInArrow(lambda batches: step(parse(batches)), self.schema)
+
+    def pad(self, records: DataFrame) -> DataFrame:
+        """Skip rows made on the driver, with this step's columns (nulls where they are new)."""
+        have = set(records.columns)
+        return records.select(
+            *[sf.col(n) if n in have else sf.lit(None).cast(t).alias(n) for n, t in self.fields]
+        )
+
+
+def _as_read(batches: _Batches) -> _Batches:
+    return batches
+
+
+_READ = _Then(_as_read, _RECORD_FIELDS)
+
 
 def _record_batch(rows: list[dict[str, Any]]) -> pa.RecordBatch:
 
@@ -468,7 +504,7 @@ def _item_row(item: object, rank: int, position: int) -> dict[str, Any]:
 
 
 def _read_jsonl(
-    spark: SparkSession, files: list[tuple[int, _File]], read: ReadOptions
+    spark: SparkSession, files: list[tuple[int, _File]], read: ReadOptions, then: _Then
 ) -> DataFrame:
 
     uris = [f.uri for _, f in files]
@@ -522,11 +558,11 @@ def _read_jsonl(
                     rows.append(_item_row(item, rank, number))
             yield _record_batch(rows)
 
-    return scan().mapInArrow(parse, _RECORD_SCHEMA)
+    return then.apply(scan(), parse)
 
 
 def _read_parquet(
-    spark: SparkSession, files: list[tuple[int, _File]], read: ReadOptions
+    spark: SparkSession, files: list[tuple[int, _File]], read: ReadOptions, then: _Then
 ) -> DataFrame:
 
     fields = read.fields
@@ -540,7 +576,7 @@ def _read_parquet(
         rows = [
             (f.name, rank, 0, message, None, None, None, None, "missing field") for rank, f in files
         ]
-        return spark.createDataFrame(rows, _RECORD_SCHEMA)
+        return then.pad(spark.createDataFrame(rows, _RECORD_SCHEMA))
     columns = [c for c in fields.columns() if c in available]
     names = {unquote(f.uri): (rank, f.name) for rank, f in files}
     scan = frame.select(
@@ -562,11 +598,11 @@ def _read_parquet(
                 rows.append(_item_row(record_to_item(record, fields, name, number), rank, number))
             yield _record_batch(rows)
 
-    return scan.mapInArrow(parse, _RECORD_SCHEMA)
+    return then.apply(scan, parse)
 
 
 def _read_documents(
-    spark: SparkSession, files: list[tuple[int, _File]], read: ReadOptions
+    spark: SparkSession, files: list[tuple[int, _File]], read: ReadOptions, then: _Then
 ) -> DataFrame:
 
     max_bytes = read.max_bytes
@@ -586,7 +622,7 @@ def _read_documents(
         for rank, f in files
         if f.size > max_bytes
     ]
-    out = spark.createDataFrame(large, _RECORD_SCHEMA)
+    out = then.pad(spark.createDataFrame(large, _RECORD_SCHEMA))
     if not small:
         return out
     names = {unquote(f.uri): (rank, f.name) for rank, f in small}
@@ -617,19 +653,24 @@ def _read_documents(
                 rows.append(_item_row(to_document(raw, max_bytes=max_bytes), rank, 0))
             yield _record_batch(rows)
 
-    return out.unionByName(scan.mapInArrow(extract, _RECORD_SCHEMA))
+    return out.unionByName(then.apply(scan, extract))
 
 
 def read_records(spark: SparkSession, paths: Sequence[str], read: ReadOptions) -> DataFrame:
     """Documents and skips of a collection (schema `_RECORD_SCHEMA`), one row per item."""
-    files = list(enumerate(_files(_FileSystem(spark), paths, read)))
+    return _records(spark, _files(_FileSystem(spark), paths, read), read, _READ)
+
+
+def _records(spark: SparkSession, found: list[_File], read: ReadOptions, then: _Then) -> DataFrame:
+    """`read_records` over listed files, each batch passed through `then` in its worker."""
+    files = list(enumerate(found))
     message = "describes the folder; --include-readme reads it"
     notes = [
         (f.name, rank, 0, message, None, None, None, None, FOLDER_NOTE)
         for rank, f in files
         if f.kind == "note"
     ]
-    frames = [spark.createDataFrame(notes, _RECORD_SCHEMA)] if notes else []
+    frames = [then.pad(spark.createDataFrame(notes, _RECORD_SCHEMA))] if notes else []
     for kind, reader in (
         ("jsonl", _read_jsonl),
         ("parquet", _read_parquet),
@@ -637,9 +678,9 @@ def read_records(spark: SparkSession, paths: Sequence[str], read: ReadOptions) -
     ):
         mine = [(rank, f) for rank, f in files if f.kind == kind]
         if mine:
-            frames.append(reader(spark, mine, read))
+            frames.append(reader(spark, mine, read, then))
     if not frames:
-        return spark.createDataFrame([], _RECORD_SCHEMA)
+        return then.pad(spark.createDataFrame([], _RECORD_SCHEMA))
     out = frames[0]
     for frame in frames[1:]:
         out = out.unionByName(frame)
@@ -648,14 +689,18 @@ def read_records(spark: SparkSession, paths: Sequence[str], read: ReadOptions) -
 
 # --- signing --------------------------------------------------------------------------------
 
-_SIGNED_SCHEMA = (
-    "id string, rank long, position long, title string, url string, date string,"
-    " text string, byline string, length long, size long, digest long, keys array<long>,"
-    " anchors array<long>, shingles binary, reason string"
+_SIGNED_FIELDS = (
+    *_RECORD_FIELDS,
+    ("length", "long"),
+    ("size", "long"),
+    ("digest", "long"),
+    ("keys", "array<long>"),
+    ("anchors", "array<long>"),
+    ("shingles", "binary"),
 )
 
 
-def _sign(records: DataFrame, options: FindOptions) -> DataFrame:
+def _signer(options: FindOptions) -> _Then:
     """`fingerprint` per Arrow batch; skips pass through, a text without words becomes one."""
     lsh = options.discovery.banding()
     minhash = options.discovery.minhash
@@ -665,7 +710,7 @@ def _sign(records: DataFrame, options: FindOptions) -> DataFrame:
         if options.discovery.thresholds.containment is not None
         else None
     )
-    names = [c.split()[0] for c in _SIGNED_SCHEMA.split(", ")]
+    names = [n for n, _ in _SIGNED_FIELDS]
 
     def sign(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
 
@@ -709,23 +754,23 @@ def _sign(records: DataFrame, options: FindOptions) -> DataFrame:
                     batch.column("id"),
                     batch.column("rank"),
                     batch.column("position"),
+                    pa.array(texts, type=pa.string()),
                     batch.column("title"),
                     batch.column("url"),
                     batch.column("date"),
-                    pa.array(texts, type=pa.string()),
                     batch.column("byline"),
+                    pa.array(reasons, type=pa.string()),
                     pa.array(length, type=pa.int64()),
                     pa.array(size, type=pa.int64()),
                     pa.array(digest, type=pa.int64()),
                     pa.array(key_lists, type=pa.list_(pa.int64())),
                     pa.array(anchor_lists, type=pa.list_(pa.int64())),
                     pa.array(sets, type=pa.binary()),
-                    pa.array(reasons, type=pa.string()),
                 ],
                 names=names,
             )
 
-    return records.mapInArrow(sign, _SIGNED_SCHEMA)
+    return _Then(sign, _SIGNED_FIELDS)
 
 
 def _count(marked: DataFrame, skips: DataFrame, stats: Stats, *, strict: bool) -> None:
@@ -762,17 +807,27 @@ def _count(marked: DataFrame, skips: DataFrame, stats: Stats, *, strict: bool) -
 # --- candidates -----------------------------------------------------------------------------
 
 
-def _exact_copies(docs: DataFrame) -> tuple[DataFrame, DataFrame]:
+def _exact_copies(docs: DataFrame, clock: _Clock) -> tuple[DataFrame, DataFrame]:
     """(pairs joining each exact copy to its representative, the representatives).
 
     The representative of equal shingle sets is the smallest id; pairs have the schema of
-    verified pairs, with every score 1.0.
+    verified pairs, with every score 1.0. Only (digest, id, node) are shuffled to find the
+    groups of copies.
     """
 
-    rep = sf.min(sf.struct("id", "nid")).over(Window.partitionBy("digest"))
-    marked = docs.select("id", "nid", "size", "keys", "anchors", rep.alias("rep"))
-    reps = marked.where(sf.col("id") == sf.col("rep.id")).drop("rep")
-    copies = marked.where(sf.col("id") != sf.col("rep.id")).select(
+    groups = clock.persist(
+        docs.groupBy("digest")
+        .agg(sf.count("*").alias("n"), sf.min(sf.struct("id", "nid")).alias("rep"))
+        .where("n > 1")
+        .select("digest", "rep")
+    )
+    marked = docs.select("id", "nid", "size", "keys", "anchors", "digest").join(
+        _small(groups, groups.count()), "digest", "left"
+    )
+    reps = marked.where(sf.col("rep").isNull() | (sf.col("id") == sf.col("rep.id"))).drop(
+        "rep", "digest"
+    )
+    copies = marked.where(sf.col("rep").isNotNull() & (sf.col("id") != sf.col("rep.id"))).select(
         sf.least("id", "rep.id").alias("a"),
         sf.greatest("id", "rep.id").alias("b"),
         sf.when(sf.col("id") < sf.col("rep.id"), sf.col("nid"))
@@ -788,37 +843,42 @@ def _exact_copies(docs: DataFrame) -> tuple[DataFrame, DataFrame]:
     return copies, reps
 
 
+# Members of one LSH bucket paired in one row: a larger bucket is cut into runs of this many
+# starting positions (each run also holds the `max_bucket - 1` members after it).
+_BUCKET_RUN = 1024
+
+
 def _band_pairs(reps: DataFrame, max_bucket: int) -> DataFrame:
     """Candidate (lo, hi) node pairs of `lsh.candidates`: documents sharing a band key.
 
     In each bucket, documents are ordered by (shingle count, id) and each is paired with the
-    next `max_bucket - 1`: all pairs of a bucket of up to `max_bucket`. Joining on chunks of
-    `max_bucket` positions keeps the work linear in a bucket of any size.
+    next `max_bucket - 1`: all pairs of a bucket of up to `max_bucket`. One aggregation
+    gathers each bucket's members; the pairs come from array functions on its row, so the
+    (band, key) rows are shuffled once and never joined to themselves.
     """
 
     if max_bucket < 2:
         raise ConfigError(f"max_bucket must be >= 2, got {max_bucket}")
-    bucket = Window.partitionBy("band", "key")
-    rows = (
+    near, run = max_bucket - 1, _BUCKET_RUN
+    buckets = (
         reps.select("nid", "id", "size", sf.posexplode("keys").alias("band", "key"))
-        .withColumn("members", sf.count("*").over(bucket))
-        .where("members > 1")
-        .withColumn("pos", sf.row_number().over(bucket.orderBy("size", "id")) - 1)
-        .withColumn("chunk", sf.floor(sf.col("pos") / max_bucket))
+        .groupBy("band", "key")
+        .agg(sf.collect_list(sf.struct("size", "id", "nid")).alias("m"))
+        .where(sf.size("m") > 1)
+        # Structs sort field by field: (shingle count, id), ids being unique.
+        .select(sf.array_sort("m").alias("m"))
     )
-    left = rows.select("band", "key", "chunk", sf.col("pos").alias("pa"), sf.col("nid").alias("x"))
-    right = rows.select(
-        "band",
-        "key",
-        sf.explode(sf.array(sf.col("chunk"), sf.col("chunk") - 1)).alias("chunk"),
-        sf.col("pos").alias("pb"),
-        sf.col("nid").alias("y"),
+    runs = buckets.select(
+        "m", sf.explode(sf.expr(f"sequence(0, (size(m) - 1) div {run})")).alias("r")
+    ).select(sf.expr(f"slice(m, r * {run} + 1, {run + near})").alias("p"))
+    pairs = sf.expr(
+        f"flatten(transform(sequence(0, least({run}, size(p)) - 1), i ->"
+        f" transform(filter(sequence(i + 1, i + {near}), j -> j < size(p)),"
+        " j -> named_struct('x', p[i].nid, 'y', p[j].nid))))"
     )
-    near = (sf.col("pb") > sf.col("pa")) & (sf.col("pb") < sf.col("pa") + max_bucket)
     return (
-        left.join(right, ["band", "key", "chunk"])
-        .where(near)
-        .select(sf.least("x", "y").alias("lo"), sf.greatest("x", "y").alias("hi"))
+        runs.select(sf.explode(pairs).alias("q"))
+        .select(sf.least("q.x", "q.y").alias("lo"), sf.greatest("q.x", "q.y").alias("hi"))
         .distinct()
     )
 
@@ -1367,34 +1427,21 @@ def run(
     lsh = options.discovery.banding()
     stats = Stats(jobs=spark.sparkContext.defaultParallelism, bands=lsh.bands, rows=lsh.rows)
     started = time.perf_counter()
+    files = _files(_FileSystem(spark), paths, read)
     clock = _Clock(stats, spark)
+    restore = _fit_shuffle(spark, sum(f.size for f in files))
     try:
-        signed = _sign(read_records(spark, paths, read), options)
-        # Duplicate ids: the first document by input order is kept, as the local engine keeps
-        # it. Skips sort last: an empty text claims no id, so it never makes one a duplicate.
-        first = Window.partitionBy("id").orderBy(sf.col("reason").isNotNull(), "rank", "position")
-        nth = sf.when(sf.col("reason").isNull(), sf.row_number().over(first))
-        marked = clock.persist(
-            signed.withColumn("kept", sf.coalesce(nth, sf.lit(0)))
-            .withColumn(
-                "reason",
-                sf.when(sf.col("kept") > 1, sf.lit("duplicate id")).otherwise(sf.col("reason")),
-            )
-            .withColumn(
-                "text",
-                sf.when(
-                    sf.col("kept") > 1, sf.lit("an earlier document has this id; kept that one")
-                ).otherwise(sf.col("text")),
+        # Node ids are fixed once, on the signed rows as cached (recomputing a cached
+        # partition reads the same split in the same order, so it gives the same ids).
+        signed = clock.persist(
+            _records(spark, files, read, _signer(options)).withColumn(
+                "nid", sf.monotonically_increasing_id()
             )
         )
-        docs = clock.persist(
-            marked.where("kept = 1")
-            .drop("kept", "reason")
-            .withColumn("nid", sf.monotonically_increasing_id())
-        )
+        marked, docs = _first_by_id(signed, clock)
         skips = marked.where("reason is not null").select(
             "id",
-            sf.when(sf.col("kept") > 1, None).otherwise(sf.col("position")).alias("position"),
+            sf.when(sf.col("later"), None).otherwise(sf.col("position")).alias("position"),
             "rank",
             "text",
             "reason",
@@ -1406,7 +1453,7 @@ def run(
             stats.seconds = time.perf_counter() - started
             return SparkResult(stats=stats, clusters=[], documents={}, outputs=[])
 
-        copies, reps = _exact_copies(docs)
+        copies, reps = _exact_copies(docs, clock)
         copies = clock.persist(copies)
         stats.exact_copies = copies.count()
         candidates = _band_pairs(reps, options.discovery.max_bucket).withColumn(
@@ -1468,8 +1515,88 @@ def run(
         hold = False
         raise
     finally:
+        restore()
         if not hold:
             clock.release()
+
+
+# Shuffle partitions on a local master when the session does not set them: one per core,
+# and more only when the input is large (Spark's 200 suit clusters; locally each costs a
+# task per shuffle).
+_LOCAL_PARTITION_BYTES = 64 * 2**20
+# The most rows joined by broadcast (duplicated ids, exact-copy groups): below this, the
+# signed rows are marked where they are instead of being shuffled to meet them.
+_BROADCAST_ROWS = 500_000
+
+
+def _fit_shuffle(spark: SparkSession, input_bytes: int) -> Callable[[], None]:
+    """Fewer shuffle partitions for a local run of this size; returns what restores them."""
+    context = spark.sparkContext
+    key = "spark.sql.shuffle.partitions"
+    if not str(context.master).startswith("local") or context.getConf().contains(key):
+        return _nothing
+    before = spark.conf.get(key)
+    cores = context.defaultParallelism
+    wanted = max(cores, min(4 * cores, -(-input_bytes // _LOCAL_PARTITION_BYTES)))
+    spark.conf.set(key, str(wanted))
+
+    def restore() -> None:
+        if before is None:
+            spark.conf.unset(key)
+        else:
+            spark.conf.set(key, before)
+
+    return restore
+
+
+def _nothing() -> None:
+    return None
+
+
+def _small(frame: DataFrame, rows: int) -> DataFrame:
+    """`frame` hinted for a broadcast join when it has at most `_BROADCAST_ROWS` rows."""
+    return sf.broadcast(frame) if rows <= _BROADCAST_ROWS else frame
+
+
+def _first_by_id(signed: DataFrame, clock: _Clock) -> tuple[DataFrame, DataFrame]:
+    """(every row, later documents of an id made "duplicate id" skips; the documents kept).
+
+    The document kept for an id is its first by input order, as the local engine keeps it;
+    skips never claim an id. Only (id, rank, position) are shuffled to find the duplicated
+    ids; the signed rows stay where they were signed and meet them in a broadcast join.
+    Marks rows to drop with the column `later`.
+    """
+    first = clock.persist(
+        signed.where(sf.col("reason").isNull())
+        .groupBy("id")
+        .agg(sf.count("*").alias("n"), sf.min(sf.struct("rank", "position")).alias("first"))
+        .where("n > 1")
+        .select("id", "first")
+    )
+    duplicated = first.count()  # the job that signs every document
+    if duplicated == 0:
+        marked = signed.withColumn("later", sf.lit(False))
+    else:
+        later = (
+            sf.col("reason").isNull()
+            & sf.col("first").isNotNull()
+            & (sf.struct("rank", "position") != sf.col("first"))
+        )
+        message = "an earlier document has this id; kept that one"
+        marked = (
+            signed.join(_small(first, duplicated), "id", "left")
+            .withColumn("later", sf.coalesce(later, sf.lit(False)))
+            .withColumn(
+                "reason",
+                sf.when(sf.col("later"), sf.lit("duplicate id")).otherwise(sf.col("reason")),
+            )
+            .withColumn("text", sf.when(sf.col("later"), sf.lit(message)).otherwise(sf.col("text")))
+            .drop("first")
+        )
+    docs = marked.where("reason is null").drop("later", "reason")
+    if duplicated > _BROADCAST_ROWS:
+        docs = clock.persist(docs)  # a shuffle join: computed once
+    return marked, docs
 
 
 def _clustered_among(clusters: DataFrame, ids: Sequence[str]) -> frozenset[str]:
