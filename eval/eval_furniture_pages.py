@@ -20,7 +20,7 @@ Pages are split by publisher (fundus: the publisher file; zyte: the URL host) wi
 hash into a development half (rules and thresholds were tuned on it) and a held-out half.
 
 Usage: .venv/bin/python eval/eval_furniture_pages.py [--reader inscriptis|html2text]
-       [--set fundus|zyte|both] [--zones] [--failures N]
+       [--set fundus|zyte|both] [--zones | --learned] [--failures N]
 Page text never leaves this process; only figures (and, with --failures, sentences of the
 development half for the developer's eyes, never written to the repo) are printed.
 """
@@ -41,8 +41,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from redline.diff.redline import CompareOptions, compare
+from redline.ingest.files import read_document
 from redline.models import Document, Role
-from redline.text.roles import PageFurniture, with_roles
+from redline.text.facts import extract_facts, fact_key
+from redline.text.learned import LearnedFurniture
+from redline.text.roles import Furniture, PageFurniture, with_roles
 from redline.text.segment import segment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -192,7 +196,7 @@ def zone(labels: list[str], lines: list[int]) -> range:
 
 
 def evaluate(
-    pages: list[Page], reader: str, failures: int, furniture: PageFurniture
+    pages: list[Page], reader: str, failures: int, furniture: Furniture
 ) -> dict[str, dict[str, float]]:
     by_half: dict[str, Counter[tuple[str, str]]] = {"dev": Counter(), "held-out": Counter()}
     counts = Counter()
@@ -231,6 +235,69 @@ def evaluate(
     return out
 
 
+def _listed(red: object) -> list[str]:
+    facts = red.facts  # type: ignore[attr-defined]
+    return [*facts.added, *facts.removed, *(c.old for c in facts.changed)]
+
+
+def furniture_facts(pages: list[Page], reader: str, furniture: Furniture) -> dict[str, list[int]]:
+    """Per half: [pages, pages with a furniture fact, facts taken from furniture].
+
+    Each page's text is compared with its gold story alone: a fact listed as removed (or as
+    the old side of a change) that the gold story does not hold came from the page's furniture.
+    """
+    out = {"dev": [0, 0, 0], "held-out": [0, 0, 0]}
+    opts = CompareOptions(furniture=furniture)
+    for page in pages:
+        story = "\n\n".join(page.content)
+        red = compare(
+            Document("page", visible_text(page.html, reader)), Document("gold", story), opts
+        )
+        story_keys = {fact_key(f) for f in extract_facts(story)}
+        bad = [f for f in _listed(red) if fact_key(f) not in story_keys]
+        row = out[_half(page.publisher)]
+        row[0] += 1
+        row[1] += bool(bad)
+        row[2] += len(bad)
+    return out
+
+
+def example_furniture_facts(furniture: Furniture) -> tuple[int, int]:
+    """(pairs, facts taken from furniture) over every pair of examples/ in one folder.
+
+    A listed fact taken from furniture is one that no story sentence (role None) of the side it
+    is listed for holds.
+    """
+    from itertools import combinations
+
+    from redline.text.roles import document_sentences
+
+    pairs = bad = 0
+    opts = CompareOptions(furniture=furniture)
+    for folder in sorted(p for p in (ROOT / "examples").iterdir() if p.is_dir()):
+        docs = [read_document(f) for f in sorted(folder.iterdir())]
+        for a, b in combinations(docs, 2):
+            red = compare(a, b, opts)
+            pairs += 1
+            story = {
+                side: {
+                    fact_key(f)
+                    for f in extract_facts(
+                        "\n\n".join(
+                            s.text for s in document_sentences(doc, furniture) if s.role is None
+                        )
+                    )
+                }
+                for side, doc in (("a", a), ("b", b))
+            }
+            bad += sum(fact_key(f) not in story["b"] for f in red.facts.added)
+            bad += sum(fact_key(f) not in story["a"] for f in red.facts.removed)
+            for c in red.facts.changed:
+                bad += fact_key(c.old) not in story["a"]
+                bad += fact_key(c.new) not in story["b"]
+    return pairs, bad
+
+
 def _line_of(line_starts: list[int], pos: int) -> int:
     from bisect import bisect_right
 
@@ -243,14 +310,31 @@ def main() -> None:
     parser.add_argument("--set", choices=("fundus", "zyte", "both"), default="both")
     parser.add_argument("--failures", type=int, default=0)
     parser.add_argument("--zones", action="store_true", help="PageFurniture(zones=True)")
+    parser.add_argument(
+        "--facts", action="store_true", help="count facts taken from furniture instead"
+    )
+    parser.add_argument(
+        "--learned", action="store_true", help="LearnedFurniture() (eval/train_furniture.py)"
+    )
     args = parser.parse_args()
     if not (DATA / "news_pages_fundus").is_dir():
         sys.exit(f"corpus not found under {DATA} (set REDLINE_DATA)")
     sets = ("fundus", "zyte") if args.set == "both" else (args.set,)
-    furniture = PageFurniture(zones=args.zones)
+    furniture: Furniture = LearnedFurniture() if args.learned else PageFurniture(zones=args.zones)
     print(
         f"reader: {args.reader}; {furniture}; zone: headline to {_ZONE_TAIL} lines past the story"
     )
+    if args.facts:
+        pairs, bad = example_furniture_facts(furniture)
+        print(f"examples/: {pairs} pairs, {bad} facts taken from furniture")
+        print()
+        print("| set | half | pages | pages with a furniture fact | facts from furniture |")
+        print("|---|---|---:|---:|---:|")
+        for name in sets:
+            pages = list(fundus_pages() if name == "fundus" else zyte_pages())
+            for half, (n, n_bad, facts) in furniture_facts(pages, args.reader, furniture).items():
+                print(f"| {name} | {half} | {n} | {n_bad} | {facts} |", flush=True)
+        return
     print()
     print(
         "| set | half | pages | content kept (R) | content P | furniture recognised"

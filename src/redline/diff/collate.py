@@ -23,8 +23,7 @@ from redline.diff.redline import compare
 from redline.errors import ConfigError
 from redline.models import Document, Redline, Role, Segment
 from redline.text.normalize import keys, words
-from redline.text.roles import with_roles
-from redline.text.segment import segment
+from redline.text.roles import document_sentences
 
 Status = Literal["same", "reworded"]
 COLLATION_SCHEMA = "redline.collation/1"
@@ -265,7 +264,7 @@ def _reference_column(
     # Segmenting the reference the way `compare` does gives each sentence its own text, even one
     # that every other version merged with a neighbour; used only where it agrees with the
     # redlines (they may come from elsewhere, with other options).
-    own = with_roles(reference, segment(reference.text))
+    own = document_sentences(reference)
     if not redlines or (
         len(own) == count and all(own[i].text == text for i, text in texts.items())
     ):

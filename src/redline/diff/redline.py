@@ -29,8 +29,7 @@ from redline.models import (
 )
 from redline.text.facts import story_facts
 from redline.text.normalize import word_spans
-from redline.text.roles import DEFAULT_FURNITURE, Furniture, with_roles
-from redline.text.segment import segment
+from redline.text.roles import DEFAULT_FURNITURE, Furniture, document_sentences
 
 # Above this many word pairs (64 MiB of opcode bit matrix) a change is not cut into words.
 _MAX_DIFF_CELLS = 1 << 29
@@ -90,8 +89,8 @@ def compare(
     opts = options or CompareOptions()
     doc_a = _document(old, "old")
     doc_b = _document(new, "new")
-    sents_a = with_roles(doc_a, segment(doc_a.text), opts.furniture)
-    sents_b = with_roles(doc_b, segment(doc_b.text), opts.furniture)
+    sents_a = document_sentences(doc_a, opts.furniture)
+    sents_b = document_sentences(doc_b, opts.furniture)
     units = align(
         [s.text for s in sents_a],
         [s.text for s in sents_b],

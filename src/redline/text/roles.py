@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 from typing import Protocol, runtime_checkable
 
 from redline.models import Document, Role, Sentence
-from redline.text.furniture import assign_roles
+from redline.text.furniture import assign_roles, split_datelines
+from redline.text.segment import segment
 
 
 @runtime_checkable
@@ -60,3 +61,11 @@ def with_roles(
             f"{len(sentences)} sentences; it must return one per sentence"
         )
     return [s if r == s.role else replace(s, role=r) for s, r in zip(sentences, roles, strict=True)]
+
+
+def document_sentences(
+    document: Document, furniture: Furniture = DEFAULT_FURNITURE
+) -> list[Sentence]:
+    """The document's sentences as `compare` reads them: segmented, given roles, and with a
+    dateline glued to a story sentence split off as its own span."""
+    return split_datelines(with_roles(document, segment(document.text), furniture), document.text)
