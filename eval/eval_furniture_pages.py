@@ -251,7 +251,7 @@ def furniture_facts(pages: list[Page], reader: str, furniture: Furniture) -> dic
     for page in pages:
         story = "\n\n".join(page.content)
         red = compare(
-            Document("page", visible_text(page.html, reader)), Document("gold", story), opts
+            Document("page", visible_text(page.html, reader)), Document("gold", story), options=opts
         )
         story_keys = {fact_key(f) for f in extract_facts(story)}
         bad = [f for f in _listed(red) if fact_key(f) not in story_keys]
@@ -277,7 +277,7 @@ def example_furniture_facts(furniture: Furniture) -> tuple[int, int]:
     for folder in sorted(p for p in (ROOT / "examples").iterdir() if p.is_dir()):
         docs = [read_document(f) for f in sorted(folder.iterdir())]
         for a, b in combinations(docs, 2):
-            red = compare(a, b, opts)
+            red = compare(a, b, options=opts)
             pairs += 1
             story = {
                 side: {

@@ -52,6 +52,9 @@ def test_plain_story_has_no_furniture() -> None:
         ("(Image: Harbour Wire)", "credit"),
         ("Sam Reed/Getty Images", "credit"),
         ("Copyright 2026 Harbour Gazette", "other"),
+        ("HOLLINSBY (The Lantern Courier) - 2 March 2026", "dateline"),
+        ("City Pulse news team", "byline"),
+        ("by Orla Vane and Dmitri Holm\nFebruary 2026", "byline"),
     ],
 )
 def test_head_furniture(line: str, role: str) -> None:
@@ -79,6 +82,10 @@ def test_head_furniture(line: str, role: str) -> None:
         ("(Reporting by Jane Doe; Editing by Li Wei)", "credit"),
         ("Follow Jane Doe on Twitter", "bio"),
         ("Jane Doe can be reached at jane@example.org.", "bio"),
+        ("Ivo Brandt has covered the harbour for the Lantern Courier for over a decade.", "bio"),
+        ("Got a story for the Harbour Gazette? Message us on our tip line.", "promo"),
+        ("Like the Harbour Gazette on social media for the latest updates.", "promo"),
+        ("Read more Jane Doe articles. \u2014 Click Here Now.", "promo"),
     ],
 )
 def test_tail_furniture(tail: str, role: str) -> None:
@@ -139,6 +146,10 @@ def test_table_cells_and_slashes_are_not_credits() -> None:
         "Photographers were kept away from the pier.",
         "The ferry office can be reached by phone until noon.",
         "Follow the signs to the temporary pier, officials said.",
+        "Residents can sign up at the town hall.",
+        "The mayor posted the video on social media.",
+        "Dunmore Insurance said it has covered the losses.",
+        "He said he would appeal.",
     ],
 )
 def test_story_sentences_at_either_end_stay_content(sentence: str) -> None:
@@ -222,3 +233,43 @@ def test_page_zones_are_off_by_default() -> None:
 def test_page_zones_leave_a_plain_article_alone() -> None:
     text = "Ferry fares to rise\n\nBy Jane Doe\n\n" + STORY
     assert roles(text) == [(s.role, s.text) for s in assign_roles(segment(text), text, zones=True)]
+
+
+OPED = (
+    "Why our small towns need their libraries back\n\n"
+    "by Orla Vane and Dmitri Holm\nFebruary 2026\n\n"
+    "credit : Petra Ilves via Norland Photo Agency\n\n"
+    f"{STORY}\n\n"
+    "Orla Vane is co-founder and co-president of the Fenmoor Reading Center. Dmitri Holm is a "
+    "professor of sociology at Ashgrove College and the founding co-chair of the Valley "
+    'Literacy Council.\n\nHe is also the author of "Quiet Shelves" and "The Lending Year."\n\n'
+    "Read more Orla Vane articles. \u2014 Click Here Now.\n"
+)
+
+
+def test_a_sentence_about_the_bylines_author_is_a_bio_whatever_its_words() -> None:
+    got = roles(OPED)
+    assert [r for r, t in got if t in STORY] == [None] * 5
+    assert [r for r, t in got if t not in STORY] == [
+        "title",
+        "byline",
+        "credit",
+        "bio",
+        "bio",
+        "bio",
+        "promo",
+        "promo",
+    ]
+
+
+def test_without_a_byline_a_name_led_tail_sentence_stays_story() -> None:
+    # The same people, but nobody signed the page: "X is co-founder of ..." may be the story's.
+    text = OPED.replace("by Orla Vane and Dmitri Holm\n", "")
+    got = {t: r for r, t in roles(text)}
+    assert got["Orla Vane is co-founder and co-president of the Fenmoor Reading Center."] is None
+    assert [r for t, r in got.items() if t.startswith("Dmitri Holm is a professor")] == [None]
+
+
+def test_the_authors_name_alone_under_the_story_is_a_byline() -> None:
+    text = f"By Orla Vane\n\n{STORY}\n\nOrla Vane\n"
+    assert roles(text)[-1] == ("byline", "Orla Vane")

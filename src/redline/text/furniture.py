@@ -34,6 +34,7 @@ _SHORT = 25
 _MID_PAGE = 12
 
 _NEXT_TEXT = re.compile(r"\S")
+_LEAD_MARK = re.compile(r"^(?:[-\u2013\u2014\u2022\u00b7|*]+\s+)+")
 _BLANKS = " \t\u00a0"
 # An article and a word in capitals, then lower case: "A POLICE officer ...", "TWO chemists".
 _CAPS_LEAD = re.compile(r"^(?:A|AN|THE|TWO|THREE|FOUR)\s+[A-Z]{3,}\s+[a-z]")
@@ -74,7 +75,7 @@ _DATELINE = re.compile(
           (?:(?:on|at)\s+)?(?:{_DATE}|{_TIME})(?:[,\s]+(?:at\s+)?(?:{_DATE}|{_TIME}))*
         |(?:Updated|Published|Posted|Last\s+updated)\b.{{0,40}}
         |[A-Z][A-Z.'\u2019-]+(?:\s+[A-Z][A-Z.'\u2019-]+)*(?:,\s+[A-Z][\w.]+(?:\s+[A-Z][\w.]+)*)?
-          \s*(?:\([^)]{{1,40}}\)\s*[-\u2013\u2014:]*|[-\u2013\u2014]+)
+          \s*(?:\([^)]{{1,40}}\)\s*[-\u2013\u2014:]*|[-\u2013\u2014]+)(?:\s*{_DATE}\s*[-\u2013\u2014]*)?
         |[A-Z][\w.'\u2019-]+(?:\s+[A-Z][\w.'\u2019-]+)*,\s+[A-Z][\w.]+(?:\s+[A-Z][\w.]+)*
           \s*(?:\([^)]{{1,40}}\))?\s*[-\u2013\u2014]+
         |[A-Z][\w.'\u2019-]+(?:\s+[A-Z][\w.'\u2019-]+){{0,2}},\s+{_DATE}
@@ -115,6 +116,9 @@ _BIO = re.compile(
           (?:is|was|has\s+been|serves\s+as|works\s+as|joined)\b[^.]{{0,80}}\b{_JOB}s?\b
         |(?-i:[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){{0,3}})\s+
           (?:writes|reports|covers|blogs)\b[^.]{{0,120}}\b(?:for|at)\b
+        |(?-i:[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){{1,3}})\s+
+          has\s+(?:covered|reported\s+on|written\s+about|been\s+(?:covering|reporting\s+on))
+          \b[^.]{{0,80}}\bfor\s+(?:the\s+)?(?-i:[A-Z])
         |(?:contact|email|e-mail|reach)\s+(?:him|her|them|the\s+(?:author|writer|reporter))
           \s+(?:at|on|via)\b
         |(?:you\s+can\s+)?(?:follow|reach|email|contact)\s+(?:him|her|them)\b
@@ -136,6 +140,8 @@ _PROMO = re.compile(
         |download\s+(?:our|the)\b|don[’']?t\s+miss\b|never\s+miss\b
         |share\s+(?:this|on|via)\b|share\s*$|tweet\s+this\b|email\s+this\b
         |follow\s+(?:us|our|\w+\s+on)\b|like\s+us\s+on\b|find\s+us\s+on\b
+        |like\s+(?:the\s+)?(?-i:[A-Z])[\w'\u2019 ]{0,40}\s+on\s+
+           (?:social\s+media|facebook|instagram|x)\b
         |advertisement\b|sponsored\b|paid\s+(?:content|post)\b|promoted\b
         |continue\s+reading\b|watch\s*:|listen\s*:|watch\s+(?:the|our)\s+video\b
         |support\s+(?:our|independent|community|local)\s+journalism\b|become\s+a\s+(?:member|subscriber)\b
@@ -195,6 +201,10 @@ def assign_roles(
     # decided before the costlier normalization.
     limit = 2 * max([_SHORT] + [len(k.split()) + 1 for k in (title_key, byline_key) if k])
 
+    # The page's people: filled from the given byline and the top zone's bylines before the
+    # bottom zone is read, where a sentence led by one of them is their bio.
+    authors: list[str] = _author_keys(byline) if byline else []
+
     @cache
     def role_at(i: int, top: bool, bottom: bool) -> Role | None:
         sent = sentences[i]
@@ -208,11 +218,31 @@ def assign_roles(
         ):
             return None  # mid-page only a strong promo opener or a short line can be furniture
         return _role(
-            sent, text, i, top=top, bottom=bottom, title_key=title_key, byline_key=byline_key
+            sent,
+            text,
+            i,
+            top=top,
+            bottom=bottom,
+            title_key=title_key,
+            byline_key=byline_key,
+            authors=tuple(authors) if bottom else (),
         )
 
     def substantial(i: int) -> bool:
         return len(sentences[i].text.split()) > 8
+
+    def in_bio(i: int) -> bool:
+        """Whether sentence i goes on a bio: its paragraph opens with one, or it is "He is
+        also ..." right after one."""
+        j = i
+        while j > 0 and sentences[j - 1].paragraph == sentences[i].paragraph:
+            j -= 1
+        if j < i and role_at(j, False, True) == "bio":
+            return True
+        return i > 0 and bool(_PRONOUN_BIO.match(sentences[i].text)) and in_bio_or_bio(i - 1)
+
+    def in_bio_or_bio(i: int) -> bool:
+        return role_at(i, False, True) == "bio" or in_bio(i)
 
     # The top zone ends at the first content sentence, the bottom zone starts after the last
     # ones: furniture is only looked for where a page puts it, so a story sentence that happens
@@ -222,14 +252,17 @@ def assign_roles(
     content = 0
     for i in range(min(n, _TOP)):
         top[i] = content == 0
-        if not (top[i] and role_at(i, True, False) is not None) and substantial(i):
+        role = role_at(i, True, False) if top[i] else None
+        if role == "byline":
+            authors.extend(_author_keys(sentences[i].text))
+        if not (top[i] and role is not None) and substantial(i):
             content += 1
     content = 0
     for i in range(n - 1, -1, -1):
         if content >= _BOTTOM_CONTENT:
             break
         bottom[i] = True
-        if role_at(i, False, True) is None and substantial(i):
+        if role_at(i, False, True) is None and substantial(i) and not in_bio(i):
             content += 1
     roles = [role_at(i, top[i], bottom[i]) for i in range(n)]
     _extend_bios(sentences, roles)
@@ -265,10 +298,12 @@ def _role(
     bottom: bool,
     title_key: str | None,
     byline_key: str | None,
+    authors: tuple[str, ...] = (),
 ) -> Role | None:
     """The role of one sentence, or None for content."""
     raw = normalize(sent.text)
-    body = raw.strip("()[] ")
+    # "— Click Here Now.", "• Share": a lead dash or bullet is no part of the words.
+    body = _LEAD_MARK.sub("", raw.strip("()[] ")).strip("()[] ")
     ws = words(raw)
     n_words = len(ws)
     if not ws:
@@ -293,9 +328,11 @@ def _role(
         if top and _DATELINE.match(body) and n_words <= 10:
             return "dateline"
     if bottom:
-        if _BIO.match(body):
+        if _BIO.match(body) or _about_author(body, authors):
             return "bio"
-        if _PROMO.match(body):
+        if authors and _key(body) in authors:
+            return "byline"  # the author's name alone under the story
+        if _PROMO.match(body) or (n_words <= _MID_PAGE and _promo_cues().search(body)):
             return "promo"
         if _OTHER.match(body):
             return "other"
@@ -325,7 +362,10 @@ def _looks_like_title(raw: str, sent: Sentence, text: str) -> bool:
         return False  # "iTunes ..." may head a page; "and then ..." may not
     after = _NEXT_TEXT.search(text, sent.span.end)
     if after and after.group()[:1].islower():
-        return False  # the sentence goes on after the line break: a broken lead, not a title
+        line_end = text.find("\n", after.start())
+        following = normalize(text[after.start() : line_end if line_end >= 0 else len(text)])
+        if not _is_byline(following):
+            return False  # the sentence goes on after the line break: a broken lead, not a title
     if _CAPS_LEAD.match(raw):
         return False  # "A POLICE officer was found ...": a tabloid lead, its first words in caps
     bare = raw.rstrip(_CLOSERS)
@@ -338,12 +378,12 @@ def _looks_like_title(raw: str, sent: Sentence, text: str) -> bool:
 
 def _is_byline(body: str) -> bool:
     """'By Jane Doe', 'By JANE DOE and Li Wei, Staff Writers', not 'By 5 percent ...'."""
-    if _BYLINE_BARE.match(body):
+    if _BYLINE_BARE.match(body) or _newsroom_byline(body):
         return True
     m = _BYLINE_LEAD.match(body)
     if not m:
         return False
-    rest = m.group("rest").rstrip(". ")
+    rest = _BYLINE_DATE.sub("", m.group("rest")).rstrip(". ")
     tokens = words(rest)
     if not tokens or len(tokens) > 14 or not tokens[0][:1].isupper():
         return False
@@ -352,14 +392,74 @@ def _is_byline(body: str) -> bool:
 
 
 def _extend_bios(sentences: list[Sentence], roles: list[Role | None]) -> None:
-    """A bio runs to the end of its paragraph: later sentences there are bio too."""
+    """A bio runs to the end of its paragraph, and on to a "He is also ..." after it."""
     for i in range(1, len(sentences)):
         if (
             roles[i] is None
             and roles[i - 1] == "bio"
-            and sentences[i].paragraph == sentences[i - 1].paragraph
+            and (
+                sentences[i].paragraph == sentences[i - 1].paragraph
+                or _PRONOUN_BIO.match(sentences[i].text)
+            )
         ):
             roles[i] = "bio"
+
+
+# A sentence about a person already introduced: "He is also the author of ...". A bio only
+# where it follows one (a story's "He said ..." never does).
+_PRONOUN_BIO = re.compile(
+    r"^(?:He|She|They)\s+(?:is|was|are|were|has|have|had|also|lives|teaches|holds|serves)\b"
+)
+# What may end a byline line after the names: "by Jane Roe and Li Wei February 2026".
+_BYLINE_DATE = re.compile(
+    rf"(?:[\s,|\u2013\u2014-]+(?:{_DATE}|{_MONTH}\s+\d{{4}}|\d{{4}}))+\s*$", re.IGNORECASE
+)
+_NAME_SPLIT = re.compile(r"\s*(?:,|&|\||\band\b|\bund\b|\bet\b|\by\b)\s*")
+
+
+def _author_keys(byline: str) -> list[str]:
+    """The comparison keys of the people a byline names: 'By Jane Roe and Li Wei, Staff'."""
+    raw = normalize(byline)
+    m = _BYLINE_LEAD.match(raw)
+    rest = _BYLINE_DATE.sub("", m.group("rest") if m else raw)
+    out = []
+    for part in _NAME_SPLIT.split(rest):
+        tokens = part.split()
+        if 2 <= len(tokens) <= 4 and all(t[:1].isupper() for t in tokens):
+            out.append(_key(part))
+    return out
+
+
+def _about_author(body: str, authors: tuple[str, ...]) -> bool:
+    """A sentence led by the name of one of the page's authors, then a lower-case word or a
+    comma: "Orla Vane is co-founder of ...", "Orla Vane, a professor at ..."."""
+    tokens = body.split()
+    for author in authors:
+        n = len(author.split())
+        if (
+            len(tokens) > n
+            and _key(" ".join(tokens[:n])) == author
+            and (tokens[n - 1].endswith(",") or tokens[n][:1].islower())
+        ):
+            return True
+    return False
+
+
+@cache
+def _promo_cues() -> re.Pattern[str]:
+    """The promo phrases of every language (data/promo_cues.*.txt), as whole words."""
+    cues = "|".join(re.escape(c) for c in entries("promo_cues"))
+    return re.compile(rf"(?<!\w)(?:{cues})(?!\w)", re.IGNORECASE)
+
+
+def _newsroom_byline(body: str) -> bool:
+    """'City Pulse news team', 'Harbour Gazette staff': a newsroom signing, no person."""
+    tokens = body.rstrip(" .").split()
+    if not 2 <= len(tokens) <= 6 or not tokens[0][:1].isupper():
+        return False
+    if tokens[-1].casefold() not in entries("newsroom_nouns"):
+        return False
+    return all(t[:1].isupper() or t.casefold() in _BYLINE_WORDS for t in tokens[:-1])
 
 
 # --- Page zones -------------------------------------------------------------------------
@@ -553,20 +653,33 @@ def split_datelines(sentences: Sequence[Sentence], text: str) -> list[Sentence]:
     for sent in sentences:
         opens = sent.paragraph != previous
         previous = sent.paragraph
-        m = _GLUED_END.search(sent.text, 0, _GLUED_HEAD) if opens and sent.role is None else None
-        if m is None or len(sent.text[m.end() :].split()) < _GLUED_STORY_WORDS:
+        cut = _glued_dateline(sent.text) if opens and sent.role is None else None
+        if cut is None:
             out.append(sent)
             continue
-        head = sent.text[: m.end()].rstrip()
-        place = re.split(r"[,(\u2013\u2014]|\s-", head, maxsplit=1)[0]
-        # The place in capitals ("PORT CALLOWAY"): _DATELINE ignores case, a story's "Engineers
-        # found it — Mayor Ruiz said ..." must not read as one.
-        if not (place.isupper() and _DATELINE.match(normalize(head))):
-            out.append(sent)
-            continue
+        head, story_at = cut
         start = sent.span.start
         out.append(Sentence(Span(start, start + len(head)), head, sent.paragraph, role="dateline"))
         out.append(
-            Sentence(Span(start + m.end(), sent.span.end), sent.text[m.end() :], sent.paragraph)
+            Sentence(Span(start + story_at, sent.span.end), sent.text[story_at:], sent.paragraph)
         )
     return out
+
+
+def _glued_dateline(text: str) -> tuple[str, int] | None:
+    """(dateline, where the story starts) of a sentence that opens with a dateline, or None.
+
+    The longest head that reads as a dateline wins: "HOLLINSBY (Fenwick Wire) - 2 March 2026 -
+    The ..." is cut after the date, not after the outlet.
+    """
+    best = None
+    for m in _GLUED_END.finditer(text, 0, _GLUED_HEAD):
+        if len(text[m.end() :].split()) < _GLUED_STORY_WORDS:
+            break
+        head = text[: m.end()].rstrip()
+        place = re.split(r"[,(\u2013\u2014]|\s-", head, maxsplit=1)[0]
+        # The place in capitals ("PORT CALLOWAY"): _DATELINE ignores case, a story's "Engineers
+        # found it — Mayor Ruiz said ..." must not read as one.
+        if place.isupper() and _DATELINE.match(normalize(head)):
+            best = (head, m.end())
+    return best

@@ -47,7 +47,7 @@ from redline.text.lexicon import entries
 from redline.text.normalize import normalize
 
 CLASSES = ("content", "title", "byline", "furniture")
-_RULE_ROLES = ("title", "byline", "dateline", "credit", "bio", "promo", "other")
+_RULE_ROLES: tuple[Role, ...] = ("title", "byline", "dateline", "credit", "bio", "promo", "other")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # "X is/was/has ...", "He is also the author of ...": a sentence about a person.
 _ABOUT_PERSON = re.compile(
