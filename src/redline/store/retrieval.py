@@ -131,12 +131,29 @@ def profile(text: str, shingle: int, modulus: int) -> Profile:
     )
 
 
-def put(db: Executor, doc: int, terms: Sequence[int]) -> None:
-    """Store a document's sampled words."""
-    db.executemany("INSERT OR IGNORE INTO terms VALUES (?, ?)", ((t, doc) for t in terms))
-    db.execute(
+def put(db: Executor, docs: Sequence[tuple[int, Sequence[int]]]) -> None:
+    """Store the sampled words of a batch of documents, in one statement.
+
+    The postings are sorted by (term, doc) first: each B-tree page they land on is then visited
+    once per batch, in key order, instead of once per document at random (at 100,000 documents
+    the table is far larger than SQLite's page cache, and per-document inserts touched as many
+    pages as they wrote rows).
+    """
+    if not docs:
+        return
+    sizes = [len(terms) for _, terms in docs]
+    term = np.fromiter(
+        (t for _, terms in docs for t in terms), dtype=np.int64, count=sum(sizes)
+    )
+    doc = np.repeat(np.array([d for d, _ in docs], dtype=np.int64), sizes)
+    order = np.lexsort((doc, term))
+    db.executemany(
+        "INSERT OR IGNORE INTO terms VALUES (?, ?)",
+        zip(term[order].tolist(), doc[order].tolist(), strict=True),
+    )
+    db.executemany(
         "INSERT OR REPLACE INTO term_docs VALUES (?, ?, ?)",
-        (doc, len(terms), 1.0 / math.sqrt(len(terms)) if terms else 0.0),
+        ((d, n, 1.0 / math.sqrt(n) if n else 0.0) for (d, _), n in zip(docs, sizes, strict=True)),
     )
 
 

@@ -675,8 +675,7 @@ class Index:
                 ).fetchall()
                 if not rows:
                     break
-                for doc, text in rows:
-                    retrieval.put(db, doc, self._terms_of(text))
+                retrieval.put(db, [(doc, self._terms_of(text)) for doc, text in rows])
                 last = rows[-1][0]
             db.execute("INSERT OR REPLACE INTO meta VALUES ('retrieval', ?)", (retrieval.VERSION,))
 
@@ -946,18 +945,28 @@ class Index:
     ) -> list[AddResult]:
         # Shingling and signing (the costly part) happened before taking the write lock.
         fresh: dict[int, U64Array] = {}
+        postings: list[tuple[int, Sequence[int]]] = []
         with self._write() as db:
             now = time.time()
             results = [
-                item if isinstance(item, AddResult) else self._insert(db, item, now, fresh)
+                item
+                if isinstance(item, AddResult)
+                else self._insert(db, item, now, fresh, postings)
                 for item in signed
             ]
+            # Word postings are read by queries only, never while adding: one sorted write.
+            retrieval.put(db, postings)
         # Cached only once committed: a rolled-back row id may be handed out again.
         self._remember(fresh)
         return results
 
     def _insert(
-        self, db: _Transaction, item: _Signed, now: float, fresh: dict[int, U64Array]
+        self,
+        db: _Transaction,
+        item: _Signed,
+        now: float,
+        fresh: dict[int, U64Array],
+        postings: list[tuple[int, Sequence[int]]],
     ) -> AddResult:
         doc = item.document
         doc_id, renamed = doc.id, None
@@ -1005,7 +1014,7 @@ class Index:
             db.execute(
                 "INSERT INTO sentence_counts VALUES (?, ?)", (new, len(item.sentence_anchors))
             )
-        retrieval.put(db, new, item.terms)
+        postings.append((new, item.terms))
         db.executemany(
             "INSERT INTO edges VALUES (?, ?, ?, ?, ?)",
             ((h.doc, new, h.jaccard, h.b_in_a, h.a_in_b) for h in found),
