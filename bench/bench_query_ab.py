@@ -16,7 +16,8 @@ on the path:
     same schema: query speed on identical data, independent of how each side built it.
 
 Sides run one after the other, so on a shared machine the load can differ between them; the
-load average is printed with each side.
+load average is printed with each side, and CPU seconds (of the add processes, of the querying
+thread) are given beside wall-clock time: on a loaded machine they say what the work costs.
 
 Usage:
   .venv/bin/python bench/bench_query_ab.py --docs 20000 --rev integ
@@ -30,6 +31,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import time
@@ -41,7 +43,7 @@ ROOT = HERE.parent
 
 def probes(n: int, docs: list[dict[str, str]], seed: int = 9) -> list[tuple[str, str | None]]:
     """(text, the indexed document it is a version of, or None for a new splice)."""
-    import bench_index as bi  # noqa: PLC0415
+    import bench_index as bi
 
     rng = random.Random(seed)
     articles = bi.load_paragraphs()
@@ -69,34 +71,61 @@ def child_add(args: argparse.Namespace) -> dict[str, object]:
     db = Path(args.db)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _children_cpu()
     subprocess.run(
-        [sys.executable, "-m", "redline", "index", "add", args.feed, "--db", str(db), "-q"]
-        + ["--batch", str(args.batch), "--jobs", str(args.jobs)],
+        [
+            sys.executable,
+            "-m",
+            "redline",
+            "index",
+            "add",
+            args.feed,
+            "--db",
+            str(db),
+            "-q",
+            "--batch",
+            str(args.batch),
+            "--jobs",
+            str(args.jobs),
+        ],
         check=True,
     )
-    took = time.perf_counter() - start
-    return {"add_s": round(took, 1), "add_docs_per_s": round(args.docs / took), "load": load()}
+    took, cpu = time.perf_counter() - start, _children_cpu() - cpu
+    return {
+        "add_s": round(took, 1),
+        "add_docs_per_s": round(args.docs / took),
+        "add_cpu_s": round(cpu, 1),
+        "add_docs_per_cpu_s": round(args.docs / cpu),
+        "load": load(),
+    }
+
+
+def _children_cpu() -> float:
+    """User + system seconds of finished child processes (and theirs: the signing worker)."""
+    use = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return use.ru_utime + use.ru_stime
 
 
 def child_query(args: argparse.Namespace) -> dict[str, object]:
     """Query latency and answers in-process."""
-    import bench_index as bi  # noqa: PLC0415
+    import bench_index as bi
 
-    from redline.store import Index  # noqa: PLC0415
+    from redline.store import Index
 
     docs = bi.generate(args.docs)
     texts = probes(args.queries, docs)
     lat: list[float] = []
+    cpu: list[float] = []
     right = versions = splices_answered = 0
     verdicts: dict[str, int] = {}
     with Index(Path(args.db), create=False) as index:
         for text, _ in texts[:20]:  # warm the page cache and the word-hash cache
             index.query(text)
         for text, source in texts:
-            start = time.perf_counter()
+            start, own = time.perf_counter(), time.thread_time()
             found = index.query(text)
             lat.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.thread_time() - own) * 1000)
             if source is not None:
                 versions += 1
                 if found:
@@ -112,6 +141,8 @@ def child_query(args: argparse.Namespace) -> dict[str, object]:
             "p99": round(pct(lat, 0.99), 1),
             "max": round(max(lat), 1),
         },
+        # CPU time of the querying thread: what a query costs without waiting for a core.
+        "query_cpu_ms": {"p50": round(pct(cpu, 0.5), 1), "p99": round(pct(cpu, 0.99), 1)},
         "versions_right_first": f"{right}/{versions}",
         "splices_answered": f"{splices_answered}/{len(texts) - versions}",
         "splice_first_verdicts": verdicts,
@@ -168,7 +199,7 @@ def main() -> None:
         print(json.dumps(step(args)))
         return
 
-    import bench_index as bi  # noqa: PLC0415
+    import bench_index as bi
 
     args.workdir.mkdir(parents=True, exist_ok=True)
     args.feed = args.workdir / f"feed-{args.docs}.jsonl"

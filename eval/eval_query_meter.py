@@ -80,6 +80,13 @@ def trigram_baseline(
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--limit", type=int, default=10, help="answers per query (default 10)")
+    ap.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a retrieval setting (data/retrieval.json), e.g. --set rerank=20",
+    )
     args = ap.parse_args()
     docs, proxy = em.load()
     pa = [(d, t) for d, t in docs if d.startswith("PA/")]
@@ -89,7 +96,12 @@ def main() -> None:
         for _ in index.add_many(Document(id=d, text=t) for d, t in pa):
             pass
         # The eval lists answers under the floor too, to show where the floor has to sit.
-        shipped = index._retrieval
+        changes = {
+            k: type(getattr(index._retrieval, k))(v) for k, v in (a.split("=", 1) for a in args.set)
+        }
+        shipped = dataclasses.replace(index._retrieval, **changes)
+        if changes:
+            print(f"settings changed: {changes}")
         index._retrieval = dataclasses.replace(shipped, floor=0.0)
         answers: dict[str, list[Match]] = {}
         took = []

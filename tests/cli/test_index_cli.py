@@ -114,6 +114,30 @@ def test_query_text_and_json(folder: Path, tmp_path: Path) -> None:
     assert "no known versions" in out
 
 
+def test_a_query_of_an_indexed_text_says_under_which_id_it_is_held(
+    folder: Path, tmp_path: Path
+) -> None:
+    db = str(tmp_path / "held.db")
+    run("index", "add", str(folder), "--db", db)
+    code, out = run("index", "query", "-", "--db", db, stdin=STORIES["s2v1"])
+    assert code == 0, out
+    assert "is already in the index as s2/s2v1.txt" in out
+    code, out = run("index", "query", "-", "--db", db, "--format", "json", stdin=STORIES["s2v1"])
+    answer = json.loads(out)
+    assert answer["indexed_as"] == ["s2/s2v1.txt"]
+    assert answer["matches"][0]["id"] == "s2/s2v1.txt"
+    assert [m["same_text"] for m in answer["matches"]].count(True) == 1
+    # A version that is not the same text is an answer, but not "already in the index".
+    code, out = run(
+        "index", "query", "-", "--db", db, "--format", "json", stdin=version(STORIES["s2v1"], 5)
+    )
+    answer = json.loads(out)
+    assert answer["indexed_as"] == []
+    assert answer["matches"]
+    code, out = run("index", "query", "-", "--db", db, stdin=version(STORIES["s2v1"], 5))
+    assert "already in the index" not in out
+
+
 def test_a_piped_query_table_never_breaks_an_id(tmp_path: Path) -> None:
     # CliRunner's output is not a terminal, as with `redline index query ... | grep`.
     root = tmp_path / "feeds"

@@ -121,7 +121,11 @@ def test_query_returns_versions_and_the_redline(client: Client) -> None:
     assert set(top) >= {"jaccard", "a_in_b", "b_in_a", "cluster"}
     assert answer["diff"]["schema"] == "redline.diff/1"
     assert answer["diff"]["a"]["source"] == ids[0]
+    assert answer["indexed_as"] == []
+    held = client.post("/query", json={"text": STORIES["s2v1"]}).json()
+    assert held["indexed_as"] == ["news/s2v1.txt"]
     assert client.post("/query", json={"text": article(999)}).json() == {
+        "indexed_as": [],
         "matches": [],
         "diff": None,
     }

@@ -58,6 +58,15 @@ def test_pasting_a_version_lists_its_versions_and_the_redline(client: Client) ->
     assert "<ins>" in page.text or "<del>" in page.text
 
 
+def test_pasting_an_indexed_text_says_it_is_already_in_the_index(client: Client) -> None:
+    page = client.post("/ui/query", data={"text": STORIES["s1v0"]})
+    assert 'id="indexed-as"' in page.text
+    assert "already in the index as" in page.text
+    assert "news/s1v0.txt" in page.text.split('id="indexed-as"')[1].split("</p>")[0]
+    page = client.post("/ui/query", data={"text": version(STORIES["s1v0"], 3)})
+    assert 'id="indexed-as"' not in page.text
+
+
 def test_choosing_another_version_redlines_against_it(client: Client) -> None:
     page = client.post("/ui/query", data={"text": STORIES["s1v0"], "against": "news/s1v2.txt"})
     assert "Redline: news/s1v2.txt → pasted text" in page.text

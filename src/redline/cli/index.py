@@ -281,7 +281,11 @@ def query(*, file: str, db: str, limit: int, show_diff: bool, fmt: str, width: i
             best = _best_other(store, matches, doc)
             redline = compare(best.document, doc)
     if fmt == "json":
-        out: dict[str, Any] = {"query": doc.id, "matches": [m.to_dict() for m in matches]}
+        out: dict[str, Any] = {
+            "query": doc.id,
+            "indexed_as": [m.id for m in matches if m.same_text],
+            "matches": [m.to_dict() for m in matches],
+        }
         if show_diff:
             out["diff"] = redline.to_dict() if redline else None
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
@@ -290,6 +294,11 @@ def query(*, file: str, db: str, limit: int, show_diff: bool, fmt: str, width: i
     if not matches:
         console.print(f"{doc.id}: no known versions or sources in {db}")
         return
+    held = [m.id for m in matches if m.same_text]
+    if held:
+        console.print(
+            f"{doc.id} is already in the index as {', '.join(held)}", markup=False, soft_wrap=True
+        )
     table_console = console
     if width is None and not console.is_terminal:
         # Piped or redirected: no reader's width to fit, and a wrapped id is a broken id.

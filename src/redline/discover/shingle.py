@@ -40,6 +40,18 @@ def hash_words(word_keys: Sequence[str]) -> U64Array:
     return np.fromiter(map(_word_hash, word_keys), dtype=np.uint64, count=len(word_keys))
 
 
+def sorted_unique(values: U64Array) -> U64Array:
+    """The distinct values, sorted: `np.unique` by sort and mask, several times quicker on the
+    few hundred values of one text (numpy 2's hash-based unique pays a table per call)."""
+    out = np.sort(values)
+    if len(out) > 1:
+        keep = np.empty(len(out), dtype=np.bool_)
+        keep[0] = True
+        np.not_equal(out[1:], out[:-1], out=keep[1:])
+        out = out[keep]
+    return out
+
+
 def shingle_hashes(word_hashes: U64Array, n: int = DEFAULT_SHINGLE) -> U64Array:
     """Sorted unique hashes of the n-word shingles; a text shorter than n is one shingle."""
     if len(word_hashes) == 0:
@@ -49,7 +61,7 @@ def shingle_hashes(word_hashes: U64Array, n: int = DEFAULT_SHINGLE) -> U64Array:
     acc = word_hashes[:count].copy()
     for i in range(1, n):
         acc = acc * _MUL + word_hashes[i : i + count]
-    return np.unique(mix(acc))
+    return sorted_unique(mix(acc))
 
 
 def shingles(text: str, n: int = DEFAULT_SHINGLE) -> U64Array:

@@ -374,7 +374,11 @@ def create_app(
         """The indexed documents this text is a version of, best first (nothing is added)."""
         doc = make_document(body.text, doc_id="query", fmt=body.format, limits=limits)
         matches = store.query(doc, limit=body.limit)
-        out: dict[str, Any] = {"matches": [m.to_dict() for m in matches], "diff": None}
+        out: dict[str, Any] = {
+            "indexed_as": [m.id for m in matches if m.same_text],
+            "matches": [m.to_dict() for m in matches],
+            "diff": None,
+        }
         if body.diff:
             best = best_other(store, [m.id for m in matches], doc)
             out["diff"] = None if best is None else compare(best, doc).to_dict()

@@ -45,6 +45,9 @@ class MatchOut(BaseModel):
         description="Sentences of the submitted text with a partner in this document."
     )
     evidence: list[PassageOut] = Field(description="The longest shared sentence pairs.")
+    same_text: bool = Field(
+        False, description="This document holds exactly the submitted text (already indexed)."
+    )
 
 
 class AddOut(BaseModel):
@@ -78,6 +81,11 @@ class DocumentOut(BaseModel):
 class QueryOut(BaseModel):
     """Versions of the submitted text, best first."""
 
+    indexed_as: list[str] = Field(
+        default_factory=list,
+        description="Ids of indexed documents holding exactly the submitted text (first among"
+        " the matches); empty when the text is not in the index.",
+    )
     matches: list[MatchOut]
     diff: dict[str, Any] | None = Field(
         None, description="With `diff`: the redline.diff/1 JSON against the best other version."

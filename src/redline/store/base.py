@@ -62,6 +62,8 @@ class Match:
     trigram_b_in_a: float = 0.0
     shared_sentences: int = 0
     evidence: tuple[Passage, ...] = ()
+    # A query answer holding exactly the queried text: it is already in the index as this id.
+    same_text: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -79,6 +81,7 @@ class Match:
             "trigram_b_in_a": round(self.trigram_b_in_a, 4),
             "shared_sentences": self.shared_sentences,
             "evidence": [p.to_dict() for p in self.evidence],
+            "same_text": self.same_text,
         }
 
 

@@ -38,9 +38,10 @@ from importlib import resources
 from typing import Any, Protocol
 
 import numpy as np
+import numpy.typing as npt
 
 from redline.discover.fingerprint import shingle_batch
-from redline.discover.shingle import U64Array, overlap, shingle_hashes
+from redline.discover.shingle import U64Array, overlap, sorted_unique
 from redline.discover.tokens import word_hashes
 from redline.discover.verify import Thresholds, classify
 from redline.store.base import Passage, Verdict
@@ -64,8 +65,6 @@ VERSION = "1"
 TRIGRAM = 3
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 TermArray = np.ndarray[Any, np.dtype[np.int64]]
-# A long query keeps its rarest words only, so one statement reads a bounded set of postings.
-MAX_QUERY_TERMS = 2000
 
 
 class Executor(Protocol):
@@ -84,6 +83,7 @@ class Settings:
     max_df_share: float
     max_df_floor: int
     max_df_ceiling: int
+    max_postings: int
     rerank: int
     trigram_weight: float
     floor: float
@@ -117,7 +117,7 @@ class Profile:
 
 def sample_terms(hashes: U64Array, modulus: int) -> TermArray:
     """Distinct sampled word hashes, sorted, as the signed values SQLite stores."""
-    kept = np.unique(hashes[hashes % np.uint64(modulus) == 0])
+    kept = sorted_unique(hashes[hashes % np.uint64(modulus) == 0])
     return np.sort(kept.view(np.int64))
 
 
@@ -126,7 +126,7 @@ def profile(text: str, shingle: int, modulus: int) -> Profile:
     hashes = word_hashes(text)
     return Profile(
         sample_terms(hashes, modulus),
-        shingle_hashes(hashes, TRIGRAM),
+        shingle_batch([hashes], TRIGRAM)[0],
         shingle_batch([hashes], shingle)[0],
     )
 
@@ -142,9 +142,7 @@ def put(db: Executor, docs: Sequence[tuple[int, Sequence[int]]]) -> None:
     if not docs:
         return
     sizes = [len(terms) for _, terms in docs]
-    term = np.fromiter(
-        (t for _, terms in docs for t in terms), dtype=np.int64, count=sum(sizes)
-    )
+    term = np.fromiter((t for _, terms in docs for t in terms), dtype=np.int64, count=sum(sizes))
     doc = np.repeat(np.array([d for d, _ in docs], dtype=np.int64), sizes)
     order = np.lexsort((doc, term))
     db.executemany(
@@ -166,14 +164,16 @@ def drop(db: Executor, doc: int, terms: Sequence[int]) -> None:
     db.execute("DELETE FROM term_docs WHERE doc = ?", (doc,))
 
 
-def weights(db: Executor, terms: TermArray, how: Settings) -> FloatArray:
-    """The idf of each query word (0 for words no document holds or too many do)."""
+def weights(db: Executor, terms: TermArray, how: Settings) -> tuple[FloatArray, TermArray]:
+    """The idf of each query word (0 for words no document holds or too many do), and its
+    document count (capped at `max_df` + 1)."""
     # The highest document number stands for the count: one index step instead of a scan;
     # removed documents make rare words look a little rarer, for every document alike.
     documents = int(db.execute("SELECT coalesce(max(doc), 0) FROM term_docs").fetchone()[0])
     out = np.zeros(len(terms), dtype=np.float64)
+    counts = np.zeros(len(terms), dtype=np.int64)
     if not documents or not len(terms):
-        return out
+        return out, counts
     cap = how.max_df(documents)
     values = terms.tolist()
     df: dict[int, int] = {}
@@ -190,23 +190,38 @@ def weights(db: Executor, terms: TermArray, how: Settings) -> FloatArray:
         )
     for i, t in enumerate(values):
         n = df.get(t, 0)
+        counts[i] = n
         if 0 < n <= cap:
             out[i] = math.log((documents + 1) / n)
-    return out
+    return out, counts
+
+
+def lookups(idf: FloatArray, df: TermArray, how: Settings) -> npt.NDArray[np.intp]:
+    """The query words whose postings are read: the rarest first, while their postings fit
+    the `max_postings` budget (one word at least), so a long or common query reads a bounded
+    number of rows. The rarest words carry most of the score (idf) and all of the evidence
+    that tells a source from a text on the same subject."""
+    useful = np.flatnonzero(idf > 0)
+    if not len(useful):
+        return useful
+    # Stable by df, then position: equal counts keep the query's (sorted term) order.
+    order = useful[np.argsort(df[useful], kind="stable")]
+    within = np.cumsum(df[order]) <= how.max_postings
+    within[0] = True
+    return order[within]
 
 
 def candidates(
     db: Executor,
     terms: TermArray,
     idf: FloatArray,
+    df: TermArray,
     how: Settings,
 ) -> list[int]:
     """The `rerank` documents with the best word scores, best first (ties: lower doc)."""
-    useful = np.flatnonzero(idf > 0)
+    useful = lookups(idf, df, how)
     if not len(useful):
         return []
-    if len(useful) > MAX_QUERY_TERMS:
-        useful = useful[np.argsort(-idf[useful], kind="stable")[:MAX_QUERY_TERMS]]
     params: list[Any] = []
     for i in useful.tolist():
         params += [int(terms[i]), float(idf[i])]
@@ -275,51 +290,80 @@ def score(
     )
 
 
+IntArray = npt.NDArray[np.intp]
+
+
 @dataclass(frozen=True, slots=True)
-class _Sentences:
+class Sentences:
+    """The sentences of a text with words, and their word 3-gram sets, flattened."""
+
     texts: list[str]
-    grams: list[U64Array]
+    grams: U64Array  # each sentence's sorted unique 3-grams, one sentence after the other
+    owner: IntArray  # the sentence of each gram
+    sizes: IntArray  # grams per sentence
 
 
-def _sentences(text: str) -> _Sentences:
-    texts, grams = [], []
+def sentences(text: str) -> Sentences:
+    """The sentences of `text` that hold a word (one 3-gram pass over all of them)."""
+    texts, hashes = [], []
     for s in segment(text):
-        g = shingle_hashes(word_hashes(s.text), TRIGRAM)
-        if len(g):  # a sentence of fewer than three words is no evidence
+        h = word_hashes(s.text)
+        if len(h):  # a sentence of one or two words is one shorter gram, as in shingle_hashes
             texts.append(s.text)
-            grams.append(g)
-    return _Sentences(texts, grams)
+            hashes.append(h)
+    sets = shingle_batch(hashes, TRIGRAM)
+    sizes = np.fromiter(map(len, sets), dtype=np.intp, count=len(sets))
+    grams = np.concatenate(sets) if sets else np.empty(0, dtype=np.uint64)
+    return Sentences(texts, grams, np.repeat(np.arange(len(sets)), sizes), sizes)
+
+
+def partners(query: Sentences, other: Sentences, share: float) -> list[tuple[int, float, int, int]]:
+    """(shared grams, share, query sentence, its partner) for every query sentence whose best
+    partner in `other` shares at least `share` of the shorter sentence's 3-grams.
+
+    The best partner has the highest share (ties: the first). Best first: most shared grams,
+    then query order. Counted in numpy over all sentence pairs that share a gram at once.
+    """
+    if not len(query.grams) or not len(other.grams):
+        return []
+    order = np.argsort(other.grams, kind="stable")
+    sorted_grams, sorted_owner = other.grams[order], other.owner[order]
+    lo = np.searchsorted(sorted_grams, query.grams, side="left")
+    hi = np.searchsorted(sorted_grams, query.grams, side="right")
+    hits = hi - lo
+    total = int(hits.sum())
+    if not total:
+        return []
+    # Every (query gram, other gram) pair with equal values: a gram held by several sentences
+    # of `other` counts once for each of them.
+    first = np.repeat(lo, hits)
+    step = np.arange(total) - np.repeat(np.cumsum(hits) - hits, hits)
+    pair_j = sorted_owner[first + step]
+    pair_i = np.repeat(query.owner, hits)
+    width = len(other.texts)
+    codes, shared = np.unique(pair_i * width + pair_j, return_counts=True)
+    qi, oj = np.divmod(codes, width)
+    shares = shared / np.minimum(query.sizes[qi], other.sizes[oj])
+    # Per query sentence: highest share first, then the lowest partner.
+    ranked = np.lexsort((oj, -shares, qi))
+    lead = ranked[np.r_[True, qi[ranked][1:] != qi[ranked][:-1]]]
+    lead = lead[shares[lead] >= share]
+    found = [(int(shared[k]), float(shares[k]), int(qi[k]), int(oj[k])) for k in lead.tolist()]
+    found.sort(key=lambda f: (-f[0], f[2]))
+    return found
 
 
 class Evidence:
     """Shared sentences between one query and the texts it is compared with."""
 
     def __init__(self, query_text: str, how: Settings) -> None:
-        self._query = _sentences(query_text)
+        self._query = sentences(query_text)
         self._how = how
 
     def shared(self, text: str, *, limit: int) -> tuple[int, tuple[Passage, ...]]:
         """How many query sentences have a partner in `text`, and the `limit` longest pairs."""
-        other = _sentences(text)
-        if not other.grams or not self._query.grams:
-            return 0, ()
-        owner: dict[int, list[int]] = {}
-        for j, g in enumerate(other.grams):
-            for h in g.tolist():
-                owner.setdefault(h, []).append(j)
-        found: list[tuple[int, float, int, int]] = []
-        for i, g in enumerate(self._query.grams):
-            counts: dict[int, int] = {}
-            for h in g.tolist():
-                for j in owner.get(h, ()):
-                    counts[j] = counts.get(j, 0) + 1
-            if not counts:
-                continue
-            best = max(counts, key=lambda j: (counts[j] / min(len(g), len(other.grams[j])), -j))
-            share = counts[best] / min(len(g), len(other.grams[best]))
-            if share >= self._how.evidence_share:
-                found.append((counts[best], share, i, best))
-        found.sort(key=lambda f: (-f[0], f[2]))
+        other = sentences(text)
+        found = partners(self._query, other, self._how.evidence_share)
         passages = tuple(
             Passage(self._query.texts[i], other.texts[j], round(share, 4))
             for _, share, i, j in found[:limit]

@@ -1301,7 +1301,8 @@ class Index:
         Returns:
             Matches best first, each with its verdict ("version", "derived", "partial reuse"
             or "related") and evidence; empty when nothing in the index shares enough with
-            the text (or it has no words).
+            the text (or it has no words). Documents holding exactly this text come first,
+            marked `same_text`: the text is already in the index under their ids.
         """
         if limit < 1 or evidence < 0:
             raise ConfigError(f"limit must be >= 1 and evidence >= 0, got {limit} and {evidence}")
@@ -1315,8 +1316,8 @@ class Index:
             idf = np.zeros(len(mine.terms), dtype=np.float64)
             found: list[int] = []
             if self._postings:
-                idf = retrieval.weights(db, mine.terms, how)
-                found = retrieval.candidates(db, mine.terms, idf, how)
+                idf, df = retrieval.weights(db, mine.terms, how)
+                found = retrieval.candidates(db, mine.terms, idf, df, how)
             seen = set(found)
             # Versions by the clustering rule are answers even when their words are common.
             found += [
@@ -1331,6 +1332,12 @@ class Index:
                 )
                 if h.doc not in seen
             ]
+            # The same text stored already (any id) is an answer whatever the ranking says.
+            same = {
+                row[0]
+                for row in db.execute("SELECT doc FROM documents WHERE hash = ?", (signed.hash,))
+            }
+            found += sorted(same - set(found))
             rows = self._rows_of(db, found)
         scored = []
         for doc, (doc_id, cluster, title, url, date, other_text) in rows.items():
@@ -1343,10 +1350,10 @@ class Index:
             )
             if s.score >= how.floor or s.verdict == "version":
                 scored.append((s, doc, doc_id, cluster, title, url, date, other_text))
-        scored.sort(key=lambda r: (-r[0].score, r[2]))
+        scored.sort(key=lambda r: (r[1] not in same, -r[0].score, r[2]))
         shared = retrieval.Evidence(text, how) if evidence else None
         out = []
-        for s, _, doc_id, cluster, title, url, date, other_text in scored[:limit]:
+        for s, doc, doc_id, cluster, title, url, date, other_text in scored[:limit]:
             count, passages = shared.shared(other_text, limit=evidence) if shared else (0, ())
             out.append(
                 Match(
@@ -1364,6 +1371,7 @@ class Index:
                     trigram_b_in_a=s.trigram_b_in_a,
                     shared_sentences=count,
                     evidence=passages,
+                    same_text=doc in same,
                 )
             )
         return out
