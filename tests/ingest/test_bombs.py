@@ -148,6 +148,28 @@ def test_a_warc_gz_record_bomb_is_skipped_without_being_held(
     assert float(result["mb"]) < baseline_mb + SLACK_MB  # type: ignore[arg-type]
 
 
+def test_a_csv_gz_row_bomb_is_skipped_without_being_held(
+    tmp_path: Path, baseline_mb: float
+) -> None:
+    src = tmp_path / "feed.csv.gz"
+    with gzip.open(src, "wb", compresslevel=1) as fh:
+        fh.write(b'id,text\n1,"' + invented_article(1, words=150).encode() + b'"\n')
+        fh.write(b'bomb,"')
+        block = b"zero, zero " * (1 << 16) + b"\n"
+        for _ in range(INFLATED // len(block)):
+            fh.write(block)
+        fh.write(b'"\n2,"' + invented_article(2, words=150).encode() + b'"\n')
+    assert src.stat().st_size < 5_000_000
+    args = ["-o", tmp_path / "o", "-j", "1", "--no-report", "--max-bytes", str(LIMIT)]
+    result = measured("find", src, *args)
+    assert result["rc"] == 0, result["err"]
+    assert "2 documents, 1 skipped" in str(result["out"])
+    # The bomb's row starts after the header and the first row's lines.
+    line = 2 + invented_article(1, words=150).count("\n") + 1
+    assert f"feed.csv.gz:{line}: the row is over the limit of 1,000,000 bytes" in str(result["out"])
+    assert float(result["mb"]) < baseline_mb + SLACK_MB  # type: ignore[arg-type]
+
+
 def test_max_bytes_applies_to_each_jsonl_record(tmp_path: Path) -> None:
     src = tmp_path / "in.jsonl"
     big = json.dumps({"id": "big", "text": "word " * 400_000})  # 2 MB

@@ -22,10 +22,15 @@ ARTICLE = (
 )
 
 
-def _read(*paths: Path | str, fields: Fields | None = None) -> tuple[list[Document], list[Skip]]:
+def _read(
+    *paths: Path | str, fields: Fields | None = None, max_bytes: int | None = None
+) -> tuple[list[Document], list[Skip]]:
     docs: list[Document] = []
     skips: list[Skip] = []
-    for item in read_collection(list(paths), ReadOptions(fields=fields or Fields())):
+    options = ReadOptions(fields=fields or Fields())
+    if max_bytes is not None:
+        options = ReadOptions(fields=options.fields, max_bytes=max_bytes)
+    for item in read_collection(list(paths), options):
         result = item if isinstance(item, Skip) else to_document(item)
         (skips if isinstance(result, Skip) else docs).append(result)  # type: ignore[arg-type]
     return docs, skips
@@ -169,6 +174,76 @@ def test_a_row_over_too_many_lines_is_skipped(
     docs, skips = _read(tmp_path / "rows.csv")
     assert [d.id for d in docs] == ["2"]
     assert [(s.position, s.reason) for s in skips] == [(2, "malformed line")]
+
+
+def test_a_csv_row_over_max_bytes_is_skipped_with_its_line_and_the_next_rows_are_read(
+    tmp_path: Path,
+) -> None:
+    long = " ".join([ARTICLE] * 40)  # about 6 KB, quoted, over several lines, commas inside
+    body = "\n".join([long[:2000], long[2000:4000], long[4000:]])
+    plain = ARTICLE.replace(",", "")
+    (tmp_path / "rows.csv").write_text(
+        f'id,text\n1,"{ARTICLE}"\n2,"{body}"\n3,{plain}\n4,{"x" * 3000}\n5,"{ARTICLE}"\n',
+        encoding="utf-8",
+    )
+    docs, skips = _read(tmp_path / "rows.csv", max_bytes=1000)
+    assert [d.id for d in docs] == ["1", "3", "5"]
+    # Row 2 spans lines 3-5 of the file; row 4 is line 7.
+    assert [(s.position, s.reason) for s in skips] == [(3, "too large"), (7, "too large")]
+    assert "over the limit of 1,000 bytes" in skips[0].message
+    assert "--max-bytes" in skips[0].message
+    # Under a limit the rows fit in, every row is read as before.
+    docs, skips = _read(tmp_path / "rows.csv", max_bytes=100_000)
+    assert [d.id for d in docs] == ["1", "2", "3", "4", "5"]
+    assert next(d for d in docs if d.id == "2").text.split() == body.split()
+
+
+def test_a_tsv_row_over_max_bytes_counts_its_bytes_in_utf8(tmp_path: Path) -> None:
+    # 400 characters of two bytes each: 800 bytes, over a 600-byte limit though 400 < 600.
+    (tmp_path / "rows.tsv").write_text(
+        f"id\ttext\nwide\t{'é' * 400}\nok\t{ARTICLE}\n", encoding="utf-8"
+    )
+    docs, skips = _read(tmp_path / "rows.tsv", max_bytes=600)
+    assert [d.id for d in docs] == ["ok"]
+    assert [(s.position, s.reason) for s in skips] == [(2, "too large")]
+
+
+def test_an_unclosed_quote_running_over_max_bytes_to_the_end_is_one_skip(tmp_path: Path) -> None:
+    tail = "\n".join(f"{k},{ARTICLE.replace(',', '')}" for k in range(3, 40))
+    (tmp_path / "rows.csv").write_text(
+        f'id,text\n1,"{ARTICLE}"\n2,"never closed {tail}\n', encoding="utf-8"
+    )
+    docs, skips = _read(tmp_path / "rows.csv", max_bytes=1000)
+    assert [d.id for d in docs] == ["1"]
+    assert [(s.position, s.reason) for s in skips] == [(3, "too large")]
+    assert "never closed" in skips[0].message
+
+
+def test_a_csv_header_over_max_bytes_is_one_clear_skip(tmp_path: Path) -> None:
+    (tmp_path / "rows.csv").write_text("id,text," + "c," * 600 + f"\n1,{ARTICLE}\n")
+    docs, skips = _read(tmp_path / "rows.csv", max_bytes=500)
+    assert docs == []
+    assert [(s.position, s.reason) for s in skips] == [(1, "too large")]
+    assert "header row" in skips[0].message
+
+
+def test_a_parquet_text_over_max_bytes_is_skipped_with_its_row(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    texts = [ARTICLE, "word " * 2000, None, ARTICLE + " More.", "é" * 600]
+    table = pa.table({"id": [f"p{k}" for k in range(1, 6)], "text": texts})
+    pq.write_table(table, tmp_path / "docs.parquet", row_group_size=2)
+    docs, skips = _read(tmp_path / "docs.parquet", max_bytes=1000)
+    assert [d.id for d in docs] == ["p1", "p4"]
+    assert [(s.position, s.reason) for s in skips] == [
+        (2, "too large"),
+        (3, "missing field"),
+        (5, "too large"),
+    ]
+    assert "--max-bytes" in skips[0].message
+    docs, _ = _read(tmp_path / "docs.parquet", max_bytes=100_000)
+    assert [d.id for d in docs] == ["p1", "p2", "p4", "p5"]
 
 
 def test_gz_name_without_gzip_data_says_so(tmp_path: Path) -> None:

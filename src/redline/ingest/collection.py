@@ -237,10 +237,14 @@ def _read_file(file: Path, name: str, options: ReadOptions) -> Iterator[Item]:
             yield from read_jsonl(stream, name, options.fields, max_bytes=options.max_bytes)
         elif kind in ("csv", "tsv"):
             yield from read_csv(
-                stream, name, options.fields, delimiter="\t" if kind == "tsv" else ","
+                stream,
+                name,
+                options.fields,
+                delimiter="\t" if kind == "tsv" else ",",
+                max_bytes=options.max_bytes,
             )
         else:
-            yield from read_parquet(stream, name, options.fields)
+            yield from read_parquet(stream, name, options.fields, max_bytes=options.max_bytes)
 
 
 def _modified(file: Path) -> str:
