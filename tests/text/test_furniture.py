@@ -225,6 +225,47 @@ def test_page_zones_mark_menus_headline_and_byline_and_keep_the_story() -> None:
     assert len(story) == 3 and all(s.role is None for s in story)
 
 
+def test_page_zones_mark_a_caption_credit_inside_the_story() -> None:
+    caption = "Workers repaint the north pier at dawn (Picture: Harbour Wire)"
+    # A caption is a block of its own, as a reader's copy of the page lays it out.
+    page = PAGE.replace("© Harbour Gazette | Li Wei", f"\n{caption}\n")
+    got = {s.text: s.role for s in assign_roles(segment(page), page, zones=True)}
+    assert got[caption] == "credit"
+    # A story sentence that only mentions a picture in brackets is no credit.
+    quoted = "The council showed a photo of the pier (taken in May) to residents on Tuesday."
+    page = PAGE.replace("© Harbour Gazette | Li Wei", f"\n{quoted}\n")
+    got = {s.text: s.role for s in assign_roles(segment(page), page, zones=True)}
+    assert got[quoted] is None
+
+
+# The same page with its story in Japanese (invented; no spaces between words, "。" as stop).
+PAGE_JA = """Harbour Gazette
+Home
+News
+Sport
+Weather
+港の新しい橋、来月開通へ
+Von Jana Roe
+14.03.2026, 17:47
+港の新しい橋は来月に開通する予定だと市の担当者が火曜日に話した。
+工事は予定より二週間早く終わり、費用も当初の見込みを下回ったという。
+市は開通の日に記念の式典を開き、住民を招待する計画だ。
+Related stories
+Share this article
+Contact us
+"""
+
+
+def test_page_zones_read_a_story_in_a_script_without_spaces() -> None:
+    marked = assign_roles(segment(PAGE_JA), PAGE_JA, zones=True)
+    story = [s for s in marked if s.text.endswith("。")]
+    assert len(story) == 3 and all(s.role is None for s in story)
+    got = {s.text: s.role for s in marked}
+    assert got["港の新しい橋、来月開通へ"] == "title"
+    for menu in ("Home", "News", "Related stories", "Contact us"):
+        assert got[menu] is not None, menu
+
+
 def test_page_zones_are_off_by_default() -> None:
     marked = assign_roles(segment(PAGE), PAGE)
     assert {s.text: s.role for s in marked}["Home"] is None

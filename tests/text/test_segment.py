@@ -72,6 +72,32 @@ def test_tricky_sentences(text: str, expected: list[str]) -> None:
     assert texts(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Japanese (invented): full stops with no space after them, a quotation the sentence
+        # goes on after, full-width ! and ?.
+        (
+            "港の新しい橋は来月開通する。工事は早く終わった。「良かった。」と住民は言う！次は何？",
+            [
+                "港の新しい橋は来月開通する。",
+                "工事は早く終わった。",
+                "「良かった。」と住民は言う！",
+                "次は何？",
+            ],
+        ),
+        ("「終わった。」 次の文。", ["「終わった。」", "次の文。"]),
+        # Hindi (invented): the danda before a space.
+        (
+            "शहर में बारिश हुई। लोग घर पर रहे। The ferry ran.",
+            ["शहर में बारिश हुई।", "लोग घर पर रहे।", "The ferry ran."],
+        ),
+    ],
+)
+def test_stops_of_other_scripts(text: str, expected: list[str]) -> None:
+    assert texts(text) == expected
+
+
 def test_heading_over_one_short_sentence_is_not_read_as_a_wrap() -> None:
     # Found by the layout property: a two-line block fits a 30-column wrap, yet its first line
     # is a title and its second a sentence of its own.

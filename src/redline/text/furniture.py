@@ -474,12 +474,24 @@ _PROSE_WORDS = 8
 _GAP_COST = 6
 # A page has its zones only when this many lines stand before or after the story run.
 _PAGE_LINES = 4
-_STOPS = ".!?\u2026"
+# Sentence stops of the scripts on the pages: Latin, CJK full stops, Devanagari danda.
+_STOPS = ".!?\u2026\u3002\uff01\uff1f\u0964\u0965"
+_PROSE_CLOSERS = _CLOSERS + "\u00bb\u203a\u300d\u300f"
+# Scripts written without spaces between words: about this many characters make a word.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+_CHARS_PER_WORD = 2
+
+
+def _words(text: str) -> int:
+    """Words of a sentence; in a script without spaces, its characters over two."""
+    spaced = len(text.split())
+    unspaced = len(_UNSPACED.findall(text))
+    return max(spaced, unspaced // _CHARS_PER_WORD)
 
 
 def _is_prose(sent: Sentence) -> bool:
-    body = sent.text.rstrip(_CLOSERS)
-    return len(sent.text.split()) >= _PROSE_WORDS and body[-1:] in _STOPS
+    body = sent.text.rstrip(_PROSE_CLOSERS)
+    return body[-1:] in _STOPS and _words(sent.text) >= _PROSE_WORDS
 
 
 def _story_run(sentences: list[Sentence]) -> tuple[int, int] | None:
@@ -487,7 +499,7 @@ def _story_run(sentences: list[Sentence]) -> tuple[int, int] | None:
     best, best_run = 0, None
     total, start = 0, 0
     for i, sent in enumerate(sentences):
-        gain = len(sent.text.split()) if _is_prose(sent) else -_GAP_COST
+        gain = _words(sent.text) if _is_prose(sent) else -_GAP_COST
         if total <= 0:
             total, start = 0, i
         total += gain
@@ -558,6 +570,13 @@ def _page_zones(
             roles[i] = "other"
 
 
+# A caption's closing credit: "(Picture: Harbour Wire)", "(Image: Jane Roe)", "(Foto: dpa)".
+# The words are in data/credit_words.*.txt.
+_CAPTION_CREDIT = re.compile(
+    r"[(\[]\s*(?:" + "|".join(map(re.escape, entries("credit_words"))) + r")s?\s*:\s*"
+    r"[^()\[\]]{1,60}[)\]]\s*$",
+    re.IGNORECASE,
+)
 # A line of digits and separators only: "2025 12:38", "06. 01.", "3:05".
 _NUMBERS_ONLY = re.compile(r"^[\d\s.:/,|\u2013\u2014-]+$")
 
@@ -576,8 +595,8 @@ def inside_marks(
             continue
         raw = normalize(sent.text)
         n_words = len(raw.split())
-        if "\u00a9" in raw and n_words <= _SHORT:
-            roles[i] = "credit"  # "© DPA Images | Jane Roe"
+        if ("\u00a9" in raw and n_words <= _SHORT) or _CAPTION_CREDIT.search(raw):
+            roles[i] = "credit"  # "© DPA Images | Jane Roe", "... (Picture: Harbour Wire)"
         elif _NUMBERS_ONLY.match(raw):
             roles[i] = "dateline"
         elif seen[_key(sent.text)] > 1 and 4 <= n_words <= 2 * _SHORT:
@@ -614,7 +633,7 @@ def _headline(
     """The title-like line of its own nearest before the story run."""
     for i in range(start - 1, max(-1, start - 30), -1):
         sent = sentences[i]
-        n_words = len(sent.text.split())
+        n_words = _words(sent.text)
         if roles[i] is not None or not 4 <= n_words <= 25 or not _own_line(sent, text):
             continue
         raw = normalize(sent.text)

@@ -42,15 +42,24 @@ _LINE_BREAK = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]")
 # starts only at the first stop of a run and never backtracks, so "....." costs linear time.
 # A bare closing bracket is a candidate too: a sentence that is all parenthesis, like a wire
 # story's "($1 = 0.61 pounds)", ends there.
+# The full stops of Chinese and Japanese (and their full-width ! and ?) need no space after
+# them; the Devanagari danda is followed by one, like a Latin stop.
+_CJK_STOPS = "\u3002\uff01\uff1f"
+_CJK_CLOSERS = "\u300d\u300f\uff09\u201d\u2019"
 _CANDIDATE = re.compile(
-    r"(?<![.!?\u203d\u2026])[.!?\u203d\u2026]++[\"'\u2019\u201d\u00bb\u203a)\]]*+(?=\s)"
+    r"(?<![.!?\u203d\u2026\u0964\u0965])[.!?\u203d\u2026\u0964\u0965]++"
+    r"[\"'\u2019\u201d\u00bb\u203a)\]]*+(?=\s)"
+    rf"|[{_CJK_STOPS}]++[{_CJK_CLOSERS}]*+"
     r"|[)\]](?=\s)"
 )
-_STOP_INSIDE = re.compile(r"[.!?\u203d\u2026][\"'\u2019\u201d\u00bb\u203a)\]]*\s")
+_STOP_INSIDE = re.compile(
+    r"[.!?\u203d\u2026\u0964\u0965][\"'\u2019\u201d\u00bb\u203a)\]]*\s"
+    rf"|[{_CJK_STOPS}][{_CJK_CLOSERS}]*\S"
+)
 _NEXT_WORD = re.compile(r"[^\W\d_][\w'\u2019]*")
-_TRAILING_CLOSERS = "\"'\u2019\u201d\u00bb\u203a)]"
+_TRAILING_CLOSERS = "\"'\u2019\u201d\u00bb\u203a)]\u300d\u300f\uff09"
 _LEADING_OPENERS = "\"'\u2018\u201c\u00ab\u2039(["
-_STOP_CHARS = ".!?\u2026\u203d"
+_STOP_CHARS = ".!?\u2026\u203d\u0964\u0965" + _CJK_STOPS
 
 # Line starts that always begin a new unit: bullets, numbered items, Markdown headings, quotes.
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+\u2022\u00b7\u25aa\u2013\u2014]\s|\d{1,3}[.)]\s|#{1,6}\s|>)")
@@ -552,6 +561,8 @@ def _is_boundary(
     if m.start() - sent_start < 8 and not any(c.isalnum() for c in text[sent_start : m.start()]):
         return False  # '"... There' or '(...) The': nothing has been said yet
     stop = m.group().rstrip(_TRAILING_CLOSERS)
+    if stop[-1:] in _CJK_STOPS and stop != m.group() and nxt == m.end():
+        return False  # 「...。」と言った: a closed quotation the sentence goes on after
     if stop != ".":
         # ?, !, ellipses: a sentence ends unless the next word continues in lower case.
         return True
