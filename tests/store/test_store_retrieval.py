@@ -119,3 +119,19 @@ def test_an_index_from_before_retrieval_is_backfilled_on_open(tmp_path: Path) ->
     assert conn.execute("SELECT * FROM terms ORDER BY term, doc").fetchall() == rows
     assert conn.execute("SELECT value FROM meta WHERE key = 'retrieval'").fetchone() == ("1",)
     conn.close()
+
+
+def test_asking_for_more_answers_than_are_reranked_gets_them(tmp_path: Path) -> None:
+    # 30 pieces that each reuse a third of the wire story after stories of their own.
+    wire = WIRE.split("\n\n")
+    with Index(tmp_path / "many.db") as store:
+        for n in range(30):
+            taken = "\n\n".join(wire[n % 3 :: 3])
+            store.add(Document(id=f"reuse/{n:02d}.txt", text=f"{article(300 + n)}\n\n{taken}"))
+        default = store.query(WIRE)
+        many = store.query(WIRE, limit=30)
+        few = store.query(WIRE, limit=5)
+    assert len(default) == 10
+    assert len(few) == 5
+    assert len(many) == 30
+    assert [m.id for m in many[:10]] == [m.id for m in default]

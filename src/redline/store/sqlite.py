@@ -57,7 +57,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -1311,6 +1311,9 @@ class Index:
         if isinstance(signed, AddResult):
             return []
         how = self._retrieval
+        if limit > how.rerank:
+            # Asked for more answers than are reranked by default: rerank that many.
+            how = replace(how, rerank=limit)
         mine = retrieval.profile(text, self.config.shingle_size, how.term_modulus)
         with self._read() as db:
             idf = np.zeros(len(mine.terms), dtype=np.float64)
