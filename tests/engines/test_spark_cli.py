@@ -211,3 +211,28 @@ def test_spark_says_which_canonical_choices_were_in_no_cluster(spark: Any, tmp_p
     assert "--canonical s1/b" not in got.output
     lines = (tmp_path / "out" / "clusters.jsonl").read_text().splitlines()
     assert "s1/b" in [json.loads(line)["canonical"] for line in lines]
+
+
+def test_a_spark_run_without_report_removes_the_report_of_an_earlier_run(
+    spark: Any, tmp_path: Path
+) -> None:
+    # As the local engine: an earlier report/ would show clusters the new files no longer hold.
+    corpus = tmp_path / "feed.jsonl"
+    _write_corpus(corpus)
+    out = tmp_path / "out"
+    runner = CliRunner()
+    first = runner.invoke(main, ["find", "--engine", "spark", str(corpus), "-o", str(out)])
+    assert first.exit_code == 0, first.output
+    assert (out / "report" / "index.html").is_file()
+    unrelated = tmp_path / "unrelated.jsonl"
+    rows = [{"id": f"lone/{k}", "text": invented_article(70 + k, words=200)} for k in range(3)]
+    unrelated.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    argv = ["find", "--engine", "spark", str(unrelated), "-o", str(out), "--no-report"]
+    second = runner.invoke(main, argv)
+    assert second.exit_code == 0, second.output
+    assert (out / "clusters.jsonl").read_text() == ""  # no versions among unrelated texts
+    # Hadoop's local file system leaves hidden .crc checksums beside its files.
+    shown = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    assert shown == ["clusters.jsonl", "clusters.parquet"]
+    assert not list(out.glob(".find-*"))  # no staging folder left behind
+    assert "report: not written (--no-report)" in second.output

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress as RichProgress
     from rich.progress import TaskID
 
+    from redline.engines.output import OutputSet
     from redline.find import Engine, FindOptions, FindResult, Stage, Writer, WrittenResult
     from redline.ingest.collection import ReadOptions
 
@@ -416,13 +417,7 @@ def _run(
                     # with the new clusters, never before them or without them.
                     site_note = _site(outputs.stage, result)
                     result.stats.timings["report"] = time.perf_counter() - mark
-                if (outputs.stage / "report").is_dir():
-                    outputs.path(outdir / "report")
-                    # Absolute: terminals make it clickable, and it works after a `cd`.
-                    site_note = str((outdir / "report" / "index.html").resolve())
-                else:
-                    # An earlier run's report/ would describe other clusters than these.
-                    outputs.remove(outdir / "report")
+                site_note = _place_report(outputs, outdir) or site_note
                 written = outputs.commit()
                 committed = True
                 if summary is not None:
@@ -496,21 +491,49 @@ def _run_writer(
         _no_documents(err, paths, result)
     _unclustered_preferred(err, options.prefer, result.preferred)
     here = _local_folder(outdir)
-    if not report:
-        site_note = "not written (--no-report)"
-    elif here is None:
+    if here is not None:
+        site_note = _report_beside(here, result, report=report)
+    elif report:
         site_note = f"not written: {outdir} is not on this machine (pass a local -o for one)"
     else:
-        mark = time.perf_counter()
-        site_note = _site(here, result)
-        result.stats.timings["report"] = time.perf_counter() - mark
-        if result.stats.clusters > len(result.clusters):
-            site_note += (
-                f" (pages for the {len(result.clusters):,} largest of"
-                f" {result.stats.clusters:,} clusters; all are in clusters.jsonl)"
-            )
+        site_note = "not written (--no-report)"
     if summary is not None:
         _summary(summary, result, result.outputs, site_note, None)
+
+
+def _report_beside(outdir: Path, result: WrittenResult, *, report: bool) -> str:
+    """Write report/ beside the clusters the engine wrote, or remove an earlier run's."""
+    from redline.engines.output import OutputSet  # noqa: PLC0415
+
+    outputs = OutputSet(outdir)
+    try:
+        site_note = "not written (--no-report)"
+        if report:
+            mark = time.perf_counter()
+            site_note = _site(outputs.stage, result)
+            result.stats.timings["report"] = time.perf_counter() - mark
+        site_note = _place_report(outputs, outdir) or site_note
+        outputs.commit()
+    except BaseException:
+        outputs.discard()
+        raise
+    if report and result.stats.clusters > len(result.clusters):
+        site_note += (
+            f" (pages for the {len(result.clusters):,} largest of"
+            f" {result.stats.clusters:,} clusters; all are in clusters.jsonl)"
+        )
+    return site_note
+
+
+def _place_report(outputs: OutputSet, outdir: Path) -> str | None:
+    """Have the staged report/ placed on commit (its index, returned), or an earlier one removed."""
+    if (outputs.stage / "report").is_dir():
+        outputs.path(outdir / "report")
+        # Absolute: terminals make it clickable, and it works after a `cd`.
+        return str((outdir / "report" / "index.html").resolve())
+    # An earlier run's report/ would describe other clusters than these.
+    outputs.remove(outdir / "report")
+    return None
 
 
 def _local_folder(outdir: str) -> Path | None:
