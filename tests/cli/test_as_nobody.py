@@ -1,6 +1,6 @@
-"""A file the user running redline may not read is skipped with a reason, not a traceback.
+"""redline run by a user who may not read an input or write the index: a reason, no traceback.
 
-Tests run as root, for whom `chmod 000` changes nothing, so these run the commands as `nobody`
+Tests run as root, for whom `chmod` changes nothing, so these run the commands as `nobody`
 (`setpriv`). They skip where that is impossible: not root, no `setpriv`, no `nobody` user, or an
 interpreter `nobody` cannot start.
 """
@@ -8,6 +8,7 @@ interpreter `nobody` cannot start.
 from __future__ import annotations
 
 import grp
+import json
 import os
 import pwd
 import shutil
@@ -19,7 +20,10 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from textgen import invented_article
+from textgen import invented_article, reword
+
+from redline.models import Document
+from redline.store import Index
 
 pytestmark = pytest.mark.slow
 
@@ -52,8 +56,8 @@ def _cannot_run_as_nobody() -> str | None:
 
 
 @pytest.fixture
-def folder() -> Iterator[Path]:
-    """A folder `nobody` can write to, holding in/story.txt and in/secret.txt (mode 000)."""
+def workdir() -> Iterator[Path]:
+    """An empty folder `nobody` can write to (skips where `nobody` cannot run redline)."""
     reason = _cannot_run_as_nobody()
     if reason is not None:
         pytest.skip(reason)
@@ -61,14 +65,20 @@ def folder() -> Iterator[Path]:
     root = Path(tempfile.mkdtemp(prefix="redline-nobody-"))
     try:
         root.chmod(0o777)
-        (root / "in").mkdir(mode=0o755)
-        (root / "in" / "story.txt").write_text(invented_article(31, words=250), encoding="utf-8")
-        secret = root / "in" / "secret.txt"
-        secret.write_text(invented_article(32, words=250), encoding="utf-8")
-        secret.chmod(0o000)
         yield root
     finally:
         shutil.rmtree(root)
+
+
+@pytest.fixture
+def folder(workdir: Path) -> Path:
+    """`workdir` holding in/story.txt and in/secret.txt (mode 000)."""
+    (workdir / "in").mkdir(mode=0o755)
+    (workdir / "in" / "story.txt").write_text(invented_article(31, words=250), encoding="utf-8")
+    secret = workdir / "in" / "secret.txt"
+    secret.write_text(invented_article(32, words=250), encoding="utf-8")
+    secret.chmod(0o000)
+    return workdir
 
 
 def _as_nobody(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -109,3 +119,36 @@ def test_index_add_skips_a_file_it_may_not_read_and_adds_the_rest(folder: Path) 
     assert listed.returncode == 0, listed.stderr
     assert "story.txt" in listed.stdout
     assert "secret.txt" not in listed.stdout
+
+
+def test_an_index_nobody_may_write_is_read_and_refuses_additions_with_a_reason(
+    workdir: Path,
+) -> None:
+    # Root's index in root's folder (mode 755): `nobody` may read both and write neither.
+    shelf = workdir / "shelf"
+    shelf.mkdir(mode=0o755)
+    story = invented_article(33, words=250)
+    with Index(shelf / "i.db") as index:
+        index.add(Document(id="a.txt", text=story))
+        index.add(Document(id="b.txt", text=reword(story, 0.03, seed=1)))
+    before = (shelf / "i.db").read_bytes()
+    (workdir / "probe.txt").write_text(reword(story, 0.03, seed=2), encoding="utf-8")
+    db = ["--db", "shelf/i.db"]
+
+    stats = _as_nobody(workdir, "index", "stats", *db)
+    assert stats.returncode == 0, stats.stderr
+    assert "documents   2" in stats.stdout
+    query = _as_nobody(workdir, "index", "query", "probe.txt", *db, "--format", "json")
+    assert query.returncode == 0, query.stderr
+    assert '"a.txt"' in query.stdout
+    assert '"b.txt"' in query.stdout
+    export = _as_nobody(workdir, "index", "export", *db)
+    assert export.returncode == 0, export.stderr
+    assert [json.loads(line)["id"] for line in export.stdout.splitlines()] == ["a.txt", "b.txt"]
+
+    add = _as_nobody(workdir, "index", "add", "probe.txt", *db, "-j", "0")
+    assert add.returncode == 1
+    assert "Traceback" not in add.stderr
+    assert "shelf/i.db is read-only here" in add.stderr
+    assert "make both writable or work on a copy" in add.stderr
+    assert (shelf / "i.db").read_bytes() == before
