@@ -28,6 +28,26 @@ def test_malformed_or_huge_cluster_ids_are_not_found(client: Client, cluster_id:
     assert client.get(f"/clusters/{cluster_id}").headers["content-type"] == PROBLEM
 
 
+@pytest.mark.parametrize("offset", ["9223372036854775808", "99999999999999999999999"])
+def test_an_offset_past_any_integer_is_an_empty_page(client: Client, offset: str) -> None:
+    # SQLite integers stop at 2**63 - 1; a larger offset used to answer 500 (OverflowError).
+    total = client.get("/clusters").json()["total"]
+    answer = client.get(f"/clusters?offset={offset}")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["clusters"] == []
+    assert answer.json()["total"] == total
+    assert answer.json()["offset"] == int(offset)
+
+
+@pytest.mark.parametrize("page", ["4611686018427387904", "99999999999999999999"])
+def test_a_page_past_any_integer_is_an_empty_page(client: Client, page: str) -> None:
+    total = client.get("/clusters").json()["total"]
+    answer = client.get(f"/ui/clusters?page={page}")
+    assert answer.status_code == 200, answer.text
+    assert f"{total:,} clusters" in answer.text
+    assert '<table id="clusters">' not in answer.text  # no rows on a page past the last
+
+
 def test_every_answer_says_nosniff(client: Client) -> None:
     answers = [
         client.get("/health"),

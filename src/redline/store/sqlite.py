@@ -129,6 +129,7 @@ _FTS = (
     " INSERT INTO docs_fts(rowid, title, text) VALUES (new.doc, new.title, new.text); END",
 )
 _WORD = re.compile(r"\w+")
+_SQLITE_MAX_INT = 2**63 - 1
 # The lowest Jaccard among a cluster's verified pairs (both ends inside it).
 _SIMILARITY = (
     "(SELECT min(e.jaccard) FROM documents x JOIN edges e ON e.a = x.doc"
@@ -1535,7 +1536,9 @@ class Index:
             rows = db.execute(
                 "SELECT c.seq, c.size, c.created_at, c.updated_at, c.last_date FROM clusters c"
                 f" WHERE {sql_where} ORDER BY {sort} LIMIT ? OFFSET ?",
-                [*params, limit, offset],
+                # SQLite integers stop at 2**63 - 1 (larger ones raise OverflowError); no
+                # table has that many rows, so the page is the same.
+                [*params, min(limit, _SQLITE_MAX_INT), min(offset, _SQLITE_MAX_INT)],
             ).fetchall()
             out = []
             for seq, size, created, updated, last in rows:
