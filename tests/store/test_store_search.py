@@ -58,3 +58,29 @@ def test_a_read_only_index_without_the_table_still_searches(tmp_path: Path) -> N
         assert index.clusters(search="Quillhaven gauge").total == 1
         assert index.clusters(search="quillhaven oddcombe").total == 0
     assert "docs_fts" not in _tables(db)
+
+
+def test_an_index_from_before_the_cluster_texts_index_lists_exact_copies_the_same(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "older.db"
+    with Index(db) as index:
+        index.add(Document("tide/a.txt", TIDE))
+        index.add(Document("tide/b.txt", version(TIDE, 1)))
+        index.add(Document("mill/a.txt", MILL))
+        index.add(Document("mill/copy.txt", MILL))
+        shown = [c.canonical for c in index.clusters(hide_exact=True).clusters]
+        every = [c.canonical for c in index.clusters().clusters]
+    assert len(every) == 2 and len(shown) == 1 and shown[0].startswith("tide/")
+    # Files written before the (cluster, hash) index existed lack it.
+    with sqlite3.connect(db) as conn:
+        conn.execute("DROP INDEX documents_cluster_hash")
+    db.chmod(0o444)
+    try:
+        with Index(db, read_only=True) as index:  # cannot add it: lists the same, only slower
+            assert [c.canonical for c in index.clusters(hide_exact=True).clusters] == shown
+    finally:
+        db.chmod(0o644)
+    with Index(db) as index:  # writable: gains it on open
+        assert [c.canonical for c in index.clusters(hide_exact=True).clusters] == shown
+    assert "documents_cluster_hash" in _tables(db)
