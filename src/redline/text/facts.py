@@ -203,9 +203,12 @@ def story_facts(
         A reworded sentence that lost as many facts of a kind as it gained, each one a
         change of the whole story, gives pairs ("four → five"); the rest are added/removed.
     """
+    # Held here, not looked up again: the sentence pairs below would evict them from the cache.
     a_found, b_found = _found(a_story), _found(b_story)
-    lost = _surplus(a_found, _found(b_text) if b_text != b_story else b_found, b_text)
-    gained = _surplus(b_found, _found(a_text) if a_text != a_story else a_found, a_text)
+    a_all = _found(a_text) if a_text != a_story else a_found
+    b_all = _found(b_text) if b_text != b_story else b_found
+    lost = _surplus(a_found, b_all, b_text)
+    gained = _surplus(b_found, a_all, a_text)
     pairs: dict[tuple[str, str], list[FactChange]] = {}
     for old, new in reworded:
         for o, n in _sentence_pairs(old, new):
@@ -217,8 +220,8 @@ def story_facts(
         FactChange(first[0].old, first[0].new, first[0].context, len(first))
         for first in pairs.values()
     )
-    removed, removed_counts = _listed(a_found, lost, _found(b_text), b_text, old_side=True)
-    added, added_counts = _listed(b_found, gained, _found(a_text), a_text, old_side=False)
+    removed, removed_counts = _listed(a_found, lost, b_all, b_text, old_side=True)
+    added, added_counts = _listed(b_found, gained, a_all, a_text, old_side=False)
     return Facts(
         added=added,
         removed=removed,
