@@ -456,36 +456,63 @@ def _found(text: str) -> tuple[_Fact, ...]:
 
 
 def _scan(text: str) -> list[_Fact]:
-    sentences = [_plain(s.text) for s in segment(text)]
-    capitalised_mid = _mid_sentence_capitals(sentences)
+    reads = [_read(s.text) for s in segment(text)]
+    capitalised_mid: set[str] = set().union(*(r.capitals for r in reads))
     lower_vocab = set(_LOWER_WORD.findall(text))
     out: list[_Fact] = []
-    for stext in sentences:
-        # In a sentence without lower-case letters capitals say nothing about names.
-        shouting = stext.upper() == stext
-        here: list[tuple[int, _Fact]] = [
-            (m.start(), _Fact(fact_key(m.group()), m.group(), "number", stext, m.end()))
-            for m in _SPELLED.finditer(stext)
-        ]
-        for m in _FACT.finditer(stext):
-            kind = m.lastgroup or "number"
-            if kind != "name":
-                here.append(
-                    (m.start(), _Fact(fact_key(m.group()), m.group(), kind, stext, m.end()))
-                )
+    for read in reads:
+        stext = read.sentence
+        here: list[tuple[int, _Fact]] = []
+        for item in read.items:
+            if isinstance(item[1], _Fact):
+                here.append(item)
                 continue
-            if shouting or (m.end() - m.start() >= len(stext.rstrip(".!?:")) and " " in m.group()):
-                continue  # a heading set in title case or capitals, not a name mentioned in it
-            names = _names(m.group(), _at_start(stext, m.start()), capitalised_mid, lower_vocab)
-            at = m.start()
+            start, run, end, at_start = item
+            names = _names(run, at_start, capitalised_mid, lower_vocab)
+            at = start
             for name in names:
-                pos = stext.find(name, at, m.end())
-                end = pos + len(name) if pos >= 0 else m.end()
-                at = max(at, end)
-                here.append((end - len(name), _Fact(fact_key(name), name, "name", stext, end)))
+                pos = stext.find(name, at, end)
+                stop = pos + len(name) if pos >= 0 else end
+                at = max(at, stop)
+                here.append((stop - len(name), _Fact(fact_key(name), name, "name", stext, stop)))
         here.sort(key=lambda item: item[0])
         out.extend(f for _, f in here if f.key)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """What one sentence yields before the text's vocabularies are known.
+
+    `items` are in the order the scan finds them (spelled numbers, then `_FACT` matches), which
+    the stable sort by position keeps for facts that start together: a fact `(start, _Fact)`, or
+    a run of capitalised words `(start, run, end, at_start)` that the vocabularies cut into names.
+    """
+
+    sentence: str
+    items: tuple[tuple[int, _Fact] | tuple[int, str, int, bool], ...]
+    capitals: frozenset[str]  # keys of its capitalised words not at a sentence start
+
+
+@lru_cache(maxsize=1 << 14)
+def _read(raw: str) -> _Reading:
+    """The text-independent part of scanning a sentence (cached: both versions share most)."""
+    stext = _plain(raw)
+    # In a sentence without lower-case letters capitals say nothing about names.
+    shouting = stext.upper() == stext
+    items: list[tuple[int, _Fact] | tuple[int, str, int, bool]] = [
+        (m.start(), _Fact(fact_key(m.group()), m.group(), "number", stext, m.end()))
+        for m in _SPELLED.finditer(stext)
+    ]
+    for m in _FACT.finditer(stext):
+        kind = m.lastgroup or "number"
+        if kind != "name":
+            items.append((m.start(), _Fact(fact_key(m.group()), m.group(), kind, stext, m.end())))
+            continue
+        if shouting or (m.end() - m.start() >= len(stext.rstrip(".!?:")) and " " in m.group()):
+            continue  # a heading set in title case or capitals, not a name mentioned in it
+        items.append((m.start(), m.group(), m.end(), _at_start(stext, m.start())))
+    return _Reading(stext, tuple(items), frozenset(_mid_sentence_capitals([stext])))
 
 
 def _plain(sentence: str) -> str:
