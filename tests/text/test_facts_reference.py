@@ -157,17 +157,21 @@ def versions(draw: st.DrawFn) -> tuple[str, str]:
 def test_facts_of_compare_equal_the_reference(pair: tuple[str, str]) -> None:
     old, new = pair
     with pytest.MonkeyPatch.context() as mp:
-        calls: list[tuple[Any, ...]] = []
+        calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
         real = redline_module.story_facts
 
         def spy(*args: Any, **kwargs: Any) -> Facts:
-            calls.append(args)
+            calls.append((args, kwargs))
             return real(*args, **kwargs)
 
         mp.setattr(redline_module, "story_facts", spy)
         got = compare(Document(id="a", text=old), Document(id="b", text=new)).facts
-    (args,) = calls
+    ((args, kwargs),) = calls
     a_story, a_text, b_story, b_text, reworded = args
+    # Sentences handed over by compare are those the facts stage would segment itself.
+    for key, text in (("a_sentences", a_text), ("b_sentences", b_text)):
+        own = [s.text for s in segment(text)]
+        assert kwargs.get(key, own) == own
     assert got == reference_story_facts(a_story, a_text, b_story, b_text, list(reworded))
 
 

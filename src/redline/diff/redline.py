@@ -30,6 +30,7 @@ from redline.models import (
 from redline.text.facts import story_facts
 from redline.text.normalize import word_spans
 from redline.text.roles import DEFAULT_FURNITURE, Furniture, document_sentences
+from redline.text.segment import segment
 
 # Above this many word pairs (64 MiB of opcode bit matrix) a change is not cut into words.
 _MAX_DIFF_CELLS = 1 << 29
@@ -89,8 +90,11 @@ def compare(
     opts = options or CompareOptions()
     doc_a = _document(old, "old")
     doc_b = _document(new, "new")
-    sents_a = document_sentences(doc_a, opts.furniture)
-    sents_b = document_sentences(doc_b, opts.furniture)
+    # Segmented once: the roles and the facts stage read the same sentences.
+    segmented_a, segmented_b = segment(doc_a.text), segment(doc_b.text)
+    texts_a, texts_b = [s.text for s in segmented_a], [s.text for s in segmented_b]
+    sents_a = document_sentences(doc_a, opts.furniture, segmented=segmented_a)
+    sents_b = document_sentences(doc_b, opts.furniture, segmented=segmented_b)
     units = align(
         [s.text for s in sents_a],
         [s.text for s in sents_b],
@@ -109,7 +113,15 @@ def compare(
         for seg in segments
         if seg.boilerplate is None and seg.a and seg.b and seg.kind in ("reworded", "moved")
     ]
-    facts = story_facts(content_a, doc_a.text, content_b, doc_b.text, reworded)
+    facts = story_facts(
+        content_a,
+        doc_a.text,
+        content_b,
+        doc_b.text,
+        reworded,
+        a_sentences=texts_a,
+        b_sentences=texts_b,
+    )
     return Redline(
         a=Side(doc_a.id, _title(doc_a, sents_a), len(sents_a), doc_a.text),
         b=Side(doc_b.id, _title(doc_b, sents_b), len(sents_b), doc_b.text),

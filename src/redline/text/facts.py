@@ -185,6 +185,9 @@ def story_facts(
     b_story: str,
     b_text: str,
     reworded: Iterable[tuple[str, str]] = (),
+    *,
+    a_sentences: Sequence[str] | None = None,
+    b_sentences: Sequence[str] | None = None,
 ) -> Facts:
     """What changed in the facts of a story between two versions.
 
@@ -194,6 +197,8 @@ def story_facts(
         b_story: the new version's story.
         b_text: the whole new version.
         reworded: (old, new) text of each reworded story sentence (or group), in order.
+        a_sentences: the texts of `segment(a_text)`, when the caller has them (`compare`
+            does), so the whole text is not segmented again; likewise `b_sentences`.
 
     Returns:
         `Facts`: facts are read from the stories only (a photographer in a credit is no fact),
@@ -204,9 +209,9 @@ def story_facts(
         change of the whole story, gives pairs ("four → five"); the rest are added/removed.
     """
     # Held here, not looked up again: the sentence pairs below would evict them from the cache.
-    a_found, b_found = _found(a_story), _found(b_story)
-    a_all = _found(a_text) if a_text != a_story else a_found
-    b_all = _found(b_text) if b_text != b_story else b_found
+    a_all, b_all = _found(a_text, a_sentences), _found(b_text, b_sentences)
+    a_found = a_all if a_story == a_text else _found(a_story)
+    b_found = b_all if b_story == b_text else _found(b_story)
     lost = _surplus(a_found, b_all, b_text)
     gained = _surplus(b_found, a_all, a_text)
     pairs: dict[tuple[str, str], list[FactChange]] = {}
@@ -450,13 +455,20 @@ def _found_cached(text: str) -> tuple[_Fact, ...]:
     return tuple(_scan(text))
 
 
-def _found(text: str) -> tuple[_Fact, ...]:
-    """Every occurrence of a fact in `text`, in reading order (cached: both sides reuse it)."""
-    return _found_cached(text)
+def _found(text: str, sentences: Sequence[str] | None = None) -> tuple[_Fact, ...]:
+    """Every occurrence of a fact in `text`, in reading order (cached: both sides reuse it).
+
+    `sentences` are the texts of `segment(text)`, when the caller has them.
+    """
+    if sentences is None:
+        return _found_cached(text)
+    return tuple(_scan(text, sentences))
 
 
-def _scan(text: str) -> list[_Fact]:
-    reads = [_read(s.text) for s in segment(text)]
+def _scan(text: str, sentences: Sequence[str] | None = None) -> list[_Fact]:
+    if sentences is None:
+        sentences = [s.text for s in segment(text)]
+    reads = [_read(s) for s in sentences]
     capitalised_mid: set[str] = set().union(*(r.capitals for r in reads))
     lower_vocab = set(_LOWER_WORD.findall(text))
     out: list[_Fact] = []

@@ -64,8 +64,13 @@ def with_roles(
 
 
 def document_sentences(
-    document: Document, furniture: Furniture = DEFAULT_FURNITURE
+    document: Document,
+    furniture: Furniture = DEFAULT_FURNITURE,
+    *,
+    segmented: Sequence[Sentence] | None = None,
 ) -> list[Sentence]:
     """The document's sentences as `compare` reads them: segmented, given roles, and with a
-    dateline glued to a story sentence split off as its own span."""
-    return split_datelines(with_roles(document, segment(document.text), furniture), document.text)
+    dateline glued to a story sentence split off as its own span. `segmented` is
+    `segment(document.text)` when the caller already has it."""
+    sentences = segment(document.text) if segmented is None else segmented
+    return split_datelines(with_roles(document, sentences, furniture), document.text)
