@@ -636,6 +636,12 @@ def _occurrence_keys(text: str) -> list[str]:
     return _OCCURRENCE_TOKEN.findall(folded)
 
 
+@lru_cache(maxsize=1 << 14)
+def _fact_words(fact: str) -> tuple[str, ...]:
+    """`_occurrence_keys` of a fact (cached: each fact is counted on both sides, twice)."""
+    return tuple(_occurrence_keys(fact))
+
+
 @lru_cache(maxsize=8)
 def _occurrences(text: str) -> _Occurrences:
     """The occurrence index of `text`, built once per comparison (both passes reuse it)."""
@@ -666,7 +672,7 @@ class _Occurrences:
 
     def count(self, fact: str) -> int:
         """How many times the words of `fact` occur in sequence."""
-        seq = _occurrence_keys(fact)
+        seq = _fact_words(fact)
         if not seq:
             return 0
         n = len(seq)
@@ -674,9 +680,9 @@ class _Occurrences:
         if len(posting) <= _SHORT_POSTING or n == 1:
             if n == 1:
                 return len(posting)
-            return sum(self.keys[i : i + n] == seq for i in posting)
+            return sum(tuple(self.keys[i : i + n]) == seq for i in posting)
         grams = self.grams.get(n)
         if grams is None:
             keys = self.keys
             grams = self.grams[n] = Counter(zip(*(keys[k:] for k in range(n)), strict=False))
-        return grams[tuple(seq)]
+        return grams[seq]
