@@ -506,9 +506,22 @@ class _Reading:
     capitals: frozenset[str]  # keys of its capitalised words not at a sentence start
 
 
-@lru_cache(maxsize=1 << 14)
+# Sentences longer than this are read afresh each time: the cache holds at most
+# 2**14 * _CACHED_SENTENCE characters (about 64 MB) whatever the input.
+_CACHED_SENTENCE = 4096
+
+
 def _read(raw: str) -> _Reading:
     """The text-independent part of scanning a sentence (cached: both versions share most)."""
+    return _read_cached(raw) if len(raw) <= _CACHED_SENTENCE else _read_sentence(raw)
+
+
+@lru_cache(maxsize=1 << 14)
+def _read_cached(raw: str) -> _Reading:
+    return _read_sentence(raw)
+
+
+def _read_sentence(raw: str) -> _Reading:
     stext = _plain(raw)
     # In a sentence without lower-case letters capitals say nothing about names.
     shouting = stext.upper() == stext
