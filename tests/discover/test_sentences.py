@@ -61,3 +61,33 @@ def test_fragments_and_headings_are_not_sentences() -> None:
     s = sketch("Photograph: Reuters\nBy Ada Quill\n\nThe quarry reopened on Monday morning.")
     assert s.count == 1
     assert aligned_share(s, sketch("Photograph: Reuters")) == 0.0
+
+
+@settings(deadline=None)
+@given(paragraphs, paragraphs)
+def test_the_aligned_share_does_not_depend_on_the_order_of_the_pair(
+    one: list[list[str]], other: list[list[str]]
+) -> None:
+    # Two texts with as many sentences each: either is "the shorter", the share is one number.
+    a, b = sketch(_text(one)), sketch(_text(other) + " " + _text(one))
+    assert aligned_share(a, b) == aligned_share(b, a)
+    mixed = sketch(
+        " ".join(s for p in other for s in p) + " " + " ".join(s for p in one for s in p)
+    )
+    assert aligned_share(a, mixed) == aligned_share(mixed, a)
+
+
+def test_a_tie_in_sentence_counts_takes_the_larger_share() -> None:
+    s1 = "The harbour council approved the ferry budget after a long debate on Tuesday."
+    s1b = "The harbour council approved the ferry budget on Tuesday night, a councillor said."
+    rest = [
+        "Residents questioned the tunnel plan at the crowded town hall meeting.",
+        "The mayor praised the engineers who rebuilt the old north pier.",
+        "Traders said the new market hall would open before the summer festival.",
+    ]
+    lone = "A quiet bakery on Mill Lane won a prize for its rye loaves this spring."
+    # Five sentences each: all five of `other` have a partner, four of five of `story`.
+    story = sketch(" ".join([s1, *rest, lone]))
+    other = sketch(" ".join([s1, s1b, *rest]))
+    assert story.count == other.count == 5
+    assert aligned_share(story, other) == aligned_share(other, story) == 1.0

@@ -127,12 +127,22 @@ def sentence_anchors(s: SentenceSketch) -> U64Array:
 def aligned_share(a: SentenceSketch, b: SentenceSketch, overlap: float = OVERLAP) -> float:
     """Share of the shorter sketch's sentences with a partner in the other (module docstring).
 
-    The shorter is the one with fewer sentences (a, on a tie); 0.0 when either has none.
+    The shorter is the one with fewer sentences; on a tie either may be read as the shorter,
+    and the larger share counts, so the share never depends on the order of the arguments
+    (engines and the reference pass pairs in different orders). 0.0 when either has none.
     """
     if a.count == 0 or b.count == 0:
         return 0.0
     if b.count < a.count:
         a, b = b, a
+    share = _share_of(a, b, overlap)
+    if a.count == b.count and share < 1.0:
+        share = max(share, _share_of(b, a, overlap))
+    return share
+
+
+def _share_of(a: SentenceSketch, b: SentenceSketch, overlap: float) -> float:
+    """Share of a's sentences with a partner in b."""
     order = np.argsort(b.words, kind="stable")
     b_words, b_owners = b.words[order], b.owners[order]
     lo = np.searchsorted(b_words, a.words, side="left")
