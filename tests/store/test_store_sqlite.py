@@ -462,3 +462,34 @@ def test_oldest_first_uses_dates_when_both_have_one_else_the_order_added(index: 
     assert [d.document.id for d in oldest_first(second, first)] == ["second", "first"]
     assert [d.document.id for d in oldest_first(third, first)] == ["first", "third"]
     assert [d.document.id for d in oldest_first(third, second)] == ["second", "third"]
+
+
+def test_a_damaged_file_whose_error_message_is_not_utf8_is_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The reliability campaign's bit flips made SQLite report an error whose message Python
+    # could not decode: a UnicodeDecodeError traceback instead of "cannot open index".
+    from redline.store import sqlite as store_sqlite
+
+    path = tmp_path / "flipped.db"
+    with Index(path) as index:
+        index.add(Document(id="a.txt", text="The ferry ran late on Tuesday, the harbour said."))
+    real_connect = sqlite3.connect
+
+    class Damaged:
+        def __init__(self, conn: sqlite3.Connection) -> None:
+            self._conn = conn
+
+        def execute(self, sql: str, *args: object) -> object:
+            if sql.startswith("PRAGMA synchronous"):
+                raise UnicodeDecodeError("utf-8", b"\xf5", 0, 1, "invalid start byte")
+            return self._conn.execute(sql, *args)
+
+        def close(self) -> None:
+            self._conn.close()
+
+    monkeypatch.setattr(
+        store_sqlite.sqlite3, "connect", lambda *a, **k: Damaged(real_connect(*a, **k))
+    )
+    with pytest.raises(StoreError, match=r"cannot open index .*flipped\.db.*redline index file"):
+        Index(path)

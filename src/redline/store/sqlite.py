@@ -397,7 +397,8 @@ class Index:
             # loss may drop the last commits, and never corrupts the file.
             conn.execute("PRAGMA synchronous = NORMAL")
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        except sqlite3.DatabaseError as exc:
+        # A damaged file can make SQLite's own error message undecodable (bit flips found it).
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             raise StoreError(_cannot_open(self.path, exc)) from exc
         if mode != "wal":
             conn.close()
@@ -1750,7 +1751,7 @@ def _not_writable(path: Path) -> bool:
     return not (os.access(path, os.W_OK) and os.access(folder, os.W_OK | os.X_OK))
 
 
-def _cannot_open(path: Path, exc: sqlite3.DatabaseError) -> str:
+def _cannot_open(path: Path, exc: sqlite3.DatabaseError | UnicodeDecodeError) -> str:
     """Why an index did not open, and what to do."""
     reason = str(exc)
     if "readonly" in reason or "unable to open" in reason:
