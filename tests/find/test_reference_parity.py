@@ -214,3 +214,21 @@ def test_the_index_matches_the_reference_on_a_bucket_of_seventy_copies(tmp_path:
     config = DiscoveryConfig()
     ref = _assert_local_matches(docs, config, batch=16)
     assert _partition(_index_clusters(docs, config, tmp_path / "i.db")) == _partition(ref.clusters)
+
+
+def test_excerpts_linked_to_each_other_still_join_the_article_they_come_from(
+    tmp_path: Path,
+) -> None:
+    # Two overlapping excerpts are indexed first and cluster together (the shorter covers
+    # most of the longer); the article, in which they cover little, comes last. Each excerpt
+    # has no container yet, so both join it, as `redline find` joins them to their best one.
+    words = invented_article(31, words=400).split(" ")
+    docs = [
+        Document(id="b-excerpt", text=" ".join(words[120:160])),
+        Document(id="a-excerpt", text=" ".join(words[100:170])),
+        Document(id="story", text=" ".join(words)),
+    ]
+    config = DiscoveryConfig.for_mode("versions")
+    ref = discover(docs, config)
+    assert [set(c.documents) for c in ref.clusters] == [{"a-excerpt", "b-excerpt", "story"}]
+    assert _partition(_index_clusters(docs, config, tmp_path / "i.db")) == _partition(ref.clusters)

@@ -643,7 +643,7 @@ class Index:
             "INSERT INTO edges VALUES (?, ?, ?, ?, ?)",
             ((h.doc, doc, h.jaccard, h.b_in_a, h.a_in_b) for h in found),
         )
-        joined = self._joining(found)
+        joined = self._joining(db, found, doc)
         if not joined:
             return
         own = db.execute("SELECT cluster FROM documents WHERE doc = ?", (doc,)).fetchone()[0]
@@ -1044,7 +1044,7 @@ class Index:
             ((h.doc, new, h.jaccard, h.b_in_a, h.a_in_b) for h in found),
         )
         fresh[new] = item.shingles
-        joined = self._joining(found)
+        joined = self._joining(db, found, new)
         cluster, merged = self._join(db, new, doc_id, joined, now=now)
         joined_docs = {h.doc for h in joined}
         matches = tuple(
@@ -1066,14 +1066,16 @@ class Index:
             merged=tuple(cluster_name(m) for m in merged),
         )
 
-    def _joining(self, found: Sequence[_Hit]) -> list[_Hit]:
+    def _joining(self, db: _Transaction, found: Sequence[_Hit], new: int) -> list[_Hit]:
         """The verified versions a new document clusters with (the guard of `redline find`).
 
         Jaccard edges and containment edges that cover at least `min_cover` of the container
         join outright. A new text contained in several articles with little cover joins only
         its best container, so a quoted passage cannot chain unrelated articles together; an
         indexed short text contained in the new one with little cover joins it only if it had
-        no cluster yet.
+        no container yet (its first container is its best one so far). A cluster it is in by
+        outright links does not count: `redline find` joins it to its best container all the
+        same.
         """
         joined: list[_Hit] = []
         best: _Hit | None = None
@@ -1087,11 +1089,23 @@ class Index:
                     best.a_in_b, best.jaccard, best.id
                 ):
                     best = h
-            elif h.cluster is None:
+            elif h.cluster is None or not self._has_container(db, h.doc, new):
                 joined.append(h)
         if best is not None:
             joined.append(best)
         return joined
+
+    def _has_container(self, db: _Transaction, doc: int, new: int) -> bool:
+        """Whether an indexed text is the contained side of a guarded edge to a text but `new`."""
+        for a, b, jac, a_in_b, b_in_a in db.execute(
+            "SELECT a, b, jaccard, a_in_b, b_in_a FROM edges WHERE a = ? AND b != ?"
+            " UNION ALL SELECT a, b, jaccard, a_in_b, b_in_a FROM edges WHERE b = ? AND a != ?",
+            (doc, new, doc, new),
+        ):
+            rule = link(Pair(str(a), str(b), jac, a_in_b, b_in_a), self._thresholds)
+            if not rule.outright and rule.inner == str(doc):
+                return True
+        return False
 
     def _join(
         self,
