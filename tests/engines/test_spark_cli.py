@@ -66,10 +66,6 @@ def test_spark_engine_refuses_what_it_cannot_do(tmp_path: Path) -> None:
     )
     assert got.exit_code == 2
     assert "--dedup-out is not available with --engine spark" in got.output
-    for given in (["--mode", "reuse"], ["--aligned", "0.6"]):
-        got = runner.invoke(main, ["find", "--engine", "spark", str(corpus), *given])
-        assert got.exit_code == 2
-        assert "not available with --engine spark" in got.output
 
 
 def test_without_pyspark_the_engine_says_what_to_install(

@@ -124,6 +124,7 @@ def _same_stats(local: Any, spark: Any) -> None:
         "exact_copies",
         "candidates",
         "anchor_candidates",
+        "sentence_candidates",
         "verified",
         "clusters",
         "clustered",
@@ -143,8 +144,10 @@ def _same_stats(local: Any, spark: Any) -> None:
                 max_bucket=3, thresholds=Thresholds(jaccard=0.5, containment=None)
             ),
         ),
+        # Sentence anchors and the aligned-share rule as well.
+        FindOptions(jobs=1, discovery=DiscoveryConfig.for_mode("reuse")),
     ],
-    ids=["defaults", "jaccard-only-small-buckets"],
+    ids=["defaults", "jaccard-only-small-buckets", "reuse"],
 )
 def test_spark_writes_what_the_local_engine_writes(
     spark: Any, tmp_path: Path, options: FindOptions

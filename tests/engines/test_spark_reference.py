@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -37,13 +38,16 @@ def _variant(kind: str, text: str, rng: random.Random) -> str:
         return " ".join(words[start : start + rng.randint(30, 80)])
     if kind == "reworded":
         return reword(text, rng.choice((0.02, 0.05, 0.1)), seed=rng.randrange(10**6))
+    if kind == "rewritten":
+        # A word in four replaced: few shingles survive, most sentences keep a partner.
+        return reword(text, rng.choice((0.2, 0.25, 0.3)), seed=rng.randrange(10**6))
     if kind == "short":
         start = rng.randrange(max(1, len(words) - 8))
         return " ".join(words[start : start + rng.randint(1, 8)])
     return "-- * --"  # no words: an empty document once signed
 
 
-KINDS = ("copy", "trimmed", "excerpt", "reworded", "short", "empty", "duplicate id")
+KINDS = ("copy", "trimmed", "excerpt", "reworded", "rewritten", "short", "empty", "duplicate id")
 
 
 def _documents(seed: int) -> list[Document]:
@@ -69,7 +73,7 @@ def _documents(seed: int) -> list[Document]:
     ]
     rng.shuffle(docs)
     # A text without words claims no id: the document after it with that id is kept.
-    story = docs[-1].text
+    story = next(d.text for d in reversed(docs) if d.text != "-- * --")
     return [
         Document(id="after-empty", text="-- * --"),
         *docs,
@@ -98,10 +102,20 @@ CASES = [
         4,
         FindOptions(discovery=DiscoveryConfig(thresholds=Thresholds(jaccard=0.5, containment=0.8))),
     ),
+    (5, FindOptions(discovery=DiscoveryConfig.for_mode("reuse"))),
+    (
+        6,
+        # Sentence anchors held by more than three documents are boilerplate here.
+        FindOptions(
+            discovery=replace(DiscoveryConfig.for_mode("versions", aligned=0.6), sentence_max_df=3)
+        ),
+    ),
 ]
 
 
-@pytest.mark.parametrize(("seed", "options"), CASES, ids=["defaults", "small", "name", "strict"])
+@pytest.mark.parametrize(
+    ("seed", "options"), CASES, ids=["defaults", "small", "name", "strict", "reuse", "aligned"]
+)
 def test_spark_gives_the_reference_clusters(
     spark: Any, tmp_path: Path, seed: int, options: FindOptions
 ) -> None:
@@ -127,6 +141,7 @@ def test_spark_gives_the_reference_clusters(
         assert stats.exact_copies == len(ref.copies)
         assert stats.candidates == len(ref.candidates)
         assert stats.anchor_candidates == len(ref.anchored - ref.banded)
+        assert stats.sentence_candidates == len(ref.sentenced - ref.banded - ref.anchored)
         assert stats.verified == len(ref.verified)
         assert [d.id for d in result.documents()] == ref.kept
         assert result.spark.preferred == {chosen}
@@ -135,6 +150,10 @@ def test_spark_gives_the_reference_clusters(
     assert any(reason == "duplicate id" for _, reason in ref.skipped)
     assert ("after-empty", "empty") in ref.skipped
     assert "after-empty" in ref.kept
+    if options.discovery.sentences:
+        # Sentence anchors proposed pairs, and the pairs say how well their sentences align.
+        assert ref.sentenced
+        assert any(p.aligned_share is not None for c in ref.clusters for p in c.pairs)
 
 
 def test_spark_refuses_documents_held_by_the_caller(spark: Any) -> None:

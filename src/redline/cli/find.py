@@ -318,9 +318,7 @@ def find(
         )
         settings: dict[str, object] = {}
         if engine == "spark":
-            _refuse_under_spark(
-                jobs=jobs, dedup_out=dedup_out, paths=paths, sentences=discovery.sentences
-            )
+            _refuse_under_spark(jobs=jobs, dedup_out=dedup_out, paths=paths)
             settings = {"master": master, "single_file": not spark_parts}
         else:
             for flag, given in (("--master", master is not None), ("--spark-parts", spark_parts)):
@@ -449,7 +447,7 @@ def _unclustered_preferred(err: Console, prefer: tuple[str, ...], clustered: Set
 
 
 def _refuse_under_spark(
-    *, jobs: int | None, dedup_out: Path | None, paths: tuple[str, ...], sentences: bool
+    *, jobs: int | None, dedup_out: Path | None, paths: tuple[str, ...]
 ) -> None:
     """Options the spark engine cannot honour: a usage error naming the option (exit 2)."""
     if jobs is not None:
@@ -461,11 +459,6 @@ def _refuse_under_spark(
         raise click.UsageError(
             "--dedup-out is not available with --engine spark yet; run it with the"
             " local engine, or join clusters.parquet (column is_canonical) to the input"
-        )
-    if sentences:
-        raise click.UsageError(
-            "--mode reuse and --aligned are not available with --engine spark yet"
-            " (it does not compare sentences); run them with the local engine"
         )
     if "-" in paths:
         raise click.UsageError(

@@ -109,6 +109,32 @@ def sketch(text: str, *, min_words: int = MIN_WORDS) -> SentenceSketch:
     )
 
 
+def to_bytes(s: SentenceSketch) -> bytes:
+    """A sketch as bytes (`from_bytes` reads it back): its word hashes, sizes and sequence
+    hashes, as uint64, after the sentence count. For engines that ship sketches between
+    processes (Spark columns)."""
+    head = np.asarray([s.count], dtype=np.uint64).tobytes()
+    return head + b"".join(
+        np.ascontiguousarray(part, dtype=np.uint64).tobytes()
+        for part in (s.sizes.astype(np.uint64), s.exact, s.words)
+    )
+
+
+def from_bytes(data: bytes) -> SentenceSketch:
+    """The sketch `to_bytes` wrote."""
+    values = np.frombuffer(data, dtype=np.uint64)
+    count = int(values[0]) if len(values) else 0
+    if count == 0:
+        return empty_sketch()
+    sizes = values[1 : 1 + count].astype(np.int64)
+    return SentenceSketch(
+        words=values[1 + 2 * count :],
+        owners=np.repeat(np.arange(count, dtype=np.int64), sizes),
+        sizes=sizes,
+        exact=values[1 + count : 1 + 2 * count],
+    )
+
+
 def sentence_anchors(s: SentenceSketch) -> U64Array:
     """Sorted distinct anchors of a sketch: each sentence's sequence hash and word-set hash."""
     if s.count == 0:

@@ -697,6 +697,9 @@ _SIGNED_FIELDS = (
     ("keys", "array<long>"),
     ("anchors", "array<long>"),
     ("shingles", "binary"),
+    # Sentence sketches (`sentences.to_bytes`) and their anchors: null unless sentences count.
+    ("sentences", "binary"),
+    ("sentence_anchors", "array<long>"),
 )
 
 
@@ -711,10 +714,16 @@ def _signer(options: FindOptions) -> _Then:
         else None
     )
     names = [n for n, _ in _SIGNED_FIELDS]
+    sentences = options.discovery.sentences
 
     def sign(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
 
         from redline.discover.fingerprint import fingerprint  # noqa: PLC0415
+        from redline.discover.sentences import (  # noqa: PLC0415
+            sentence_anchors,
+            sketch,
+            to_bytes,
+        )
 
         for batch in batches:
             reasons = batch.column("reason").to_pylist()
@@ -738,6 +747,8 @@ def _signer(options: FindOptions) -> _Then:
             key_lists: list[Any] = [None] * n
             anchor_lists: list[Any] = [None] * n
             sets: list[bytes | None] = [None] * n
+            sketches: list[bytes | None] = [None] * n
+            sentence_lists: list[Any] = [None] * n
             for j, k in enumerate(mine):
                 if not len(fp.sets[j]):
                     reasons[k] = "empty"
@@ -749,6 +760,10 @@ def _signer(options: FindOptions) -> _Then:
                 key_lists[k] = keys[j]
                 anchor_lists[k] = anchors[(ends[j - 1] if j else 0) : ends[j]]
                 sets[k] = fp.sets[j].tobytes()
+                if sentences:
+                    sk = sketch(texts[k])
+                    sketches[k] = to_bytes(sk)
+                    sentence_lists[k] = sentence_anchors(sk).view(np.int64)
             yield pa.RecordBatch.from_arrays(
                 [
                     batch.column("id"),
@@ -766,6 +781,8 @@ def _signer(options: FindOptions) -> _Then:
                     pa.array(key_lists, type=pa.list_(pa.int64())),
                     pa.array(anchor_lists, type=pa.list_(pa.int64())),
                     pa.array(sets, type=pa.binary()),
+                    pa.array(sketches, type=pa.binary()),
+                    pa.array(sentence_lists, type=pa.list_(pa.int64())),
                 ],
                 names=names,
             )
@@ -821,7 +838,7 @@ def _exact_copies(docs: DataFrame, clock: _Clock) -> tuple[DataFrame, DataFrame]
         .where("n > 1")
         .select("digest", "rep")
     )
-    marked = docs.select("id", "nid", "size", "keys", "anchors", "digest").join(
+    marked = docs.select("id", "nid", "size", "keys", "anchors", "sentence_anchors", "digest").join(
         _small(groups, groups.count()), "digest", "left"
     )
     reps = marked.where(sf.col("rep").isNull() | (sf.col("id") == sf.col("rep.id"))).drop(
@@ -839,6 +856,7 @@ def _exact_copies(docs: DataFrame, clock: _Clock) -> tuple[DataFrame, DataFrame]
         sf.lit(1.0).alias("jaccard"),
         sf.lit(1.0).alias("a_in_b"),
         sf.lit(1.0).alias("b_in_a"),
+        sf.lit(None).cast("double").alias("aligned"),
     )
     return copies, reps
 
@@ -883,12 +901,17 @@ def _band_pairs(reps: DataFrame, max_bucket: int) -> DataFrame:
     )
 
 
-def _anchor_pairs(reps: DataFrame, *, min_shared: int, max_df: int, min_share: float) -> DataFrame:
-    """Candidate (lo, hi) node pairs of `anchors.anchor_candidates`."""
+def _anchor_pairs(
+    reps: DataFrame, column: str, *, min_shared: int, max_df: int, min_share: float
+) -> DataFrame:
+    """Candidate (lo, hi) node pairs of `anchors.anchor_candidates` over the anchors in `column`.
+
+    Rule 3 of `discover.candidates` on `anchors`, rule 3b on `sentence_anchors`.
+    """
 
     if min_shared < 1 or max_df < 2:
         raise ConfigError(f"need min_shared >= 1 and max_df >= 2, got {min_shared}, {max_df}")
-    owned = reps.select("nid", sf.size("anchors").alias("n"), sf.explode("anchors").alias("value"))
+    owned = reps.select("nid", sf.size(column).alias("n"), sf.explode(column).alias("value"))
     posting = (
         owned.withColumn("df", sf.count("*").over(Window.partitionBy("value")))
         .where((sf.col("df") >= 2) & (sf.col("df") <= max_df))
@@ -916,27 +939,42 @@ def _anchor_pairs(reps: DataFrame, *, min_shared: int, max_df: int, min_share: f
 
 # --- verification ---------------------------------------------------------------------------
 
-_PAIR_SCHEMA = "a string, b string, na long, nb long, jaccard double, a_in_b double, b_in_a double"
+_PAIR_SCHEMA = (
+    "a string, b string, na long, nb long, jaccard double, a_in_b double, b_in_a double,"
+    " aligned double"
+)
 
 
 def _verify(candidates: DataFrame, docs: DataFrame, options: FindOptions) -> DataFrame:
     """The candidates `verify` accepts, as pairs ordered by id."""
 
     thresholds = options.discovery.thresholds
-    sets = docs.select("nid", "id", "shingles")
+    sentences = options.discovery.sentences
+    sets = docs.select("nid", "id", "shingles", "sentences")
     joined = (
-        candidates.join(sets.toDF("lo", "lo_id", "lo_set"), "lo")
-        .join(sets.toDF("hi", "hi_id", "hi_set"), "hi")
-        .select("lo", "lo_id", "lo_set", "hi", "hi_id", "hi_set")
+        candidates.join(sets.toDF("lo", "lo_id", "lo_set", "lo_sk"), "lo")
+        .join(sets.toDF("hi", "hi_id", "hi_set", "hi_sk"), "hi")
+        .select(
+            "lo",
+            "lo_id",
+            "lo_set",
+            "hi",
+            "hi_id",
+            "hi_set",
+            *(("lo_sk", "hi_sk") if sentences else ()),
+        )
     )
 
     def check(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
 
+        from redline.discover.sentences import from_bytes  # noqa: PLC0415
         from redline.discover.verify import verify  # noqa: PLC0415
 
         for batch in batches:
             data = batch.to_pydict()
-            out: dict[str, list[Any]] = {k: [] for k in ("a", "b", "na", "nb", "j", "ab", "ba")}
+            out: dict[str, list[Any]] = {
+                k: [] for k in ("a", "b", "na", "nb", "j", "ab", "ba", "al")
+            }
             for k in range(batch.num_rows):
                 lo_id, hi_id = data["lo_id"][k], data["hi_id"][k]
                 pair = verify(
@@ -945,6 +983,8 @@ def _verify(candidates: DataFrame, docs: DataFrame, options: FindOptions) -> Dat
                     thresholds,
                     a_id=lo_id,
                     b_id=hi_id,
+                    a_sentences=from_bytes(data["lo_sk"][k]) if sentences else None,
+                    b_sentences=from_bytes(data["hi_sk"][k]) if sentences else None,
                 )
                 if pair is None:
                     continue
@@ -956,6 +996,7 @@ def _verify(candidates: DataFrame, docs: DataFrame, options: FindOptions) -> Dat
                 out["j"].append(pair.jaccard)
                 out["ab"].append(pair.a_in_b)
                 out["ba"].append(pair.b_in_a)
+                out["al"].append(pair.aligned_share)
             yield pa.RecordBatch.from_arrays(
                 [
                     pa.array(out["a"], type=pa.string()),
@@ -965,13 +1006,14 @@ def _verify(candidates: DataFrame, docs: DataFrame, options: FindOptions) -> Dat
                     pa.array(out["j"], type=pa.float64()),
                     pa.array(out["ab"], type=pa.float64()),
                     pa.array(out["ba"], type=pa.float64()),
+                    pa.array(out["al"], type=pa.float64()),
                 ],
-                names=["a", "b", "na", "nb", "jaccard", "a_in_b", "b_in_a"],
+                names=["a", "b", "na", "nb", "jaccard", "a_in_b", "b_in_a", "aligned"],
             )
 
     return (
         joined.mapInArrow(check, _PAIR_SCHEMA)
-        .select("a", "b", "na", "nb", "jaccard", "a_in_b", "b_in_a")
+        .select("a", "b", "na", "nb", "jaccard", "a_in_b", "b_in_a", "aligned")
         .withColumn("a", sf.col("a"))
     )
 
@@ -1145,6 +1187,7 @@ def _clusters(
             "jaccard",
             "a_in_b",
             "b_in_a",
+            "aligned",
             "a_date",
             "a_length",
             "b_date",
@@ -1165,7 +1208,16 @@ def _clusters(
             a, b = data["a"][k], data["b"][k]
             members[a] = Member(a, data["a_date"][k], data["a_length"][k])
             members[b] = Member(b, data["b_date"][k], data["b_length"][k])
-            found.append(Pair(a, b, data["jaccard"][k], data["a_in_b"][k], data["b_in_a"][k]))
+            found.append(
+                Pair(
+                    a,
+                    b,
+                    data["jaccard"][k],
+                    data["a_in_b"][k],
+                    data["b_in_a"][k],
+                    data["aligned"][k],
+                )
+            )
         rows: dict[str, list[Any]] = {"cluster": [], "size": [], "line": [], "members": []}
         made = cluster(found, members, thresholds, order_by=order_by, prefer=prefer)
         for c in made:
@@ -1415,13 +1467,7 @@ def run(
     from redline.find import FindOptions, Stats  # noqa: PLC0415
 
     options = options or FindOptions()
-    if options.discovery.sentences:
-        # Sentence sketches are not carried through the Spark stages yet; refusing keeps every
-        # engine's answer the same for the same options.
-        raise ConfigError(
-            "the spark engine does not compare sentences yet: --mode reuse and --aligned need"
-            " the local engine (drop --engine spark), or use --mode versions without --aligned"
-        )
+    discovery = options.discovery
     read = read or ReadOptions(max_bytes=options.max_bytes)
     spark = spark or session()
     lsh = options.discovery.banding()
@@ -1456,28 +1502,36 @@ def run(
         copies, reps = _exact_copies(docs, clock)
         copies = clock.persist(copies)
         stats.exact_copies = copies.count()
-        candidates = _band_pairs(reps, options.discovery.max_bucket).withColumn(
-            "banded", sf.lit(True)
-        )
-        if (
-            options.discovery.thresholds.containment is not None
-            and options.discovery.anchor_modulus is not None
-        ):
+        # Each candidate keeps the first rule that proposed it (0 bands, 1 anchors, 2
+        # sentence anchors), for the counts of `Stats`.
+        candidates = _band_pairs(reps, discovery.max_bucket).withColumn("rule", sf.lit(0))
+        if discovery.modulus is not None:
             anchored = _anchor_pairs(
                 reps,
-                min_shared=options.discovery.anchor_min_shared,
-                max_df=options.discovery.anchor_max_df,
-                min_share=options.discovery.thresholds.containment / 2,
-            ).withColumn("banded", sf.lit(False))
+                "anchors",
+                min_shared=discovery.anchor_min_shared,
+                max_df=discovery.anchor_max_df,
+                min_share=discovery.anchor_min_share,
+            ).withColumn("rule", sf.lit(1))
             candidates = candidates.unionByName(anchored)
-        candidates = clock.persist(
-            candidates.groupBy("lo", "hi").agg(sf.max("banded").alias("banded"))
-        )
+        if discovery.sentences:
+            sentenced = _anchor_pairs(
+                reps,
+                "sentence_anchors",
+                min_shared=discovery.sentence_min_shared,
+                max_df=discovery.sentence_max_df,
+                min_share=discovery.sentence_min_share,
+            ).withColumn("rule", sf.lit(2))
+            candidates = candidates.unionByName(sentenced)
+        candidates = clock.persist(candidates.groupBy("lo", "hi").agg(sf.min("rule").alias("rule")))
         found = candidates.agg(
-            sf.count("*").alias("all"), sf.count_if(~sf.col("banded")).alias("anchored")
+            sf.count("*").alias("all"),
+            sf.count_if(sf.col("rule") == 1).alias("anchored"),
+            sf.count_if(sf.col("rule") == 2).alias("sentenced"),
         ).first()
         assert found is not None
         stats.candidates, stats.anchor_candidates = int(found["all"]), int(found["anchored"])
+        stats.sentence_candidates = int(found["sentenced"])
         clock.lap("band")
 
         verified = clock.persist(_verify(candidates.select("lo", "hi"), docs, options))
