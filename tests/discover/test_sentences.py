@@ -7,7 +7,13 @@ import random
 from hypothesis import assume, given, settings
 from textgen import invented_article, paragraphs, reword
 
-from redline.discover.sentences import aligned_share, sentence_anchors, sketch
+from redline.discover.sentences import (
+    aligned_share,
+    from_bytes,
+    sentence_anchors,
+    sketch,
+    to_bytes,
+)
 
 
 def _text(paras: list[list[str]]) -> str:
@@ -91,3 +97,15 @@ def test_a_tie_in_sentence_counts_takes_the_larger_share() -> None:
     other = sketch(" ".join([s1, s1b, *rest]))
     assert story.count == other.count == 5
     assert aligned_share(story, other) == aligned_share(other, story) == 1.0
+
+
+def test_a_sketch_read_back_from_bytes_aligns_and_anchors_as_the_original() -> None:
+    text = invented_article(41, words=300)
+    other = reword(text, 0.25, seed=3)
+    a, b = sketch(text), sketch(other)
+    back_a, back_b = from_bytes(to_bytes(a)), from_bytes(to_bytes(b))
+    assert back_a.count == a.count > 5
+    assert aligned_share(back_a, back_b) == aligned_share(a, b) > 0.5
+    assert sentence_anchors(back_a).tolist() == sentence_anchors(a).tolist()
+    empty = from_bytes(to_bytes(sketch("no stop")))
+    assert empty.count == 0 and aligned_share(empty, a) == 0.0

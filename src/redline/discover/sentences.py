@@ -110,9 +110,11 @@ def sketch(text: str, *, min_words: int = MIN_WORDS) -> SentenceSketch:
 
 
 def to_bytes(s: SentenceSketch) -> bytes:
-    """A sketch as bytes (`from_bytes` reads it back): its word hashes, sizes and sequence
-    hashes, as uint64, after the sentence count. For engines that ship sketches between
-    processes (Spark columns)."""
+    """A sketch as bytes, for engines that ship sketches between processes (Spark columns).
+
+    uint64 values: the sentence count, the sizes, the sequence hashes, then the word hashes;
+    `from_bytes` reads them back.
+    """
     head = np.asarray([s.count], dtype=np.uint64).tobytes()
     return head + b"".join(
         np.ascontiguousarray(part, dtype=np.uint64).tobytes()
