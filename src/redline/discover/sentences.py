@@ -109,6 +109,18 @@ def sketch(text: str, *, min_words: int = MIN_WORDS) -> SentenceSketch:
     )
 
 
+def sketch_of(words: U64Array, sizes: I64Array, exact: U64Array) -> SentenceSketch:
+    """The sketch of stored parts (each sentence's word hashes, its size, its sequence hash)."""
+    if not len(sizes):
+        return empty_sketch()
+    return SentenceSketch(
+        words=words,
+        owners=np.repeat(np.arange(len(sizes), dtype=np.int64), sizes),
+        sizes=sizes,
+        exact=exact,
+    )
+
+
 def to_bytes(s: SentenceSketch) -> bytes:
     """A sketch as bytes, for engines that ship sketches between processes (Spark columns).
 
@@ -126,14 +138,10 @@ def from_bytes(data: bytes) -> SentenceSketch:
     """The sketch `to_bytes` wrote."""
     values = np.frombuffer(data, dtype=np.uint64)
     count = int(values[0]) if len(values) else 0
-    if count == 0:
-        return empty_sketch()
-    sizes = values[1 : 1 + count].astype(np.int64)
-    return SentenceSketch(
-        words=values[1 + 2 * count :],
-        owners=np.repeat(np.arange(count, dtype=np.int64), sizes),
-        sizes=sizes,
-        exact=values[1 + count : 1 + 2 * count],
+    return sketch_of(
+        values[1 + 2 * count :],
+        values[1 : 1 + count].astype(np.int64),
+        values[1 + count : 1 + 2 * count],
     )
 
 

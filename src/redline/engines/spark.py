@@ -708,11 +708,7 @@ def _signer(options: FindOptions) -> _Then:
     lsh = options.discovery.banding()
     minhash = options.discovery.minhash
     shingle_size = options.discovery.shingle_size
-    modulus = (
-        options.discovery.anchor_modulus
-        if options.discovery.thresholds.containment is not None
-        else None
-    )
+    modulus = options.discovery.modulus
     names = [n for n, _ in _SIGNED_FIELDS]
     sentences = options.discovery.sentences
 
@@ -949,20 +945,12 @@ def _verify(candidates: DataFrame, docs: DataFrame, options: FindOptions) -> Dat
     """The candidates `verify` accepts, as pairs ordered by id."""
 
     thresholds = options.discovery.thresholds
-    sentences = options.discovery.sentences
+    # Sketches are null unless sentences count: then `verify` gets None and skips them.
     sets = docs.select("nid", "id", "shingles", "sentences")
     joined = (
         candidates.join(sets.toDF("lo", "lo_id", "lo_set", "lo_sk"), "lo")
         .join(sets.toDF("hi", "hi_id", "hi_set", "hi_sk"), "hi")
-        .select(
-            "lo",
-            "lo_id",
-            "lo_set",
-            "hi",
-            "hi_id",
-            "hi_set",
-            *(("lo_sk", "hi_sk") if sentences else ()),
-        )
+        .select("lo", "lo_id", "lo_set", "lo_sk", "hi", "hi_id", "hi_set", "hi_sk")
     )
 
     def check(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
@@ -977,14 +965,15 @@ def _verify(candidates: DataFrame, docs: DataFrame, options: FindOptions) -> Dat
             }
             for k in range(batch.num_rows):
                 lo_id, hi_id = data["lo_id"][k], data["hi_id"][k]
+                lo_sk, hi_sk = data["lo_sk"][k], data["hi_sk"][k]
                 pair = verify(
                     np.frombuffer(data["lo_set"][k], dtype=np.uint64),
                     np.frombuffer(data["hi_set"][k], dtype=np.uint64),
                     thresholds,
                     a_id=lo_id,
                     b_id=hi_id,
-                    a_sentences=from_bytes(data["lo_sk"][k]) if sentences else None,
-                    b_sentences=from_bytes(data["hi_sk"][k]) if sentences else None,
+                    a_sentences=None if lo_sk is None else from_bytes(lo_sk),
+                    b_sentences=None if hi_sk is None else from_bytes(hi_sk),
                 )
                 if pair is None:
                     continue
@@ -1470,7 +1459,7 @@ def run(
     discovery = options.discovery
     read = read or ReadOptions(max_bytes=options.max_bytes)
     spark = spark or session()
-    lsh = options.discovery.banding()
+    lsh = discovery.banding()
     stats = Stats(jobs=spark.sparkContext.defaultParallelism, bands=lsh.bands, rows=lsh.rows)
     started = time.perf_counter()
     files = _files(_FileSystem(spark), paths, read)

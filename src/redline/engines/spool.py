@@ -16,7 +16,7 @@ from types import TracebackType
 
 import numpy as np
 
-from redline.discover.sentences import SentenceSketch, empty_sketch
+from redline.discover.sentences import SentenceSketch, empty_sketch, sketch_of
 from redline.discover.shingle import U64Array
 from redline.models import Document
 
@@ -128,10 +128,6 @@ def read_sentences(fd: int, start: int, words: int, count: int) -> SentenceSketc
     if count == 0:
         return empty_sketch()
     data = np.frombuffer(os.pread(fd, (words + 2 * count) * _ITEM, start * _ITEM), np.uint64)
-    sizes = data[words : words + count].astype(np.int64)
-    return SentenceSketch(
-        words=data[:words],
-        owners=np.repeat(np.arange(count, dtype=np.int64), sizes),
-        sizes=sizes,
-        exact=data[words + count :],
+    return sketch_of(
+        data[:words], data[words : words + count].astype(np.int64), data[words + count :]
     )
